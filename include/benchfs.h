@@ -1,0 +1,372 @@
+/*
+ * benchfs.h - client library of BenchFS, an ad-hoc parallel file system for HPC jobs.
+ *
+ * Conventions (apply to every call below unless its comment says otherwise):
+ *
+ *  - Errors: a call returns a negative errno value (-ENOENT, -EIO, ...) and never sets errno.
+ *    Success is 0, or a non-negative count / descriptor where stated.
+ *  - Paths are absolute BenchFS paths ("/a/b"). They are normalized: repeated '/' and "." are
+ *    removed, ".." is resolved lexically, a trailing '/' is dropped. A path longer than
+ *    BENCHFS_PATH_MAX bytes or with a component longer than BENCHFS_NAME_MAX bytes gives
+ *    -ENAMETOOLONG; a relative or empty path gives -EINVAL. Metadata keys are limited by LMDB
+ *    to 511 bytes: creating a path longer than about 510 bytes gives -ENAMETOOLONG.
+ *  - Symbolic links are stored and returned (symlink, readlink, lstat) but never followed by the
+ *    file system itself: open/stat of a symlink's path gives -ELOOP/the link's own attributes
+ *    respectively, as with O_NOFOLLOW. Tools resolve links themselves.
+ *  - Units: sizes, counts and offsets are bytes; times are struct timespec (seconds, nanoseconds).
+ *  - Every call that talks to a server has a timeout (env BENCHFS_RPC_TIMEOUT, seconds, default
+ *    30). A server that does not answer in time gives -ETIMEDOUT; a server whose connection
+ *    failed gives -EIO. Such calls never hang.
+ *  - Thread-safety: every call may be made from any thread; calls are serialized inside the
+ *    library (one in flight per process), so threads gain no parallelism from it. A file
+ *    descriptor may be shared by threads; its file offset is shared as with POSIX.
+ *
+ * Consistency model (close-to-open, like NFS and CHFS):
+ *  - Bytes written by benchfs_pwrite()/benchfs_write() are on their servers when the call
+ *    returns, and any client reading that range afterwards reads them.
+ *  - A file's size and mtime, as seen by other clients (stat, and reads clamped at end of file),
+ *    are updated when the writer calls benchfs_fsync() or benchfs_close(). A client opening the
+ *    file after that sees them. The writer always sees its own size.
+ *  - Namespace operations (create, mkdir, unlink, rename, ...) are visible to every client when
+ *    they return. rename of a file is not atomic with respect to concurrent lookups of the two
+ *    paths (the record is copied, then the old one removed).
+ *  - Unlinking a file that another client has open removes its data at once (no deferred
+ *    deletion as POSIX has); later reads through the open descriptor return zeros or -ENOENT.
+ *
+ * Durability: data and metadata reach the servers' node-local storage when the servers are shut
+ * down cleanly, or at benchfs_fsync() for one file's data. Metadata is written to LMDB without
+ * a flush per operation unless the servers run with BENCHFS_SYNC=1.
+ */
+#ifndef BENCHFS_H
+#define BENCHFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BENCHFS_VERSION "0.1.0"
+
+/** Longest path accepted, in bytes, without the terminating NUL. */
+#define BENCHFS_PATH_MAX 4095
+/** Longest path component accepted, in bytes. */
+#define BENCHFS_NAME_MAX 255
+/** Default chunk size, bytes; see docs/DESIGN.md for the measurement behind it. */
+#define BENCHFS_CHUNK_SIZE_DEFAULT (1024 * 1024)
+/** Largest file offset + 1 accepted by writes and truncate (2^60 bytes): beyond it -EFBIG. */
+#define BENCHFS_FILE_MAX (1LL << 60)
+
+/* ---------------------------------------------------------------------------------------------
+ * Attaching and detaching
+ */
+
+/**
+ * benchfs_init - attach this process to a running BenchFS.
+ * @addrfile: path of the address file written by benchfsd (-a), or NULL to use the environment
+ *            variable BENCHFS_ADDR.
+ *
+ * Reads the servers' UCX addresses and the file system's secret from @addrfile, and creates the
+ * UCX context and worker used by every other call. Connections to servers are made lazily.
+ * Processes started by benchfs_mpi_start() (benchfs_mpi.h) are attached already and must not
+ * call this.
+ *
+ * Return: 0 on success, or
+ *   -EINVAL     @addrfile is NULL and BENCHFS_ADDR is unset, or the file is not an address file;
+ *   -EALREADY   this process is attached already;
+ *   -ENOENT, -EACCES, ... the address file could not be opened (errno of open(2));
+ *   -EIO        UCX could not be initialized.
+ * Thread-safety: call once, before any other call, from one thread.
+ */
+int benchfs_init(const char *addrfile);
+
+/**
+ * benchfs_term - detach: close every open descriptor (as benchfs_close()) and free the library.
+ *
+ * Return: 0, or the first error of the implicit closes (the library is freed all the same);
+ *   -ENOTCONN when not attached.
+ * Thread-safety: call once, after every other call has returned.
+ */
+int benchfs_term(void);
+
+/**
+ * benchfs_server_count - number of servers of the attached file system.
+ * Return: the count (>= 1), or -ENOTCONN when not attached.
+ */
+int benchfs_server_count(void);
+
+/**
+ * benchfs_shutdown_servers - ask every server to flush its data and metadata to storage and
+ * stop (what benchfs-shutdown and benchfs_mpi_stop() do). Servers finish the requests they
+ * hold first. The process stays attached but every later call fails with -EIO or -ETIMEDOUT.
+ * Return: 0 when every server confirmed, else the first error (-ETIMEDOUT, -EIO, or a
+ *   server's flush error such as -ENOSPC); -ENOTCONN when not attached.
+ */
+int benchfs_shutdown_servers(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Files
+ */
+
+/**
+ * benchfs_open - open (and possibly create) a regular file; POSIX open(2).
+ * @path:  absolute path.
+ * @flags: O_RDONLY, O_WRONLY or O_RDWR, or-ed with O_CREAT, O_EXCL, O_TRUNC, O_APPEND. Other
+ *         flags (O_DIRECT, O_SYNC, O_CLOEXEC, ...) are accepted and ignored.
+ * @mode:  permission bits for a file created by O_CREAT (the umask is not applied).
+ *
+ * A file created here gets the default chunk size (BENCHFS_CHUNK_SIZE_DEFAULT, or env
+ * BENCHFS_CHUNK_SIZE in bytes); use benchfs_create() to choose one.
+ *
+ * Return: a descriptor >= 0, or
+ *   -ENOENT       no such file and no O_CREAT, or a directory of the path does not exist;
+ *   -EEXIST       O_CREAT|O_EXCL and the path exists;
+ *   -EISDIR       the path is a directory and @flags asks to write or truncate;
+ *   -ENOTDIR      a component of the path prefix is not a directory;
+ *   -ELOOP        the path is a symbolic link;
+ *   -EINVAL       bad path or bad access mode;
+ *   -ENAMETOOLONG path or component too long;
+ *   -EMFILE       the process has BENCHFS_OPEN_MAX (65536) descriptors open;
+ *   -ETIMEDOUT, -EIO  a server did not answer / failed.
+ */
+int benchfs_open(const char *path, int flags, mode_t mode);
+
+/**
+ * benchfs_create - create and open a file with a chosen chunk size (O_CREAT implied).
+ * @chunk_size: bytes per chunk, a power of two from 4 KiB to 1 GiB, or 0 for the default.
+ *
+ * As benchfs_open(@path, @flags | O_CREAT, @mode). If the file exists already (and no O_EXCL),
+ * it keeps its own chunk size. Return and errors as benchfs_open(), plus -EINVAL for a bad
+ * @chunk_size.
+ */
+int benchfs_create(const char *path, int flags, mode_t mode, size_t chunk_size);
+
+/**
+ * benchfs_close - close a descriptor, publishing the file's size and mtime (close-to-open).
+ * Return: 0, -EBADF for a descriptor that is not open, or a server error (-ETIMEDOUT, -EIO);
+ *   the descriptor is freed even when an error is returned.
+ */
+int benchfs_close(int fd);
+
+/**
+ * benchfs_pwrite - write @count bytes from @buf at file offset @offset; POSIX pwrite(2).
+ *
+ * The range is cut at chunk boundaries and every chunk goes to its server at once (all in
+ * flight together). Returns when every byte is on its server. O_APPEND is ignored here, as with
+ * Linux pwrite.
+ * Return: @count, or
+ *   -EBADF  not open for writing;   -EINVAL  @offset < 0;
+ *   -EFBIG  @offset + @count > BENCHFS_FILE_MAX;
+ *   -ENOSPC a server's storage is full;  -ETIMEDOUT, -EIO  server failure. After an error some
+ *   of the chunks may have been written.
+ */
+ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset);
+
+/**
+ * benchfs_pread - read up to @count bytes at @offset into @buf; POSIX pread(2).
+ *
+ * Holes (ranges never written, below the end of file) read as zeros. The read stops at the end
+ * of file as this client knows it (see the consistency model).
+ * Return: bytes read (0 at or past end of file), or -EBADF (not open for reading), -EINVAL
+ *   (@offset < 0), -ETIMEDOUT, -EIO.
+ */
+ssize_t benchfs_pread(int fd, void *buf, size_t count, off_t offset);
+
+/** benchfs_write - as benchfs_pwrite() at the descriptor's offset (end of file with O_APPEND),
+ *  which then advances by the count written. Same return and errors. */
+ssize_t benchfs_write(int fd, const void *buf, size_t count);
+
+/** benchfs_read - as benchfs_pread() at the descriptor's offset, which then advances.
+ *  Same return and errors. */
+ssize_t benchfs_read(int fd, void *buf, size_t count);
+
+/**
+ * benchfs_lseek - move the descriptor's offset; POSIX lseek(2), whence SEEK_SET, SEEK_CUR,
+ * SEEK_END. Return: the new offset, or -EBADF, or -EINVAL (bad @whence or negative result).
+ */
+off_t benchfs_lseek(int fd, off_t offset, int whence);
+
+/**
+ * benchfs_fsync - flush this file's data on every server to their storage and publish the
+ * file's size and mtime to other clients. Return: 0, -EBADF, -EIO, -ETIMEDOUT.
+ */
+int benchfs_fsync(int fd);
+
+/**
+ * benchfs_ftruncate / benchfs_truncate - set a file's size; POSIX truncate(2).
+ * Bytes past @length are discarded; growing leaves a hole that reads as zeros.
+ * Return: 0, or -EBADF (ftruncate: not open for writing), -EINVAL (@length < 0),
+ *   -EFBIG (@length > BENCHFS_FILE_MAX), -EISDIR, -ENOENT, -ENOTDIR, -ELOOP, -ETIMEDOUT, -EIO.
+ */
+int benchfs_ftruncate(int fd, off_t length);
+int benchfs_truncate(const char *path, off_t length);
+
+/* ---------------------------------------------------------------------------------------------
+ * Attributes
+ */
+
+/**
+ * benchfs_stat / benchfs_lstat / benchfs_fstat - file attributes; POSIX stat(2).
+ *
+ * Filled: st_ino, st_mode (type and permissions), st_nlink (1; 2 for directories), st_uid,
+ * st_gid, st_size, st_blksize (the file's chunk size), st_blocks (size in 512-byte units,
+ * rounded up), st_atim, st_mtim, st_ctim. st_dev is 0.
+ * benchfs_stat() of a symbolic link gives -ELOOP (links are not followed); benchfs_lstat()
+ * gives the link itself (S_IFLNK, st_size = length of the target).
+ * Return: 0, or -ENOENT, -ENOTDIR, -ELOOP (stat only), -EINVAL, -ENAMETOOLONG, -EBADF (fstat),
+ *   -ETIMEDOUT, -EIO.
+ */
+int benchfs_stat(const char *path, struct stat *st);
+int benchfs_lstat(const char *path, struct stat *st);
+int benchfs_fstat(int fd, struct stat *st);
+
+/**
+ * benchfs_utimens - set access and modification times of @path (not following a symlink);
+ * POSIX utimensat(2) with AT_SYMLINK_NOFOLLOW. @times may be NULL (now), and either tv_nsec may
+ * be UTIME_NOW or UTIME_OMIT. Return: 0, -ENOENT, -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int benchfs_utimens(const char *path, const struct timespec times[2]);
+
+/**
+ * benchfs_chmod - set the permission bits (07777) of @path; POSIX chmod(2) but not following
+ * symlinks. Return: 0, -ENOENT, -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int benchfs_chmod(const char *path, mode_t mode);
+
+/* ---------------------------------------------------------------------------------------------
+ * Namespace
+ */
+
+/**
+ * benchfs_unlink - remove a file or symbolic link and its data; POSIX unlink(2).
+ * Return: 0, or -ENOENT, -EISDIR (a directory: use benchfs_rmdir), -ENOTDIR, -EINVAL,
+ *   -ETIMEDOUT, -EIO.
+ */
+int benchfs_unlink(const char *path);
+
+/**
+ * benchfs_mkdir - create a directory; POSIX mkdir(2). The parent must exist.
+ * Return: 0, or -EEXIST, -ENOENT (parent missing), -ENOTDIR (parent not a directory), -EINVAL,
+ *   -ENAMETOOLONG, -ETIMEDOUT, -EIO.
+ */
+int benchfs_mkdir(const char *path, mode_t mode);
+
+/**
+ * benchfs_rmdir - remove an empty directory; POSIX rmdir(2). Every server is asked whether it
+ * holds an entry below @path.
+ * Return: 0, or -ENOENT, -ENOTDIR, -ENOTEMPTY, -EBUSY (@path is "/"), -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int benchfs_rmdir(const char *path);
+
+/**
+ * benchfs_rename - rename a file or symbolic link (not a directory); POSIX rename(2).
+ * An existing file at @newpath is replaced and its data removed.
+ * Return: 0, or -ENOENT (@oldpath missing, or @newpath's parent missing), -EISDIR (@newpath is a
+ *   directory), -EXDEV (@oldpath is a directory: directory rename is not supported), -ENOTDIR,
+ *   -EINVAL (@newpath is below @oldpath), -ETIMEDOUT, -EIO.
+ */
+int benchfs_rename(const char *oldpath, const char *newpath);
+
+/**
+ * benchfs_symlink - create a symbolic link @linkpath holding @target (any string of
+ * 1..BENCHFS_PATH_MAX bytes; it is not checked or resolved); POSIX symlink(2).
+ * Return: 0, or -EEXIST, -ENOENT (parent missing), -ENOTDIR, -EINVAL, -ENAMETOOLONG,
+ *   -ETIMEDOUT, -EIO.
+ */
+int benchfs_symlink(const char *target, const char *linkpath);
+
+/**
+ * benchfs_readlink - copy the target of symbolic link @path into @buf (no NUL added; truncated
+ * to @bufsize bytes); POSIX readlink(2).
+ * Return: the number of bytes placed in @buf, or -ENOENT, -EINVAL (not a symlink), -ETIMEDOUT,
+ *   -EIO.
+ */
+ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize);
+
+/* ---------------------------------------------------------------------------------------------
+ * Directories
+ */
+
+/** One directory entry, as benchfs_readdir() returns it. */
+struct benchfs_dirent {
+	uint64_t d_ino;                      /**< inode number */
+	unsigned char d_type;                /**< DT_REG, DT_DIR or DT_LNK */
+	char d_name[BENCHFS_NAME_MAX + 1];   /**< NUL-terminated name */
+};
+
+typedef struct benchfs_dir benchfs_dir_t;
+
+/**
+ * benchfs_opendir - open a directory stream; POSIX opendir(3).
+ * The entries are fetched from every server (a directory's entries are spread over them) in
+ * pages, as the stream is read. "." and ".." are not returned.
+ * Return: 0 and *@dirp set, or -ENOENT, -ENOTDIR, -ENOMEM, -EINVAL, -ETIMEDOUT, -EIO.
+ */
+int benchfs_opendir(const char *path, benchfs_dir_t **dirp);
+
+/**
+ * benchfs_readdir - next entry of @dir; POSIX readdir(3).
+ * Return: 1 and *@ent set (valid until the next call on @dir), 0 at the end, or -ETIMEDOUT,
+ *   -EIO. Entries created or removed while the stream is read may or may not be returned.
+ */
+int benchfs_readdir(benchfs_dir_t *dir, struct benchfs_dirent **ent);
+
+/** benchfs_closedir - free @dir. Return: 0. */
+int benchfs_closedir(benchfs_dir_t *dir);
+
+/* ---------------------------------------------------------------------------------------------
+ * Parallel find (server-side scan, as CHFS's and FINCHFS's find)
+ */
+
+/** Predicates of benchfs_find(); an entry is returned when it passes all that are set. */
+struct benchfs_find_filter {
+	const char *name;      /**< fnmatch(3) glob on the last component, or NULL */
+	mode_t type;           /**< S_IFREG, S_IFDIR or S_IFLNK, or 0 for any */
+	int size_cmp;          /**< 0: no size test; -1: less, 1: more, 2: exactly (GNU find -size) */
+	uint64_t size_units;   /**< N of -size: compared with ceil(st_size / size_unit) */
+	uint64_t size_unit;    /**< bytes per unit: 1 (c), 512 (b, default), 1024 (k), 2^20 (M), 2^30 (G) */
+	int newer;             /**< 1: only entries whose mtime is later than newer_than */
+	struct timespec newer_than;
+};
+
+/** One entry found; @path is the full path, valid during the callback only. */
+struct benchfs_find_entry {
+	const char *path;
+	mode_t mode;
+	uint64_t size;
+	struct timespec mtime;
+};
+
+/**
+ * benchfs_find - list every entry strictly below @path held by server @server that passes
+ * @filter, calling @cb for each (in the server's key order). @path itself is not reported.
+ * The scan runs on the server; only matching entries cross the network, in pages.
+ * Calling it for every server 0..benchfs_server_count()-1 (in parallel from several processes,
+ * as benchfs-find does) lists the whole tree below @path.
+ * @cb returns 0 to go on or non-zero to stop; that value is then returned.
+ * Return: 0, @cb's stop value, or -EINVAL (bad path, bad @server), -ETIMEDOUT, -EIO.
+ */
+int benchfs_find(int server, const char *path, const struct benchfs_find_filter *filter,
+		 int (*cb)(const struct benchfs_find_entry *entry, void *arg), void *arg);
+
+/**
+ * benchfs_find_match - whether one entry (mode, size, mtime, last component @name) passes
+ * @filter; the same test the servers apply. Tools use it for the starting point of a find.
+ * Return: 1 if it passes, 0 if not.
+ */
+int benchfs_find_match(const struct benchfs_find_filter *filter, const char *name, mode_t mode,
+		       uint64_t size, const struct timespec *mtime);
+
+/**
+ * benchfs_strerror - text for a BenchFS return value (a negative errno): strerror(-err).
+ */
+const char *benchfs_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BENCHFS_H */

@@ -1,0 +1,76 @@
+/*
+ * benchfs_mpi.h - bring BenchFS up inside an MPI job.
+ *
+ * A collective call turns some ranks of a communicator into BenchFS servers for the life of the
+ * job and returns to the others as attached clients, with a communicator of clients only:
+ *
+ *	MPI_Comm clients;
+ *	int rc = benchfs_mpi_start(MPI_COMM_WORLD, 2, NULL, &clients);
+ *	if (rc == BENCHFS_MPI_SERVED) {         // this rank was a server; the job is over
+ *		MPI_Finalize();
+ *		return 0;
+ *	}
+ *	if (rc < 0) ...                         // error: every rank gets one
+ *	... benchfs_open() etc., MPI on `clients` ...
+ *	benchfs_mpi_stop(clients);              // collective over clients; servers flush and return
+ *	MPI_Finalize();
+ *
+ * Server placement: servers are spread over nodes round-robin (nodes found with
+ * MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)); on each node the highest local ranks become
+ * servers, so rank 0 of @comm stays a client. Each server binds itself to a core with hwloc when
+ * the node has more cores than ranks. UCX worker addresses and the file system's secret travel by
+ * MPI collectives; no file is written.
+ *
+ * Data directories: server i keeps its data in DATA_DIR/server-i, where DATA_DIR is @data_dir,
+ * else env BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER (TMPDIR defaulting to /tmp). Starting a
+ * job again with the same DATA_DIR and server count brings every file back; a data directory
+ * written with another server count or ring parameters is refused (BENCHFS_MPI_START fails with
+ * -ESTALE and a message naming the directory on stderr).
+ */
+#ifndef BENCHFS_MPI_H
+#define BENCHFS_MPI_H
+
+#include <mpi.h>
+
+#include "benchfs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** benchfs_mpi_start()'s return on ranks that served. */
+#define BENCHFS_MPI_SERVED 1
+
+/**
+ * benchfs_mpi_start - collective over @comm: @nservers ranks become servers, the rest clients.
+ * @comm:     communicator of every rank of the job that takes part (usually MPI_COMM_WORLD).
+ * @nservers: number of servers, 1 <= @nservers < size of @comm.
+ * @data_dir: node-local directory for the servers' data, or NULL (see above).
+ * @clients:  out, on client ranks: a new communicator of the client ranks, in @comm's order.
+ *
+ * On server ranks the call serves until the clients call benchfs_mpi_stop(), flushes the data to
+ * storage, and returns BENCHFS_MPI_SERVED; @clients is then MPI_COMM_NULL.
+ * On client ranks it returns 0 once every server is ready, with the process attached (as after
+ * benchfs_init()).
+ * MPI must be initialized; with MPI_THREAD_MULTIPLE the call is still made by one thread.
+ *
+ * Return: 0 (client), BENCHFS_MPI_SERVED (server), or on every rank of @comm the same error:
+ *   -EINVAL   @nservers out of range;
+ *   -ESTALE   a data directory belongs to another file system layout (message on stderr);
+ *   -EACCES, -ENOSPC, ...  a server could not create its data directory or store;
+ *   -EIO      UCX failure.
+ */
+int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir, MPI_Comm *clients);
+
+/**
+ * benchfs_mpi_stop - collective over the @clients communicator from benchfs_mpi_start(): wait
+ * for every client, close this process's descriptors, stop every server (each flushes its data
+ * and metadata to storage first), detach, and free @clients.
+ * Return: 0, or the first error seen (-ETIMEDOUT, -EIO); the servers are told to stop even then.
+ */
+int benchfs_mpi_stop(MPI_Comm *clients);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BENCHFS_MPI_H */

@@ -1,0 +1,518 @@
+/*
+ * client.c - attaching, connections and the RPC engine (see client.h).
+ */
+#include "client/client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/path.h"
+#include "common/util.h"
+
+struct bfs_client *bfs_cl;
+pthread_mutex_t bfs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define IDLE_SPINS 32 /* empty progress rounds before sleeping on the worker's fd */
+
+/* ---- replies ------------------------------------------------------------------------------- */
+
+static void call_finish_op(struct bfs_call *c)
+{
+	c->ucx_ops--;
+	if (c->replied && c->ucx_ops == 0)
+		bfs_cl->unfinished--;
+}
+
+/* Mark @c replied with @status (first status wins); frees its slot. */
+static void call_replied(struct bfs_call *c, int status)
+{
+	if (c->replied)
+		return;
+	c->replied = 1;
+	c->status = status;
+	bfs_cl->slots[c->slot] = NULL;
+	bfs_cl->gen[c->slot]++;
+	if (c->ucx_ops == 0)
+		bfs_cl->unfinished--;
+}
+
+/* A transport failure (not a server's answer) ends @c. */
+static void call_failed(struct bfs_call *c, int err)
+{
+	if (!c->replied)
+		c->xerr = err;
+	call_replied(c, err);
+}
+
+static void payload_received(void *request, ucs_status_t st, size_t length, void *user)
+{
+	struct bfs_call *c = user;
+
+	ucp_request_free(request);
+	if (st != UCS_OK)
+		c->status = bfs_ucs_errno(st);
+	else
+		c->rep_len = length;
+	call_finish_op(c);
+}
+
+/* The AM handler of BFS_AM_REP: match the reply to its call and land its payload. */
+static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *data, size_t len,
+			     const ucp_am_recv_param_t *param)
+{
+	struct bfs_client *cl = arg;
+	struct bfs_rep rep;
+	struct bfs_call *c;
+	uint32_t slot;
+	void *dst;
+
+	if (bfs_wire_decode_rep(header, hlen, &rep))
+		goto drop;
+	slot = (uint32_t)(rep.reqid & 0xffffffffu);
+	if (slot >= BFS_SLOTS || !(c = cl->slots[slot]) || cl->gen[slot] != rep.reqid >> 32)
+		goto drop; /* late reply of a call that timed out */
+	c->rep = rep;
+	call_replied(c, rep.status);
+	if (len == 0)
+		return UCS_OK;
+	if (c->recv_buf) {
+		if (len > c->recv_cap) {
+			c->status = -EMSGSIZE;
+			goto drop;
+		}
+		dst = c->recv_buf;
+	} else {
+		dst = c->rep_payload = malloc(len);
+		if (!dst) {
+			c->status = -ENOMEM;
+			goto drop;
+		}
+	}
+	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+		ucp_request_param_t p = {0};
+		ucs_status_ptr_t sp;
+
+		p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+		p.cb.recv_am = payload_received;
+		p.user_data = c;
+		c->ucx_ops++;
+		cl->unfinished += c->ucx_ops == 1; /* DONE again only when the payload is in */
+		sp = ucp_am_recv_data_nbx(cl->ucx.worker, data, dst, len, &p);
+		if (UCS_PTR_IS_ERR(sp)) {
+			c->status = bfs_ucs_errno(UCS_PTR_STATUS(sp));
+			call_finish_op(c);
+		} else if (sp == NULL) {
+			c->rep_len = len;
+			call_finish_op(c);
+		}
+		return UCS_OK;
+	}
+	memcpy(dst, data, len);
+	c->rep_len = len;
+	return UCS_OK;
+drop:
+	if (param->recv_attr & (UCP_AM_RECV_ATTR_FLAG_RNDV | UCP_AM_RECV_ATTR_FLAG_DATA))
+		ucp_am_data_release(cl->ucx.worker, data);
+	return UCS_OK;
+}
+
+/* ---- endpoints ----------------------------------------------------------------------------- */
+
+static void fail_server_calls(uint32_t server, int status)
+{
+	for (uint32_t i = 0; i < BFS_SLOTS; i++) {
+		struct bfs_call *c = bfs_cl->slots[i];
+		if (c && c->server == server)
+			call_failed(c, status);
+	}
+}
+
+static void on_ep_error(void *arg, ucp_ep_h ep, ucs_status_t st)
+{
+	uint32_t server = (uint32_t)(uintptr_t)arg;
+
+	(void)ep;
+	(void)st;
+	if (!bfs_cl)
+		return;
+	bfs_cl->ep_failed[server] = 1;
+	fail_server_calls(server, -EIO);
+}
+
+/* Close the endpoint of @server by force (cancelling its operations). */
+static void ep_reset(uint32_t server)
+{
+	ucp_ep_h ep = bfs_cl->eps[server];
+
+	if (!ep)
+		return;
+	bfs_cl->eps[server] = NULL;
+	bfs_ucx_close_ep(&bfs_cl->ucx, ep, 1);
+	bfs_cl->ep_failed[server] = 0;
+}
+
+static int ep_get(uint32_t server, ucp_ep_h *ep)
+{
+	int rc;
+
+	if (bfs_cl->ep_failed[server])
+		ep_reset(server);
+	if (!bfs_cl->eps[server]) {
+		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[server], &bfs_cl->eps[server],
+				     on_ep_error, (void *)(uintptr_t)server);
+		if (rc)
+			return rc;
+	}
+	*ep = bfs_cl->eps[server];
+	return 0;
+}
+
+/* ---- calls ----------------------------------------------------------------------------------- */
+
+void bfs_call_init(struct bfs_call *c, uint8_t op, uint32_t server)
+{
+	memset(c, 0, sizeof(*c));
+	c->req.op = op;
+	c->server = server;
+}
+
+void bfs_call_release(struct bfs_call *c)
+{
+	free(c->rep_payload);
+	c->rep_payload = NULL;
+}
+
+static void request_sent(void *request, ucs_status_t st, void *user)
+{
+	struct bfs_call *c = user;
+
+	ucp_request_free(request);
+	if (st != UCS_OK)
+		call_failed(c, bfs_ucs_errno(st));
+	call_finish_op(c);
+}
+
+static int slot_take(struct bfs_call *c)
+{
+	for (uint32_t n = 0; n < BFS_SLOTS; n++) {
+		uint32_t s = (bfs_cl->next_slot + n) % BFS_SLOTS;
+		if (!bfs_cl->slots[s]) {
+			bfs_cl->slots[s] = c;
+			bfs_cl->next_slot = s + 1;
+			c->slot = s;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* Send @c; on failure it is DONE at once with the error. */
+static void call_start(struct bfs_call *c)
+{
+	ucp_request_param_t p = {0};
+	ucs_status_ptr_t sp;
+	ucp_ep_h ep;
+	int rc;
+
+	bfs_cl->unfinished++;
+	c->replied = 0;
+	c->ucx_ops = 0;
+	rc = slot_take(c);
+	if (rc) {
+		c->replied = 1, c->status = rc;
+		bfs_cl->unfinished--;
+		return;
+	}
+	rc = ep_get(c->server, &ep);
+	if (rc) {
+		call_failed(c, rc);
+		return;
+	}
+	c->req.reqid = (uint64_t)bfs_cl->gen[c->slot] << 32 | c->slot;
+	c->req.secret = bfs_cl->secret;
+	bfs_wire_encode_req(&c->req, c->hdr);
+	p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			 UCP_OP_ATTR_FIELD_FLAGS;
+	p.cb.send = request_sent;
+	p.user_data = c;
+	p.flags = UCP_AM_SEND_FLAG_REPLY | bfs_ucx_send_flags(&bfs_cl->ucx, c->send_len);
+	c->ucx_ops = 1;
+	sp = ucp_am_send_nbx(ep, BFS_AM_REQ, c->hdr, sizeof(c->hdr), c->send_buf, c->send_len, &p);
+	if (sp == NULL) {
+		c->ucx_ops = 0;
+	} else if (UCS_PTR_IS_ERR(sp)) {
+		c->ucx_ops = 0;
+		call_failed(c, bfs_ucs_errno(UCS_PTR_STATUS(sp)));
+	}
+}
+
+int bfs_calls_run(struct bfs_call **calls, size_t n)
+{
+	int64_t deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
+	unsigned idle = 0;
+	int cancelling = 0;
+
+	for (size_t i = 0; i < n; i++)
+		call_start(calls[i]);
+	while (bfs_cl->unfinished) {
+		if (ucp_worker_progress(bfs_cl->ucx.worker)) {
+			idle = 0;
+			continue;
+		}
+		for (uint32_t s = 0; s < bfs_cl->nservers; s++)
+			if (bfs_cl->ep_failed[s])
+				ep_reset(s); /* cancels what is still queued on it */
+		if (!bfs_cl->unfinished)
+			break;
+		int64_t now = bfs_mono_ns();
+		if (now >= deadline && cancelling) {
+			bfs_warn("UCX operations of timed-out requests did not end; abandoning them");
+			bfs_cl->unfinished = 0;
+			break;
+		}
+		if (now >= deadline) {
+			/* time out: fail what is left, close its endpoints to cancel UCX ops */
+			cancelling = 1;
+			for (size_t i = 0; i < n; i++)
+				if (!calls[i]->replied) {
+					call_failed(calls[i], -ETIMEDOUT);
+					bfs_cl->ep_failed[calls[i]->server] = 1;
+				}
+			for (size_t i = 0; i < n; i++)
+				if (calls[i]->ucx_ops && bfs_cl->ep_failed[calls[i]->server])
+					ep_reset(calls[i]->server);
+			deadline = now + 5 * BFS_NSEC; /* cancellation must end */
+			if (bfs_cl->unfinished == 0)
+				break;
+			continue;
+		}
+		if (++idle < IDLE_SPINS)
+			continue;
+		idle = 0;
+		int64_t left_ms = (deadline - now) / 1000000 + 1;
+		bfs_ucx_wait_fd(&bfs_cl->ucx, (int)BFS_MIN(left_ms, 100));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (calls[i]->xerr)
+			return calls[i]->xerr;
+	return 0;
+}
+
+int bfs_call_run(struct bfs_call *c)
+{
+	bfs_calls_run(&c, 1);
+	return c->status;
+}
+
+void bfs_ns_call(struct bfs_call *c, uint8_t op, const char *path, size_t len, const char *s1,
+		 size_t l1, const char *s2, size_t l2, char *pbuf)
+{
+	bfs_call_init(c, op, bfs_ring_path(&bfs_cl->ring, path, len));
+	memcpy(pbuf, path, len);
+	if (l1)
+		memcpy(pbuf + len, s1, l1);
+	if (l2)
+		memcpy(pbuf + len + l1, s2, l2);
+	c->req.len[0] = (uint32_t)len;
+	c->req.len[1] = (uint32_t)l1;
+	c->req.len[2] = (uint32_t)l2;
+	c->send_buf = pbuf;
+	c->send_len = len + l1 + l2;
+}
+
+/* ---- attach / detach ----------------------------------------------------------------------- */
+
+int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint32_t vnodes,
+		      uint64_t seed, uint64_t secret)
+{
+	struct bfs_client *cl;
+	int rc = -ENOMEM;
+
+	if (bfs_cl)
+		return -EALREADY;
+	cl = calloc(1, sizeof(*cl));
+	if (!cl)
+		return -ENOMEM;
+	cl->nservers = nservers;
+	cl->secret = secret;
+	cl->timeout_ns = (int64_t)bfs_env_u64("BENCHFS_RPC_TIMEOUT", BFS_RPC_TIMEOUT_DEFAULT) *
+			 BFS_NSEC;
+	cl->chunk_default =
+		(uint32_t)bfs_env_u64("BENCHFS_CHUNK_SIZE", BENCHFS_CHUNK_SIZE_DEFAULT);
+	cl->dcache_ttl_ns = (int64_t)bfs_env_u64("BENCHFS_DIR_CACHE_TTL", 5) * BFS_NSEC;
+	cl->uid = (uint32_t)getuid();
+	cl->gid = (uint32_t)getgid();
+	cl->addrs = calloc(nservers, sizeof(*cl->addrs));
+	cl->addr_lens = calloc(nservers, sizeof(*cl->addr_lens));
+	cl->eps = calloc(nservers, sizeof(*cl->eps));
+	cl->ep_failed = calloc(nservers, 1);
+	if (!cl->addrs || !cl->addr_lens || !cl->eps || !cl->ep_failed)
+		goto fail;
+	for (uint32_t i = 0; i < nservers; i++) {
+		cl->addrs[i] = malloc(lens[i]);
+		if (!cl->addrs[i])
+			goto fail;
+		memcpy(cl->addrs[i], addrs[i], lens[i]);
+		cl->addr_lens[i] = lens[i];
+	}
+	rc = bfs_ring_init(&cl->ring, nservers, vnodes, seed);
+	if (rc)
+		goto fail;
+	rc = bfs_ucx_init(&cl->ucx);
+	if (rc)
+		goto fail_ring;
+	rc = bfs_ucx_set_am(&cl->ucx, BFS_AM_REP, on_reply, cl);
+	if (rc)
+		goto fail_ucx;
+	bfs_cl = cl;
+	return 0;
+fail_ucx:
+	bfs_ucx_fini(&cl->ucx);
+fail_ring:
+	bfs_ring_fini(&cl->ring);
+fail:
+	for (uint32_t i = 0; cl->addrs && i < nservers; i++)
+		free(cl->addrs[i]);
+	free(cl->addrs);
+	free(cl->addr_lens);
+	free(cl->eps);
+	free(cl->ep_failed);
+	free(cl);
+	return rc;
+}
+
+int bfs_client_detach(void)
+{
+	struct bfs_client *cl = bfs_cl;
+	int rc;
+
+	if (!cl)
+		return -ENOTCONN;
+	rc = bfs_close_all();
+	for (uint32_t i = 0; i < cl->nservers; i++) {
+		if (cl->eps[i])
+			bfs_ucx_close_ep(&cl->ucx, cl->eps[i], cl->ep_failed[i]);
+		free(cl->addrs[i]);
+	}
+	bfs_ucx_fini(&cl->ucx);
+	bfs_ring_fini(&cl->ring);
+	for (size_t i = 0; i < cl->dcache_cap; i++)
+		free(cl->dcache[i].path);
+	free(cl->dcache);
+	free(cl->files);
+	free(cl->addrs);
+	free(cl->addr_lens);
+	free(cl->eps);
+	free(cl->ep_failed);
+	free(cl);
+	bfs_cl = NULL;
+	return rc;
+}
+
+/* ---- address files ---------------------------------------------------------------------------- */
+
+/*
+ * Address file (text, mode 0600):
+ *   benchfs-addr 1
+ *   secret <16 hex digits>
+ *   servers <n>
+ *   vnodes <v>
+ *   seed <hex>
+ *   server <i> <address in hex>        (n lines)
+ */
+BFS_API int benchfs_init(const char *addrfile)
+{
+	unsigned long long secret, seed;
+	unsigned n, vnodes, idx;
+	void **addrs = NULL;
+	size_t *lens = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int rc = -EINVAL;
+
+	if (!addrfile)
+		addrfile = getenv("BENCHFS_ADDR");
+	if (!addrfile || !*addrfile)
+		return -EINVAL;
+	f = fopen(addrfile, "r");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "benchfs-addr 1 secret %llx servers %u vnodes %u seed %llx ", &secret, &n,
+		   &vnodes, &seed) != 4 ||
+	    n == 0 || n > (1u << 20))
+		goto out;
+	addrs = calloc(n, sizeof(*addrs));
+	lens = calloc(n, sizeof(*lens));
+	if (!addrs || !lens) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		char *hex;
+		if (getline(&line, &cap, f) < 0 || sscanf(line, "server %u", &idx) != 1 || idx != i)
+			goto out;
+		hex = strrchr(line, ' ');
+		hex[strcspn(hex, "\n")] = '\0';
+		hex++;
+		lens[i] = strlen(hex) / 2;
+		addrs[i] = malloc(lens[i] + 1);
+		if (!addrs[i] || bfs_hex_decode(hex, addrs[i], lens[i]) != (int)lens[i])
+			goto out;
+	}
+	pthread_mutex_lock(&bfs_lock);
+	rc = bfs_client_attach(n, addrs, lens, vnodes, seed, secret);
+	pthread_mutex_unlock(&bfs_lock);
+out:
+	for (unsigned i = 0; addrs && i < n; i++)
+		free(addrs[i]);
+	free(addrs);
+	free(lens);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+BFS_API int benchfs_term(void)
+{
+	int rc;
+
+	pthread_mutex_lock(&bfs_lock);
+	rc = bfs_client_detach();
+	pthread_mutex_unlock(&bfs_lock);
+	return rc;
+}
+
+BFS_API int benchfs_server_count(void)
+{
+	BFS_ENTER();
+	BFS_LEAVE((int)bfs_cl->nservers);
+}
+
+BFS_API int benchfs_shutdown_servers(void)
+{
+	struct bfs_call *calls, **ptrs;
+	int rc = 0;
+
+	BFS_ENTER();
+	calls = calloc(bfs_cl->nservers, sizeof(*calls));
+	ptrs = calloc(bfs_cl->nservers, sizeof(*ptrs));
+	if (!calls || !ptrs) {
+		free(calls);
+		free(ptrs);
+		BFS_LEAVE(-ENOMEM);
+	}
+	for (uint32_t i = 0; i < bfs_cl->nservers; i++) {
+		bfs_call_init(&calls[i], BFS_OP_SHUTDOWN, i);
+		ptrs[i] = &calls[i];
+	}
+	bfs_calls_run(ptrs, bfs_cl->nservers);
+	for (uint32_t i = 0; i < bfs_cl->nservers && !rc; i++)
+		rc = calls[i].status;
+	free(calls);
+	free(ptrs);
+	BFS_LEAVE(rc);
+}

@@ -1,0 +1,185 @@
+/*
+ * client.h - the client's state and its RPC engine.
+ *
+ * A call (struct bfs_call) is one request to one server and its reply. Calls are started in
+ * batches (bfs_calls_run): every request of the batch is sent at once, then the worker is
+ * progressed until every reply has arrived, a server failed, or the RPC timeout passed.
+ * Reply payloads land straight in the caller's buffer when one is given (READ: rendezvous
+ * replies are received in place, zero-copy), else in a malloc'ed buffer the caller frees with
+ * bfs_call_release().
+ *
+ * A call's life: IDLE -> SENT (request handed to UCX, slot taken) -> REPLIED (reply header
+ * seen; payload may still be arriving) -> DONE (no UCX operation refers to the call any more).
+ * A call that times out or whose server fails becomes DONE with -ETIMEDOUT or -EIO once its
+ * UCX operations are cancelled (the endpoint is closed by force and made again on next use).
+ */
+#ifndef BFS_CLIENT_H
+#define BFS_CLIENT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "benchfs.h"
+#include "common/ring.h"
+#include "net/rpc.h"
+#include "net/wire.h"
+
+#define BFS_OPEN_MAX 65536
+#define BFS_SLOTS 16384 /* calls in flight at once, at most */
+#define BFS_BATCH 128   /* data calls started together by one read or write */
+
+struct bfs_call {
+	struct bfs_req req;
+	uint8_t hdr[BFS_WIRE_REQ_SIZE];
+	uint32_t server;
+	const void *send_buf; /* request payload */
+	size_t send_len;
+	void *recv_buf; /* where the reply payload goes (NULL: malloc'ed into rep_payload) */
+	size_t recv_cap;
+	void *rep_payload; /* malloc'ed reply payload, when recv_buf is NULL */
+	size_t rep_len;    /* reply payload bytes received */
+	struct bfs_rep rep;
+	int status;  /* rep.status, or a transport error */
+	int replied; /* reply header seen or call failed */
+	int xerr;    /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
+	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
+	uint32_t slot;
+};
+
+struct bfs_file {
+	int used;
+	char *path;
+	size_t plen;
+	uint64_t ino;
+	uint32_t chunk_size;
+	mode_t mode;
+	int flags;     /* open flags */
+	uint64_t pos;  /* file offset of read/write */
+	uint64_t size; /* size as this client knows it */
+	int dirty;     /* size or mtime to publish at fsync/close */
+	int64_t mtime_ns;
+};
+
+struct bfs_dircache_ent {
+	char *path;
+	int64_t expires_ns;
+};
+
+struct bfs_client {
+	struct bfs_ucx ucx;
+	uint32_t nservers;
+	void **addrs;
+	size_t *addr_lens;
+	ucp_ep_h *eps;
+	uint8_t *ep_failed; /* peer failure seen: close and connect again on next use */
+	struct bfs_ring ring;
+	uint64_t secret;
+	int64_t timeout_ns;
+	uint32_t chunk_default;
+	uint32_t uid, gid;
+	struct bfs_call *slots[BFS_SLOTS];
+	uint32_t gen[BFS_SLOTS];
+	uint32_t next_slot;
+	unsigned unfinished; /* calls of the running batch not DONE */
+	struct bfs_file *files;
+	int nfiles; /* size of files[] */
+	struct bfs_dircache_ent *dcache;
+	size_t dcache_cap;
+	int64_t dcache_ttl_ns;
+};
+
+/** The attached client (NULL when detached) and the lock that serializes API calls. */
+extern struct bfs_client *bfs_cl;
+extern pthread_mutex_t bfs_lock;
+
+/**
+ * bfs_client_attach - attach to servers given by their UCX addresses (@addrs[i], @lens[i] bytes
+ * for server i), ring parameters and secret. Used by benchfs_init() and benchfs_mpi_start().
+ * Return 0, -EALREADY, -ENOMEM, -EIO.
+ */
+int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint32_t vnodes,
+		      uint64_t seed, uint64_t secret);
+/** bfs_client_detach - close files, endpoints, free everything. Return first close error. */
+int bfs_client_detach(void);
+
+/** bfs_call_init - reset @c to a fresh call of @op to @server. */
+void bfs_call_init(struct bfs_call *c, uint8_t op, uint32_t server);
+/** bfs_call_release - free a malloc'ed reply payload. */
+void bfs_call_release(struct bfs_call *c);
+
+/**
+ * bfs_calls_run - send the @n calls of @calls (pointers) and wait until all are DONE.
+ * Return 0 when every call got a reply (each call's status says how it went), else the first
+ * transport error (-ETIMEDOUT, -EIO); calls' statuses are set either way.
+ */
+int bfs_calls_run(struct bfs_call **calls, size_t n);
+/** bfs_call_run - one call; return its status (reply status or transport error). */
+int bfs_call_run(struct bfs_call *c);
+
+/**
+ * bfs_ns_call - fill @c as a namespace call of @op on @path (@len bytes; goes to the path's
+ * server) with extra strings @s1 / @s2 (may be NULL) in the payload buffer @pbuf (capacity
+ * BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1)).
+ */
+void bfs_ns_call(struct bfs_call *c, uint8_t op, const char *path, size_t len, const char *s1,
+		 size_t l1, const char *s2, size_t l2, char *pbuf);
+
+/** bfs_norm - normalize @in into @out (BENCHFS_PATH_MAX + 1 bytes); length or -errno. */
+int bfs_norm(const char *in, char *out);
+
+/** bfs_lookup - the record of normal path @path (the root is synthesized). 0 or -errno;
+ *  @target (BENCHFS_PATH_MAX + 1 bytes, may be NULL) gets a symlink's target, NUL-ended. */
+int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target);
+
+/** bfs_enoent - refine -ENOENT for @path: -ENOTDIR when an existing ancestor is not a
+ *  directory, else -ENOENT. */
+int bfs_enoent(const char *path, size_t len);
+
+/** bfs_check_parent - 0 when @path's parent directory exists, else -ENOENT / -ENOTDIR. */
+int bfs_check_parent(const char *path, size_t len);
+/** bfs_dircache_forget - drop @path (and everything below) from the directory cache. */
+void bfs_dircache_forget(const char *path, size_t len);
+
+/**
+ * bfs_data_servers - the distinct servers that hold chunks of a file of @size bytes with
+ * @chunk_size chunks, from chunk index @first on, into @out (nservers entries). Return count.
+ */
+uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t chunk_size,
+			  uint32_t *out);
+/** bfs_data_fanout - send @op (TRUNCATE with @arg as size, PURGE, FSYNC) for @ino to
+ *  @servers. Return 0 or the first error. */
+int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers,
+		    uint32_t n);
+
+/** bfs_inode_to_stat - fill @st from @ino. */
+void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st);
+
+/** bfs_file_get - the open file of descriptor @fd, or NULL. */
+struct bfs_file *bfs_file_get(int fd);
+/** bfs_open_size - largest size an open descriptor of this process knows for @ino, or 0. */
+uint64_t bfs_open_size(uint64_t ino);
+/** bfs_files_renamed - point open descriptors of @ino at their new path. */
+void bfs_files_renamed(uint64_t ino, const char *path, size_t len);
+/** bfs_close_all - close every descriptor (at detach). Return first error. */
+int bfs_close_all(void);
+
+#define BFS_API __attribute__((visibility("default")))
+
+/* Serialize a public call: take the lock, fail with -ENOTCONN when detached. */
+#define BFS_ENTER()                                                                                \
+	do {                                                                                       \
+		pthread_mutex_lock(&bfs_lock);                                                     \
+		if (!bfs_cl) {                                                                     \
+			pthread_mutex_unlock(&bfs_lock);                                           \
+			return -ENOTCONN;                                                          \
+		}                                                                                  \
+	} while (0)
+#define BFS_LEAVE(rc)                                                                              \
+	do {                                                                                       \
+		pthread_mutex_unlock(&bfs_lock);                                                   \
+		return (rc);                                                                       \
+	} while (0)
+
+#endif

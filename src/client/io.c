@@ -1,0 +1,549 @@
+/*
+ * io.c - descriptors and data: open, close, pread/pwrite (chunks to their servers, all in
+ * flight at once), read/write/lseek, fsync, truncate, fstat.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "common/extent.h"
+#include "common/path.h"
+#include "common/util.h"
+
+#define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
+
+/* ---- descriptor table ------------------------------------------------------------------------ */
+
+struct bfs_file *bfs_file_get(int fd)
+{
+	if (fd < 0 || fd >= bfs_cl->nfiles || !bfs_cl->files[fd].used)
+		return NULL;
+	return &bfs_cl->files[fd];
+}
+
+static int file_alloc(void)
+{
+	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
+		if (!bfs_cl->files[fd].used)
+			return fd;
+	if (bfs_cl->nfiles >= BFS_OPEN_MAX)
+		return -EMFILE;
+	int n = bfs_cl->nfiles ? bfs_cl->nfiles * 2 : 64;
+	struct bfs_file *f = realloc(bfs_cl->files, (size_t)n * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memset(f + bfs_cl->nfiles, 0, (size_t)(n - bfs_cl->nfiles) * sizeof(*f));
+	bfs_cl->files = f;
+	int fd = bfs_cl->nfiles;
+	bfs_cl->nfiles = n;
+	return fd;
+}
+
+uint64_t bfs_open_size(uint64_t ino)
+{
+	uint64_t size = 0;
+
+	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
+		if (bfs_cl->files[fd].used && bfs_cl->files[fd].ino == ino)
+			size = BFS_MAX(size, bfs_cl->files[fd].size);
+	return size;
+}
+
+void bfs_files_renamed(uint64_t ino, const char *path, size_t len)
+{
+	for (int fd = 0; fd < bfs_cl->nfiles; fd++) {
+		struct bfs_file *f = &bfs_cl->files[fd];
+		char *p;
+		if (!f->used || f->ino != ino || !(p = strndup(path, len)))
+			continue;
+		free(f->path);
+		f->path = p;
+		f->plen = len;
+	}
+}
+
+static int writable(const struct bfs_file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* ---- size publication (close-to-open) --------------------------------------------------------- */
+
+/* Send the size and mtime this client produced to the file's metadata server. */
+static int publish(struct bfs_file *f)
+{
+	char pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	int rc;
+
+	if (!f->dirty)
+		return 0;
+	bfs_ns_call(&c, BFS_OP_SETATTR, f->path, f->plen, NULL, 0, NULL, 0, pbuf);
+	c.req.flags = BFS_F_SIZE_MAX | BFS_F_MTIME;
+	c.req.size = f->size;
+	c.req.mtime_ns = f->mtime_ns;
+	rc = bfs_call_run(&c);
+	if (rc == -ENOENT)
+		rc = 0; /* removed or renamed by another client meanwhile: nothing to publish */
+	if (!rc)
+		f->dirty = 0;
+	return rc;
+}
+
+static int close_file(struct bfs_file *f)
+{
+	int rc = publish(f);
+
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+	return rc;
+}
+
+int bfs_close_all(void)
+{
+	int rc = 0;
+
+	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
+		if (bfs_cl->files[fd].used) {
+			int r = close_file(&bfs_cl->files[fd]);
+			rc = rc ? rc : r;
+		}
+	return rc;
+}
+
+/* ---- truncate ---------------------------------------------------------------------------------- */
+
+/*
+ * Set the size of the file @ino (record at @p) to @length. Bytes past it are dropped on every
+ * server (another client may have written chunks this one does not know of), unless the file
+ * is known to be empty (@maybe_data 0).
+ */
+static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t length, int maybe_data)
+{
+	char pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	uint32_t *servers;
+	int rc;
+
+	if (length > (uint64_t)BENCHFS_FILE_MAX)
+		return -EFBIG;
+	bfs_ns_call(&c, BFS_OP_SETATTR, p, len, NULL, 0, NULL, 0, pbuf);
+	c.req.flags = BFS_F_SIZE | BFS_F_MTIME;
+	c.req.size = length;
+	c.req.mtime_ns = bfs_now_ns();
+	rc = bfs_call_run(&c);
+	if (rc || !maybe_data)
+		return rc;
+	servers = malloc(bfs_cl->nservers * sizeof(*servers));
+	if (!servers)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < bfs_cl->nservers; i++)
+		servers[i] = i;
+	rc = bfs_data_fanout(BFS_OP_TRUNCATE, ino, length, servers, bfs_cl->nservers);
+	free(servers);
+	return rc;
+}
+
+/* ---- open -------------------------------------------------------------------------------------- */
+
+static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
+{
+	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
+	int acc = flags & O_ACCMODE, len, rc, fd;
+	struct bfs_inode ino;
+	struct bfs_file *f;
+
+	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+		return -EINVAL;
+	if (chunk_size && (!bfs_is_pow2(chunk_size) || chunk_size < 4096 || chunk_size > (1u << 30)))
+		return -EINVAL;
+	len = bfs_norm(path, p);
+	if (len < 0)
+		return len;
+	if (len == 1)
+		return (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : -EISDIR;
+	if (flags & O_CREAT) {
+		struct bfs_call c;
+
+		rc = bfs_check_parent(p, (size_t)len);
+		if (rc)
+			return rc;
+		bfs_ns_call(&c, BFS_OP_CREATE, p, (size_t)len, NULL, 0, NULL, 0, pbuf);
+		c.req.flags = (flags & O_EXCL) ? BFS_F_EXCL : 0;
+		c.req.mode = S_IFREG | (mode & 07777);
+		c.req.uid = bfs_cl->uid;
+		c.req.gid = bfs_cl->gid;
+		c.req.chunk_size = chunk_size ? (uint32_t)chunk_size : bfs_cl->chunk_default;
+		rc = bfs_call_run(&c);
+		ino = c.rep.inode;
+		if (rc == -EEXIST && !(flags & O_EXCL)) {
+			/* something that is not a regular file is there */
+			rc = bfs_lookup(p, (size_t)len, &ino, NULL);
+			if (!rc)
+				rc = S_ISDIR(ino.mode) ? -EISDIR : -ELOOP;
+		}
+		if (rc)
+			return rc;
+		if (!c.rep.count)
+			flags &= ~O_TRUNC; /* just created: empty already */
+	} else {
+		rc = bfs_lookup(p, (size_t)len, &ino, NULL);
+		if (rc == -ENOENT)
+			return bfs_enoent(p, (size_t)len);
+		if (rc)
+			return rc;
+		if (S_ISLNK(ino.mode))
+			return -ELOOP;
+		if (S_ISDIR(ino.mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+			return -EISDIR;
+	}
+	fd = file_alloc();
+	if (fd < 0)
+		return fd;
+	if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino.mode)) {
+		uint64_t known = BFS_MAX(ino.size, bfs_open_size(ino.ino));
+		rc = truncate_file(p, (size_t)len, ino.ino, 0, known != 0);
+		if (rc)
+			return rc;
+		ino.size = 0;
+		for (int i = 0; i < bfs_cl->nfiles; i++)
+			if (bfs_cl->files[i].used && bfs_cl->files[i].ino == ino.ino)
+				bfs_cl->files[i].size = 0;
+	}
+	f = &bfs_cl->files[fd];
+	f->path = strndup(p, (size_t)len);
+	if (!f->path)
+		return -ENOMEM;
+	f->used = 1;
+	f->plen = (size_t)len;
+	f->ino = ino.ino;
+	f->chunk_size = ino.chunk_size;
+	f->mode = ino.mode;
+	f->flags = flags;
+	f->size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
+	f->mtime_ns = ino.mtime_ns;
+	return fd;
+}
+
+BFS_API int benchfs_open(const char *path, int flags, mode_t mode)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_open(path, flags, mode, 0));
+}
+
+BFS_API int benchfs_create(const char *path, int flags, mode_t mode, size_t chunk_size)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_open(path, flags | O_CREAT, mode, chunk_size));
+}
+
+BFS_API int benchfs_close(int fd)
+{
+	struct bfs_file *f;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	BFS_LEAVE(close_file(f));
+}
+
+/* ---- data path ---------------------------------------------------------------------------------- */
+
+/*
+ * Move [@off, @off + @len) between @buf and the file's chunks: cut the range at chunk
+ * boundaries (and at BFS_IO_MAX), start up to BFS_BATCH calls at once, wait, repeat.
+ * For reads, *@got gets the end of the data actually found (holes are zero-filled here).
+ */
+static int transfer(struct bfs_file *f, uint8_t op, void *buf, uint64_t len, uint64_t off)
+{
+	struct bfs_call *calls = malloc(BFS_BATCH * sizeof(*calls));
+	struct bfs_call *ptrs[BFS_BATCH];
+	uint64_t cs = f->chunk_size, step = BFS_MIN(cs, (uint64_t)BFS_IO_MAX);
+	uint64_t done = 0;
+	int rc = 0;
+
+	if (!calls)
+		return -ENOMEM;
+	while (done < len && !rc) {
+		size_t n = 0;
+		while (n < BFS_BATCH && done < len) {
+			uint64_t pos = off + done;
+			/* a piece never crosses a chunk, nor exceeds BFS_IO_MAX */
+			uint64_t room = step - (pos % step);
+			uint64_t piece = BFS_MIN(room, len - done);
+			struct bfs_call *c = &calls[n];
+
+			bfs_call_init(c, op, bfs_ring_chunk(&bfs_cl->ring, f->ino, pos / cs));
+			c->req.ino = f->ino;
+			c->req.offset = pos;
+			c->req.length = piece;
+			if (op == BFS_OP_WRITE) {
+				c->send_buf = (const char *)buf + done;
+				c->send_len = piece;
+			} else {
+				c->recv_buf = (char *)buf + done;
+				c->recv_cap = piece;
+			}
+			ptrs[n++] = c;
+			done += piece;
+		}
+		bfs_calls_run(ptrs, n);
+		for (size_t i = 0; i < n; i++) {
+			struct bfs_call *c = &calls[i];
+			if (c->status < 0) {
+				rc = rc ? rc : c->status;
+				continue;
+			}
+			if (op == BFS_OP_READ) {
+				/* bytes past what the server had are a hole */
+				size_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
+				memset((char *)c->recv_buf + got, 0, c->req.length - got);
+			} else if ((uint64_t)c->status != c->req.length) {
+				rc = rc ? rc : -EIO;
+			}
+		}
+	}
+	free(calls);
+	return rc;
+}
+
+static ssize_t do_pwrite(struct bfs_file *f, const void *buf, size_t count, off_t offset)
+{
+	int rc;
+
+	if (!writable(f))
+		return -EBADF;
+	if (offset < 0)
+		return -EINVAL;
+	if (!S_ISREG(f->mode))
+		return -EISDIR;
+	if ((uint64_t)offset > (uint64_t)BENCHFS_FILE_MAX ||
+	    count > (uint64_t)BENCHFS_FILE_MAX - (uint64_t)offset)
+		return -EFBIG;
+	if (count == 0)
+		return 0;
+	rc = transfer(f, BFS_OP_WRITE, (void *)buf, count, (uint64_t)offset);
+	if (rc)
+		return rc;
+	f->size = BFS_MAX(f->size, (uint64_t)offset + count);
+	f->mtime_ns = bfs_now_ns();
+	f->dirty = 1;
+	return (ssize_t)count;
+}
+
+static ssize_t do_pread(struct bfs_file *f, void *buf, size_t count, off_t offset)
+{
+	uint64_t end;
+	int rc;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (offset < 0)
+		return -EINVAL;
+	if (!S_ISREG(f->mode))
+		return -EISDIR;
+	if ((uint64_t)offset + count > f->size) {
+		/* past the size we know: another client may have published a larger one */
+		struct bfs_inode ino;
+		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+			f->size = BFS_MAX(f->size, ino.size);
+	}
+	if ((uint64_t)offset >= f->size || count == 0)
+		return 0;
+	end = BFS_MIN(f->size, (uint64_t)offset + count);
+	rc = transfer(f, BFS_OP_READ, buf, end - (uint64_t)offset, (uint64_t)offset);
+	if (rc)
+		return rc;
+	return (ssize_t)(end - (uint64_t)offset);
+}
+
+BFS_API ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset)
+{
+	struct bfs_file *f;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	BFS_LEAVE(f ? do_pwrite(f, buf, count, offset) : -EBADF);
+}
+
+BFS_API ssize_t benchfs_pread(int fd, void *buf, size_t count, off_t offset)
+{
+	struct bfs_file *f;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	BFS_LEAVE(f ? do_pread(f, buf, count, offset) : -EBADF);
+}
+
+BFS_API ssize_t benchfs_write(int fd, const void *buf, size_t count)
+{
+	struct bfs_file *f;
+	ssize_t n;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if (f->flags & O_APPEND) {
+		struct bfs_inode ino; /* append at the end as last published, or our own */
+		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+			f->size = BFS_MAX(f->size, ino.size);
+		f->pos = f->size;
+	}
+	n = do_pwrite(f, buf, count, (off_t)f->pos);
+	if (n > 0)
+		f->pos += (uint64_t)n;
+	BFS_LEAVE(n);
+}
+
+BFS_API ssize_t benchfs_read(int fd, void *buf, size_t count)
+{
+	struct bfs_file *f;
+	ssize_t n;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	n = do_pread(f, buf, count, (off_t)f->pos);
+	if (n > 0)
+		f->pos += (uint64_t)n;
+	BFS_LEAVE(n);
+}
+
+BFS_API off_t benchfs_lseek(int fd, off_t offset, int whence)
+{
+	struct bfs_file *f;
+	int64_t base;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END: {
+		struct bfs_inode ino;
+		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+			f->size = BFS_MAX(f->size, ino.size);
+		base = (int64_t)f->size;
+		break;
+	}
+	default:
+		BFS_LEAVE(-EINVAL);
+	}
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		BFS_LEAVE(-EINVAL);
+	f->pos = (uint64_t)(base + offset);
+	BFS_LEAVE((off_t)f->pos);
+}
+
+BFS_API int benchfs_fsync(int fd)
+{
+	struct bfs_file *f;
+	uint32_t *servers;
+	int rc;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if (!S_ISREG(f->mode))
+		BFS_LEAVE(0);
+	servers = malloc(bfs_cl->nservers * sizeof(*servers));
+	if (!servers)
+		BFS_LEAVE(-ENOMEM);
+	rc = bfs_data_fanout(BFS_OP_FSYNC, f->ino, 0, servers,
+			     bfs_data_servers(f->ino, 0, f->size, f->chunk_size, servers));
+	free(servers);
+	if (!rc)
+		rc = publish(f);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_ftruncate(int fd, off_t length)
+{
+	struct bfs_file *f;
+	int rc;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f || !writable(f))
+		BFS_LEAVE(-EBADF);
+	if (length < 0)
+		BFS_LEAVE(-EINVAL);
+	if (!S_ISREG(f->mode))
+		BFS_LEAVE(-EISDIR);
+	rc = truncate_file(f->path, f->plen, f->ino, (uint64_t)length, 1);
+	if (!rc) {
+		f->size = (uint64_t)length;
+		f->dirty = 0; /* the record holds the exact size now */
+	}
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_truncate(const char *path, off_t length)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode ino;
+	int len, rc;
+
+	if (length < 0)
+		return -EINVAL;
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(p, (size_t)len);
+	if (rc)
+		BFS_LEAVE(rc);
+	if (S_ISDIR(ino.mode))
+		BFS_LEAVE(-EISDIR);
+	if (S_ISLNK(ino.mode))
+		BFS_LEAVE(-ELOOP);
+	rc = truncate_file(p, (size_t)len, ino.ino, (uint64_t)length, 1);
+	if (!rc)
+		for (int i = 0; i < bfs_cl->nfiles; i++)
+			if (bfs_cl->files[i].used && bfs_cl->files[i].ino == ino.ino)
+				bfs_cl->files[i].size = (uint64_t)length;
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_fstat(int fd, struct stat *st)
+{
+	struct bfs_file *f;
+	struct bfs_inode ino;
+	int rc;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if (!st)
+		BFS_LEAVE(-EINVAL);
+	rc = bfs_lookup(f->path, f->plen, &ino, NULL);
+	if (rc || ino.ino != f->ino) {
+		/* removed meanwhile: answer from what the descriptor knows */
+		memset(&ino, 0, sizeof(ino));
+		ino.ino = f->ino;
+		ino.mode = f->mode;
+		ino.chunk_size = f->chunk_size;
+		ino.mtime_ns = f->mtime_ns;
+	}
+	ino.size = BFS_MAX(ino.size, bfs_open_size(f->ino));
+	if (f->dirty)
+		ino.mtime_ns = BFS_MAX(ino.mtime_ns, f->mtime_ns);
+	bfs_inode_to_stat(&ino, st);
+	BFS_LEAVE(0);
+}

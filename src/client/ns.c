@@ -1,0 +1,797 @@
+/*
+ * ns.c - namespace calls: lookup, stat, mkdir, rmdir, unlink, rename, symlink, readlink,
+ * attributes, directory streams and find.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "common/path.h"
+#include "common/util.h"
+
+#define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
+#define ROOT_INO 1
+
+/* ---- helpers shared with io.c ---------------------------------------------------------------- */
+
+int bfs_norm(const char *in, char *out)
+{
+	if (!in)
+		return -EINVAL;
+	return bfs_path_normalize(in, out, BENCHFS_PATH_MAX + 1);
+}
+
+int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target)
+{
+	char pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	int rc;
+
+	if (len == 1) { /* the root is implicit */
+		memset(ino, 0, sizeof(*ino));
+		ino->ino = ROOT_INO;
+		ino->mode = S_IFDIR | 0777;
+		return 0;
+	}
+	bfs_ns_call(&c, BFS_OP_LOOKUP, path, len, NULL, 0, NULL, 0, pbuf);
+	rc = bfs_call_run(&c);
+	if (rc == 0) {
+		*ino = c.rep.inode;
+		if (target) {
+			size_t n = BFS_MIN(c.rep_len, (size_t)BENCHFS_PATH_MAX);
+			if (n)
+				memcpy(target, c.rep_payload, n);
+			target[n] = '\0';
+		}
+	}
+	bfs_call_release(&c);
+	return rc;
+}
+
+int bfs_enoent(const char *path, size_t len)
+{
+	struct bfs_inode ino;
+	size_t plen = len;
+
+	/* walk up to the nearest existing ancestor */
+	while ((plen = bfs_path_parent(path, plen)) > 1) {
+		int rc = bfs_lookup(path, plen, &ino, NULL);
+		if (rc == -ENOENT)
+			continue;
+		if (rc)
+			return rc;
+		return S_ISDIR(ino.mode) ? -ENOENT : -ENOTDIR;
+	}
+	return -ENOENT;
+}
+
+static struct bfs_dircache_ent *dircache_slot(const char *path, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (!bfs_cl->dcache_cap)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)path[i]) * 1099511628211ull;
+	return &bfs_cl->dcache[h % bfs_cl->dcache_cap];
+}
+
+static int dircache_has(const char *path, size_t len)
+{
+	struct bfs_dircache_ent *e = dircache_slot(path, len);
+
+	return e && e->path && strlen(e->path) == len && !memcmp(e->path, path, len) &&
+	       e->expires_ns > bfs_mono_ns();
+}
+
+static void dircache_add(const char *path, size_t len)
+{
+	struct bfs_dircache_ent *e;
+
+	if (bfs_cl->dcache_ttl_ns <= 0)
+		return;
+	if (!bfs_cl->dcache) {
+		bfs_cl->dcache = calloc(4096, sizeof(*bfs_cl->dcache));
+		if (!bfs_cl->dcache)
+			return;
+		bfs_cl->dcache_cap = 4096;
+	}
+	e = dircache_slot(path, len);
+	free(e->path);
+	e->path = strndup(path, len);
+	e->expires_ns = bfs_mono_ns() + bfs_cl->dcache_ttl_ns;
+}
+
+void bfs_dircache_forget(const char *path, size_t len)
+{
+	for (size_t i = 0; i < bfs_cl->dcache_cap; i++) {
+		struct bfs_dircache_ent *e = &bfs_cl->dcache[i];
+		size_t elen = e->path ? strlen(e->path) : 0;
+		if (e->path && elen >= len && !memcmp(e->path, path, len) &&
+		    (elen == len || e->path[len] == '/')) {
+			free(e->path);
+			e->path = NULL;
+		}
+	}
+}
+
+int bfs_check_parent(const char *path, size_t len)
+{
+	size_t plen = bfs_path_parent(path, len);
+	struct bfs_inode ino;
+	int rc;
+
+	if (plen <= 1 || dircache_has(path, plen))
+		return 0;
+	rc = bfs_lookup(path, plen, &ino, NULL);
+	if (rc == -ENOENT)
+		return bfs_enoent(path, plen);
+	if (rc)
+		return rc;
+	if (!S_ISDIR(ino.mode))
+		return -ENOTDIR;
+	dircache_add(path, plen);
+	return 0;
+}
+
+uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t chunk_size,
+			  uint32_t *out)
+{
+	uint64_t nchunks = chunk_size ? (size + chunk_size - 1) / chunk_size : 0;
+	uint32_t n = 0, ns = bfs_cl->nservers;
+	uint8_t *seen;
+
+	if (first >= nchunks)
+		return 0;
+	if (nchunks - first >= 4ull * ns) { /* that many chunks reach every server */
+		for (uint32_t i = 0; i < ns; i++)
+			out[i] = i;
+		return ns;
+	}
+	seen = calloc(ns, 1);
+	if (!seen) {
+		for (uint32_t i = 0; i < ns; i++)
+			out[i] = i;
+		return ns;
+	}
+	for (uint64_t k = first; k < nchunks && n < ns; k++) {
+		uint32_t s = bfs_ring_chunk(&bfs_cl->ring, ino, k);
+		if (!seen[s]) {
+			seen[s] = 1;
+			out[n++] = s;
+		}
+	}
+	free(seen);
+	return n;
+}
+
+int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n)
+{
+	struct bfs_call *calls, **ptrs;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	calls = calloc(n, sizeof(*calls));
+	ptrs = calloc(n, sizeof(*ptrs));
+	if (!calls || !ptrs) {
+		free(calls);
+		free(ptrs);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		bfs_call_init(&calls[i], op, servers[i]);
+		calls[i].req.ino = ino;
+		calls[i].req.size = arg;
+		ptrs[i] = &calls[i];
+	}
+	bfs_calls_run(ptrs, n);
+	for (uint32_t i = 0; i < n && !rc; i++)
+		rc = calls[i].status;
+	free(calls);
+	free(ptrs);
+	return rc;
+}
+
+/* Every server, for fan-outs. */
+static uint32_t all_servers(uint32_t *out)
+{
+	for (uint32_t i = 0; i < bfs_cl->nservers; i++)
+		out[i] = i;
+	return bfs_cl->nservers;
+}
+
+void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = ino->ino;
+	st->st_mode = ino->mode;
+	st->st_nlink = S_ISDIR(ino->mode) ? 2 : 1;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
+	st->st_size = (off_t)ino->size;
+	st->st_blksize = ino->chunk_size ? ino->chunk_size : 4096;
+	st->st_blocks = (blkcnt_t)((ino->size + 511) / 512);
+	st->st_atim = bfs_ns_to_ts(ino->atime_ns);
+	st->st_mtim = bfs_ns_to_ts(ino->mtime_ns);
+	st->st_ctim = bfs_ns_to_ts(ino->ctime_ns);
+}
+
+/* ---- attributes ------------------------------------------------------------------------------ */
+
+static int do_stat(const char *path, struct stat *st, int follow)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode ino;
+	int len = bfs_norm(path, p), rc;
+
+	if (len < 0)
+		return len;
+	if (!st)
+		return -EINVAL;
+	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
+	if (rc == -ENOENT)
+		return bfs_enoent(p, (size_t)len);
+	if (rc)
+		return rc;
+	if (follow && S_ISLNK(ino.mode))
+		return -ELOOP;
+	if (S_ISREG(ino.mode))
+		ino.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
+	bfs_inode_to_stat(&ino, st);
+	return 0;
+}
+
+BFS_API int benchfs_stat(const char *path, struct stat *st)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_stat(path, st, 1));
+}
+
+BFS_API int benchfs_lstat(const char *path, struct stat *st)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_stat(path, st, 0));
+}
+
+static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t atime,
+		      int64_t mtime, uint32_t mode, struct bfs_inode *out)
+{
+	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	int len = bfs_norm(path, p), rc;
+
+	if (len < 0)
+		return len;
+	if (len == 1)
+		return -EPERM; /* the root's attributes are fixed */
+	bfs_ns_call(&c, BFS_OP_SETATTR, p, (size_t)len, NULL, 0, NULL, 0, pbuf);
+	c.req.flags = (uint16_t)flags;
+	c.req.size = size;
+	c.req.atime_ns = atime;
+	c.req.mtime_ns = mtime;
+	c.req.mode = mode;
+	rc = bfs_call_run(&c);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(p, (size_t)len);
+	if (!rc && out)
+		*out = c.rep.inode;
+	return rc;
+}
+
+/* Resolve one utimensat time: UTIME_NOW, UTIME_OMIT (flag cleared) or a value. */
+static int64_t utime_value(const struct timespec *ts, unsigned *flags, unsigned flag,
+			   int64_t now)
+{
+	if (!ts || ts->tv_nsec == UTIME_NOW)
+		return now;
+	if (ts->tv_nsec == UTIME_OMIT) {
+		*flags &= ~flag;
+		return 0;
+	}
+	return bfs_ts_to_ns(ts);
+}
+
+BFS_API int benchfs_utimens(const char *path, const struct timespec times[2])
+{
+	unsigned flags = BFS_F_ATIME | BFS_F_MTIME;
+	int64_t now = bfs_now_ns(), at, mt;
+
+	for (int i = 0; times && i < 2; i++)
+		if (times[i].tv_nsec != UTIME_NOW && times[i].tv_nsec != UTIME_OMIT &&
+		    (times[i].tv_nsec < 0 || times[i].tv_nsec >= BFS_NSEC))
+			return -EINVAL;
+	at = utime_value(times ? &times[0] : NULL, &flags, BFS_F_ATIME, now);
+	mt = utime_value(times ? &times[1] : NULL, &flags, BFS_F_MTIME, now);
+	BFS_ENTER();
+	BFS_LEAVE(do_setattr(path, flags, 0, at, mt, 0, NULL));
+}
+
+BFS_API int benchfs_chmod(const char *path, mode_t mode)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_setattr(path, BFS_F_MODE, 0, 0, 0, mode & 07777, NULL));
+}
+
+/* ---- create and remove ------------------------------------------------------------------------ */
+
+/* Create a record of @mode at @path (normal, @len bytes) exclusively; parent checked first. */
+static int create_excl(const char *p, size_t len, uint32_t mode, const char *target, size_t tlen,
+		       struct bfs_inode *out)
+{
+	char pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	int rc;
+
+	if (len == 1)
+		return -EEXIST;
+	rc = bfs_check_parent(p, len);
+	if (rc)
+		return rc;
+	bfs_ns_call(&c, BFS_OP_CREATE, p, len, target, tlen, NULL, 0, pbuf);
+	c.req.flags = BFS_F_EXCL;
+	c.req.mode = mode;
+	c.req.uid = bfs_cl->uid;
+	c.req.gid = bfs_cl->gid;
+	rc = bfs_call_run(&c);
+	if (!rc && out)
+		*out = c.rep.inode;
+	return rc;
+}
+
+BFS_API int benchfs_mkdir(const char *path, mode_t mode)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	int len, rc;
+
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	rc = create_excl(p, (size_t)len, S_IFDIR | (mode & 07777), NULL, 0, NULL);
+	if (!rc)
+		dircache_add(p, (size_t)len);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_symlink(const char *target, const char *linkpath)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	size_t tlen;
+	int len;
+
+	if (!target || !*target)
+		return -EINVAL;
+	tlen = strlen(target);
+	if (tlen > BENCHFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	BFS_ENTER();
+	len = bfs_norm(linkpath, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	BFS_LEAVE(create_excl(p, (size_t)len, S_IFLNK | 0777, target, tlen, NULL));
+}
+
+BFS_API ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize)
+{
+	char p[BENCHFS_PATH_MAX + 1], target[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode ino;
+	int len, rc;
+	size_t n;
+
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	rc = bfs_lookup(p, (size_t)len, &ino, target);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(p, (size_t)len);
+	if (rc)
+		BFS_LEAVE(rc);
+	if (!S_ISLNK(ino.mode))
+		BFS_LEAVE(-EINVAL);
+	n = BFS_MIN(strlen(target), bufsize);
+	memcpy(buf, target, n);
+	BFS_LEAVE((ssize_t)n);
+}
+
+/* Remove the record at @p (flags as REMOVE), returning the removed inode. */
+static int remove_record(const char *p, size_t len, unsigned flags, uint64_t expect,
+			 struct bfs_inode *old)
+{
+	char pbuf[PBUF_SIZE];
+	struct bfs_call c;
+	int rc;
+
+	bfs_ns_call(&c, BFS_OP_REMOVE, p, len, NULL, 0, NULL, 0, pbuf);
+	c.req.flags = (uint16_t)flags;
+	c.req.ino = expect;
+	rc = bfs_call_run(&c);
+	if (rc == -ENOENT && !expect)
+		rc = bfs_enoent(p, len);
+	if (!rc)
+		*old = c.rep.inode;
+	return rc;
+}
+
+/* Drop the data of a removed or replaced file. */
+static int purge_data(const struct bfs_inode *ino)
+{
+	uint32_t *servers;
+	uint64_t size;
+	uint32_t n;
+	int rc;
+
+	if (!S_ISREG(ino->mode))
+		return 0;
+	size = BFS_MAX(ino->size, bfs_open_size(ino->ino));
+	servers = malloc(bfs_cl->nservers * sizeof(*servers));
+	if (!servers)
+		return -ENOMEM;
+	n = bfs_data_servers(ino->ino, 0, size, ino->chunk_size, servers);
+	rc = bfs_data_fanout(BFS_OP_PURGE, ino->ino, 0, servers, n);
+	free(servers);
+	return rc;
+}
+
+BFS_API int benchfs_unlink(const char *path)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode old;
+	int len, rc;
+
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	if (len == 1)
+		BFS_LEAVE(-EISDIR);
+	rc = remove_record(p, (size_t)len, BFS_F_NOTDIR, 0, &old);
+	if (rc)
+		BFS_LEAVE(rc);
+	BFS_LEAVE(purge_data(&old));
+}
+
+BFS_API int benchfs_rmdir(const char *path)
+{
+	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
+	struct bfs_call *calls = NULL, **ptrs = NULL;
+	struct bfs_inode ino;
+	int len, rc;
+
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	if (len == 1)
+		BFS_LEAVE(-EBUSY);
+	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(p, (size_t)len);
+	if (!rc && !S_ISDIR(ino.mode))
+		rc = -ENOTDIR;
+	if (rc)
+		BFS_LEAVE(rc);
+	/* ask every server whether it holds an entry of the directory */
+	calls = calloc(bfs_cl->nservers, sizeof(*calls));
+	ptrs = calloc(bfs_cl->nservers, sizeof(*ptrs));
+	if (!calls || !ptrs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(pbuf, p, (size_t)len);
+	for (uint32_t i = 0; i < bfs_cl->nservers; i++) {
+		bfs_call_init(&calls[i], BFS_OP_HASCHILD, i);
+		calls[i].req.len[0] = (uint32_t)len;
+		calls[i].send_buf = pbuf;
+		calls[i].send_len = (size_t)len;
+		ptrs[i] = &calls[i];
+	}
+	bfs_calls_run(ptrs, bfs_cl->nservers);
+	for (uint32_t i = 0; i < bfs_cl->nservers && !rc; i++) {
+		rc = calls[i].status;
+		if (!rc && calls[i].rep.count)
+			rc = -ENOTEMPTY;
+	}
+	if (!rc)
+		rc = remove_record(p, (size_t)len, BFS_F_DIR, ino.ino, &ino);
+	if (!rc)
+		bfs_dircache_forget(p, (size_t)len);
+out:
+	free(calls);
+	free(ptrs);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
+{
+	char op[BENCHFS_PATH_MAX + 1], np[BENCHFS_PATH_MAX + 1], target[BENCHFS_PATH_MAX + 1];
+	char pbuf[PBUF_SIZE];
+	struct bfs_inode ino, gone;
+	struct bfs_call c;
+	int olen, nlen, rc;
+
+	BFS_ENTER();
+	olen = bfs_norm(oldpath, op);
+	if (olen < 0)
+		BFS_LEAVE(olen);
+	nlen = bfs_norm(newpath, np);
+	if (nlen < 0)
+		BFS_LEAVE(nlen);
+	if (olen == 1)
+		BFS_LEAVE(-EBUSY);
+	rc = bfs_lookup(op, (size_t)olen, &ino, target);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(op, (size_t)olen);
+	if (rc)
+		BFS_LEAVE(rc);
+	if (S_ISDIR(ino.mode))
+		BFS_LEAVE(-EXDEV);
+	if (nlen == 1)
+		BFS_LEAVE(-EISDIR);
+	if (olen == nlen && !memcmp(op, np, (size_t)olen))
+		BFS_LEAVE(0);
+	rc = bfs_check_parent(np, (size_t)nlen);
+	if (rc)
+		BFS_LEAVE(rc);
+	/* write the record at its new path, then remove the old one */
+	bfs_ns_call(&c, BFS_OP_PUT, np, (size_t)nlen, target, ino.target_len ? strlen(target) : 0,
+		    NULL, 0, pbuf);
+	c.req.ino = ino.ino;
+	c.req.mode = ino.mode;
+	c.req.uid = ino.uid;
+	c.req.gid = ino.gid;
+	c.req.chunk_size = ino.chunk_size;
+	c.req.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
+	c.req.atime_ns = ino.atime_ns;
+	c.req.mtime_ns = ino.mtime_ns;
+	rc = bfs_call_run(&c);
+	if (rc)
+		BFS_LEAVE(rc);
+	gone = c.rep.inode;
+	rc = remove_record(op, (size_t)olen, 0, ino.ino, &ino);
+	if (rc)
+		BFS_LEAVE(rc);
+	bfs_files_renamed(ino.ino, np, (size_t)nlen);
+	if (gone.ino && gone.ino != ino.ino)
+		rc = purge_data(&gone);
+	BFS_LEAVE(rc);
+}
+
+/* ---- directory streams ------------------------------------------------------------------------ */
+
+struct dir_server {
+	struct bfs_call call;
+	size_t pos;                        /* parse position in call.rep_payload */
+	char after[BENCHFS_NAME_MAX + 1]; /* resume point: last name seen */
+	size_t alen;
+	int more, fetched;
+};
+
+struct benchfs_dir {
+	char path[BENCHFS_PATH_MAX + 1];
+	size_t plen;
+	uint32_t cur;
+	struct benchfs_dirent ent;
+	struct dir_server *srv; /* one per server */
+	char *pbufs;            /* one payload buffer per server */
+};
+
+/* Start page requests to the servers of @d whose next page is wanted (@which, n of them). */
+static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
+{
+	struct bfs_call **ptrs = calloc(n, sizeof(*ptrs));
+
+	if (!ptrs)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < n; k++) {
+		struct dir_server *s = &d->srv[which[k]];
+		char *pbuf = d->pbufs + (size_t)which[k] * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2);
+		bfs_call_release(&s->call);
+		bfs_call_init(&s->call, BFS_OP_READDIR, which[k]);
+		memcpy(pbuf, d->path, d->plen);
+		memcpy(pbuf + d->plen, s->after, s->alen);
+		s->call.req.len[0] = (uint32_t)d->plen;
+		s->call.req.len[1] = (uint32_t)s->alen;
+		s->call.send_buf = pbuf;
+		s->call.send_len = d->plen + s->alen;
+		s->pos = 0;
+		ptrs[k] = &s->call;
+	}
+	bfs_calls_run(ptrs, n);
+	free(ptrs);
+	for (uint32_t k = 0; k < n; k++) {
+		struct dir_server *s = &d->srv[which[k]];
+		if (s->call.status)
+			return s->call.status;
+		s->more = !!(s->call.rep.flags & BFS_F_MORE);
+		s->fetched = 1;
+	}
+	return 0;
+}
+
+BFS_API int benchfs_opendir(const char *path, benchfs_dir_t **dirp)
+{
+	struct benchfs_dir *d;
+	struct bfs_inode ino;
+	uint32_t *all;
+	int len, rc;
+
+	BFS_ENTER();
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		BFS_LEAVE(-ENOMEM);
+	len = bfs_norm(path, d->path);
+	rc = len < 0 ? len : bfs_lookup(d->path, (size_t)len, &ino, NULL);
+	if (rc == -ENOENT)
+		rc = bfs_enoent(d->path, (size_t)len);
+	if (!rc && !S_ISDIR(ino.mode))
+		rc = -ENOTDIR;
+	if (rc)
+		goto fail;
+	d->plen = (size_t)len;
+	d->srv = calloc(bfs_cl->nservers, sizeof(*d->srv));
+	d->pbufs = malloc((size_t)bfs_cl->nservers * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2));
+	all = malloc(bfs_cl->nservers * sizeof(*all));
+	if (!d->srv || !d->pbufs || !all) {
+		free(all);
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = dir_fetch(d, all, all_servers(all)); /* first pages from every server at once */
+	free(all);
+	if (rc)
+		goto fail;
+	*dirp = d;
+	BFS_LEAVE(0);
+fail:
+	if (d->srv)
+		for (uint32_t i = 0; i < bfs_cl->nservers; i++)
+			bfs_call_release(&d->srv[i].call);
+	free(d->srv);
+	free(d->pbufs);
+	free(d);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
+{
+	BFS_ENTER();
+	while (d->cur < bfs_cl->nservers) {
+		struct dir_server *s = &d->srv[d->cur];
+		const char *name;
+		size_t nlen;
+		uint64_t ino;
+		uint8_t type;
+
+		if (s->call.rep_payload && s->pos < s->call.rep_len) {
+			if (bfs_wire_get_dirent(s->call.rep_payload, s->call.rep_len, &s->pos, &ino,
+						&type, &name, &nlen) ||
+			    nlen > BENCHFS_NAME_MAX)
+				BFS_LEAVE(-EIO);
+			d->ent.d_ino = ino;
+			d->ent.d_type = type;
+			memcpy(d->ent.d_name, name, nlen);
+			d->ent.d_name[nlen] = '\0';
+			memcpy(s->after, name, nlen);
+			s->alen = nlen;
+			*ent = &d->ent;
+			BFS_LEAVE(1);
+		}
+		if (s->more) {
+			int rc = dir_fetch(d, &d->cur, 1);
+			if (rc)
+				BFS_LEAVE(rc);
+			continue;
+		}
+		bfs_call_release(&s->call);
+		d->cur++;
+	}
+	BFS_LEAVE(0);
+}
+
+BFS_API int benchfs_closedir(benchfs_dir_t *d)
+{
+	if (!d)
+		return 0;
+	pthread_mutex_lock(&bfs_lock);
+	for (uint32_t i = 0; bfs_cl && i < bfs_cl->nservers; i++)
+		bfs_call_release(&d->srv[i].call);
+	pthread_mutex_unlock(&bfs_lock);
+	free(d->srv);
+	free(d->pbufs);
+	free(d);
+	return 0;
+}
+
+/* ---- find ---------------------------------------------------------------------------------------- */
+
+BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find_filter *f,
+			 int (*cb)(const struct benchfs_find_entry *, void *), void *arg)
+{
+	char p[BENCHFS_PATH_MAX + 1], after[BENCHFS_PATH_MAX + 2], full[BENCHFS_PATH_MAX + 2];
+	char *pbuf;
+	size_t alen = 0, glen = f && f->name ? strlen(f->name) : 0;
+	int len, rc = 0, more = 1;
+
+	if (!cb || glen > BENCHFS_PATH_MAX)
+		return -EINVAL;
+	BFS_ENTER();
+	len = bfs_norm(path, p);
+	if (len < 0)
+		BFS_LEAVE(len);
+	if (server < 0 || (uint32_t)server >= bfs_cl->nservers)
+		BFS_LEAVE(-EINVAL);
+	pbuf = malloc(PBUF_SIZE + 2);
+	if (!pbuf)
+		BFS_LEAVE(-ENOMEM);
+	while (more && !rc) {
+		struct bfs_call c;
+		size_t pos = 0;
+
+		bfs_call_init(&c, BFS_OP_FIND, (uint32_t)server);
+		memcpy(pbuf, p, (size_t)len);
+		memcpy(pbuf + len, after, alen);
+		if (glen)
+			memcpy(pbuf + len + alen, f->name, glen);
+		c.req.len[0] = (uint32_t)len;
+		c.req.len[1] = (uint32_t)alen;
+		c.req.len[2] = (uint32_t)glen;
+		c.send_buf = pbuf;
+		c.send_len = (size_t)len + alen + glen;
+		if (f) {
+			c.req.mode = f->type & S_IFMT;
+			if (f->size_cmp) {
+				c.req.flags |= f->size_cmp < 0	 ? BFS_F_SIZE_LT
+					       : f->size_cmp == 1 ? BFS_F_SIZE_GT
+								  : BFS_F_SIZE_EQ;
+				c.req.size = f->size_units;
+				c.req.offset = f->size_unit;
+			}
+			if (f->newer) {
+				c.req.flags |= BFS_F_NEWER;
+				c.req.mtime_ns = bfs_ts_to_ns(&f->newer_than);
+			}
+		}
+		rc = bfs_call_run(&c);
+		more = !rc && (c.rep.flags & BFS_F_MORE);
+		for (uint32_t i = 0; !rc && i < c.rep.count; i++) {
+			struct benchfs_find_entry e;
+			const char *key;
+			size_t klen;
+			int64_t mt;
+			uint32_t mode;
+			uint64_t size;
+			int n;
+
+			if (bfs_wire_get_findent(c.rep_payload, c.rep_len, &pos, &mode, &size, &mt,
+						 &key, &klen) ||
+			    klen > BENCHFS_PATH_MAX + 1) {
+				rc = -EIO;
+				break;
+			}
+			memcpy(after, key, klen);
+			alen = klen;
+			n = bfs_path_from_key(key, klen, full, sizeof(full));
+			if (n < 0) {
+				rc = -EIO;
+				break;
+			}
+			e.path = full;
+			e.mode = mode;
+			e.size = size;
+			e.mtime = bfs_ns_to_ts(mt);
+			/* the callback may call the library: let go of the lock meanwhile */
+			pthread_mutex_unlock(&bfs_lock);
+			rc = cb(&e, arg);
+			pthread_mutex_lock(&bfs_lock);
+			if (!bfs_cl)
+				rc = rc ? rc : -ENOTCONN;
+		}
+		bfs_call_release(&c);
+	}
+	free(pbuf);
+	BFS_LEAVE(rc);
+}

@@ -1,0 +1,202 @@
+/*
+ * rpc.c - UCX context, worker, endpoints and wake-up for BenchFS clients and servers.
+ */
+#include "net/rpc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+int bfs_ucs_errno(ucs_status_t st)
+{
+	switch (st) {
+	case UCS_OK:
+		return 0;
+	case UCS_ERR_NO_MEMORY:
+		return -ENOMEM;
+	case UCS_ERR_TIMED_OUT:
+	case UCS_ERR_ENDPOINT_TIMEOUT:
+		return -ETIMEDOUT;
+	case UCS_ERR_CANCELED:
+		return -ECANCELED;
+	case UCS_ERR_INVALID_PARAM:
+		return -EINVAL;
+	case UCS_ERR_MESSAGE_TRUNCATED:
+		return -EMSGSIZE;
+	default:
+		return -EIO;
+	}
+}
+
+int bfs_ucx_init(struct bfs_ucx *u)
+{
+	ucp_params_t params = {0};
+	ucp_worker_params_t wparams = {0};
+	ucp_config_t *config;
+	ucs_status_t st;
+
+	memset(u, 0, sizeof(*u));
+	u->efd = -1;
+	u->rndv_thresh = bfs_env_u64("BENCHFS_RNDV_THRESH", BFS_RNDV_THRESH_DEFAULT);
+	st = ucp_config_read(NULL, NULL, &config);
+	if (st != UCS_OK)
+		goto fail;
+	params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_NAME;
+	params.features = UCP_FEATURE_AM | UCP_FEATURE_WAKEUP;
+	params.name = "benchfs";
+	st = ucp_init(&params, config, &u->context);
+	ucp_config_release(config);
+	if (st != UCS_OK)
+		goto fail;
+	wparams.field_mask = UCP_WORKER_PARAM_FIELD_THREAD_MODE;
+	wparams.thread_mode = UCS_THREAD_MODE_SINGLE;
+	st = ucp_worker_create(u->context, &wparams, &u->worker);
+	if (st != UCS_OK)
+		goto fail_ctx;
+	st = ucp_worker_get_efd(u->worker, &u->efd);
+	if (st != UCS_OK)
+		goto fail_worker;
+	return 0;
+fail_worker:
+	ucp_worker_destroy(u->worker);
+fail_ctx:
+	ucp_cleanup(u->context);
+fail:
+	bfs_warn("UCX initialization failed: %s", ucs_status_string(st));
+	memset(u, 0, sizeof(*u));
+	return -EIO;
+}
+
+void bfs_ucx_fini(struct bfs_ucx *u)
+{
+	if (u->worker)
+		ucp_worker_destroy(u->worker);
+	if (u->context)
+		ucp_cleanup(u->context);
+	memset(u, 0, sizeof(*u));
+	u->efd = -1;
+}
+
+int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, void *arg)
+{
+	ucp_am_handler_param_t p = {0};
+
+	p.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
+		       UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
+	p.id = id;
+	p.flags = UCP_AM_FLAG_WHOLE_MSG | UCP_AM_FLAG_PERSISTENT_DATA;
+	p.cb = cb;
+	p.arg = arg;
+	return bfs_ucs_errno(ucp_worker_set_am_recv_handler(u->worker, &p));
+}
+
+int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len)
+{
+	ucp_address_t *a;
+	size_t n;
+
+	if (ucp_worker_get_address(u->worker, &a, &n) != UCS_OK)
+		return -EIO;
+	*addr = malloc(n);
+	if (!*addr) {
+		ucp_worker_release_address(u->worker, a);
+		return -ENOMEM;
+	}
+	memcpy(*addr, a, n);
+	*len = n;
+	ucp_worker_release_address(u->worker, a);
+	return 0;
+}
+
+int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep,
+		    ucp_err_handler_cb_t err_cb, void *arg)
+{
+	ucp_ep_params_t p = {0};
+	ucs_status_t st;
+
+	p.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
+		       UCP_EP_PARAM_FIELD_ERR_HANDLER;
+	p.address = addr;
+	p.err_mode = UCP_ERR_HANDLING_MODE_PEER;
+	p.err_handler.cb = err_cb;
+	p.err_handler.arg = arg;
+	st = ucp_ep_create(u->worker, &p, ep);
+	if (st != UCS_OK) {
+		bfs_warn("cannot connect to a server: %s", ucs_status_string(st));
+		return -EIO;
+	}
+	return 0;
+}
+
+void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force)
+{
+	ucp_request_param_t p = {0};
+	ucs_status_ptr_t req;
+	int64_t deadline = bfs_mono_ns() + 2 * BFS_NSEC;
+
+	p.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
+	p.flags = force ? UCP_EP_CLOSE_FLAG_FORCE : 0;
+	req = ucp_ep_close_nbx(ep, &p);
+	if (!UCS_PTR_IS_PTR(req))
+		return;
+	while (ucp_request_check_status(req) == UCS_INPROGRESS) {
+		if (!ucp_worker_progress(u->worker) && bfs_mono_ns() > deadline && !force) {
+			/* a peer that does not answer the close handshake: force it */
+			ucp_request_free(req);
+			bfs_ucx_close_ep(u, ep, 1);
+			return;
+		}
+	}
+	ucp_request_free(req);
+}
+
+void bfs_ucx_wait_fd(struct bfs_ucx *u, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = u->efd, .events = POLLIN};
+
+	if (ucp_worker_arm(u->worker) == UCS_ERR_BUSY)
+		return;
+	poll(&pfd, 1, timeout_ms);
+}
+
+void bfs_hex_encode(const void *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = in;
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int bfs_hex_decode(const char *in, void *out, size_t cap)
+{
+	size_t n = strlen(in);
+	unsigned char *p = out;
+
+	if (n % 2 || n / 2 > cap)
+		return -EINVAL;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		p[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (int)(n / 2);
+}

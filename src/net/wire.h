@@ -1,0 +1,192 @@
+/*
+ * wire.h - every BenchFS request and reply, as they travel in UCX active messages.
+ *
+ * A message is one UCX AM: its AM header is a fixed-size, little-endian BenchFS header
+ * (BFS_WIRE_REQ_SIZE bytes for requests, BFS_WIRE_REP_SIZE for replies); its AM data is the
+ * payload: up to three strings (paths, names, globs) back to back for namespace requests, the
+ * bytes for WRITE requests and READ replies, packed entries for READDIR and FIND replies.
+ * Requests go to AM id BFS_AM_REQ on a server, replies to AM id BFS_AM_REP on the client.
+ *
+ * Request header layout (all little-endian, offsets in bytes):
+ *    0 u32 magic "BFS1" (0x31534642)   4 u8 version   5 u8 op   6 u16 flags
+ *    8 u64 reqid                       16 u64 secret
+ *   24 u64 ino                         32 u64 offset        40 u64 length
+ *   48 u32 mode   52 u32 uid   56 u32 gid   60 u32 chunk_size
+ *   64 u64 size                        72 s64 atime_ns      80 s64 mtime_ns
+ *   88 u32 len[0]  92 u32 len[1]  96 u32 len[2]  100 u32 max   104..127 reserved (zero)
+ * Reply header layout:
+ *    0 u32 magic   4 u8 version   5 u8 op   6 u16 flags
+ *    8 u64 reqid  16 s32 status (0 or -errno; >= 0 byte count for READ/WRITE)  20 u32 count
+ *   24 u64 length (payload bytes)   32..95 inode record (bfs_inode, see below)  96..127 reserved
+ *
+ * Inode record (also the LMDB value, followed there by a symlink's target):
+ *    0 u64 ino   8 u32 mode   12 u32 uid   16 u32 gid   20 u32 chunk_size   24 u64 size
+ *   32 s64 atime_ns   40 s64 mtime_ns   48 s64 ctime_ns   56 u32 target_len   60 u32 reserved
+ */
+#ifndef BFS_WIRE_H
+#define BFS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BFS_WIRE_MAGIC 0x31534642u /* "BFS1" little-endian */
+#define BFS_WIRE_VERSION 1
+#define BFS_WIRE_REQ_SIZE 128
+#define BFS_WIRE_REP_SIZE 128
+#define BFS_WIRE_INODE_SIZE 64
+#define BFS_WIRE_NSTR 3
+
+/* UCX active message ids */
+#define BFS_AM_REQ 11
+#define BFS_AM_REP 12
+
+/** Operations. Namespace ops go to the server of the path's record; data ops to the server of
+ *  a chunk (or to every server that may hold chunks of the inode). */
+enum bfs_op {
+	BFS_OP_NONE = 0,
+	/* namespace: str[0] = normalized path */
+	BFS_OP_CREATE = 1,  /* create a record: mode (type + perms), uid, gid, chunk_size,
+			       str[1] = symlink target; flags BFS_F_EXCL. Reply: the inode
+			       (existing one when it existed and no EXCL). */
+	BFS_OP_LOOKUP = 2,  /* reply: the inode, payload = symlink target */
+	BFS_OP_REMOVE = 3,  /* remove a record; flags BFS_F_DIR (must be a directory) or
+			       BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
+			       ino. Reply: the removed inode */
+	BFS_OP_SETATTR = 4, /* flags BFS_F_SIZE_MAX | BFS_F_SIZE | BFS_F_ATIME | BFS_F_MTIME |
+			       BFS_F_MODE; size, atime_ns, mtime_ns, mode. Reply: new inode */
+	BFS_OP_PUT = 5,     /* rename's insert: write the record carried in the request (ino,
+			       mode, ...; str[1] target) at str[0], replacing a non-directory.
+			       Reply: the replaced inode (ino 0 when none) */
+	BFS_OP_READDIR = 6, /* str[0] = directory, str[1] = resume after this name ("" = start),
+			       max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
+	BFS_OP_FIND = 7,    /* str[0] = top, str[1] = resume after this key, str[2] = name glob;
+			       mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
+			       units and offset = unit bytes, BFS_F_NEWER with mtime_ns.
+			       Reply: count entries, flag BFS_F_MORE */
+	BFS_OP_HASCHILD = 8, /* str[0] = directory; reply status 0 and count = 1 when this
+				server holds an entry below it */
+	/* data: ino, offset = file offset, length = bytes */
+	BFS_OP_WRITE = 16,   /* payload = bytes. Reply status = bytes written */
+	BFS_OP_READ = 17,    /* reply status = bytes read (short at the object's end), payload */
+	BFS_OP_TRUNCATE = 18, /* size = new file size: drop this server's bytes past it */
+	BFS_OP_PURGE = 19,   /* remove this server's object of ino */
+	BFS_OP_FSYNC = 20,   /* flush this server's object of ino */
+	/* control */
+	BFS_OP_PING = 32,    /* reply: count = server index, size = server count */
+	BFS_OP_SHUTDOWN = 33, /* flush everything, reply, stop serving */
+	BFS_OP_MAX = 34
+};
+
+/* request and reply flags */
+#define BFS_F_EXCL 0x0001
+#define BFS_F_DIR 0x0002
+#define BFS_F_NOTDIR 0x0004
+#define BFS_F_SIZE_MAX 0x0008
+#define BFS_F_SIZE 0x0010
+#define BFS_F_ATIME 0x0020
+#define BFS_F_MTIME 0x0040
+#define BFS_F_MODE 0x0080
+#define BFS_F_SIZE_LT 0x0100
+#define BFS_F_SIZE_GT 0x0200
+#define BFS_F_SIZE_EQ 0x0400
+#define BFS_F_NEWER 0x0800
+#define BFS_F_MORE 0x1000 /* reply: more entries follow in another page */
+
+/** An inode record, host order. */
+struct bfs_inode {
+	uint64_t ino;
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t chunk_size;
+	uint64_t size;
+	int64_t atime_ns;
+	int64_t mtime_ns;
+	int64_t ctime_ns;
+	uint32_t target_len; /* symlink target bytes that follow the record in LMDB */
+};
+
+/** A request header, host order. */
+struct bfs_req {
+	uint8_t version;
+	uint8_t op;
+	uint16_t flags;
+	uint64_t reqid;
+	uint64_t secret;
+	uint64_t ino;
+	uint64_t offset;
+	uint64_t length;
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t chunk_size;
+	uint64_t size;
+	int64_t atime_ns;
+	int64_t mtime_ns;
+	uint32_t len[BFS_WIRE_NSTR]; /* bytes of each payload string, no NUL on the wire */
+	uint32_t max;
+};
+
+/** A reply header, host order. */
+struct bfs_rep {
+	uint8_t version;
+	uint8_t op;
+	uint16_t flags;
+	uint64_t reqid;
+	int32_t status;
+	uint32_t count;
+	uint64_t length;
+	struct bfs_inode inode;
+};
+
+/** Encode @r into @buf (BFS_WIRE_REQ_SIZE bytes). Sets magic and version. */
+void bfs_wire_encode_req(const struct bfs_req *r, void *buf);
+/**
+ * bfs_wire_decode_req - check and decode a request header of @len bytes.
+ * Return 0, or -EBADMSG (length not BFS_WIRE_REQ_SIZE, bad magic, op unknown, reserved bytes not
+ * zero), -EPROTO (version differs).
+ */
+int bfs_wire_decode_req(const void *buf, size_t len, struct bfs_req *r);
+
+void bfs_wire_encode_rep(const struct bfs_rep *r, void *buf);
+/** As bfs_wire_decode_req() for replies. */
+int bfs_wire_decode_rep(const void *buf, size_t len, struct bfs_rep *r);
+
+void bfs_wire_encode_inode(const struct bfs_inode *ino, void *buf);
+/** Decode an inode record; -EBADMSG when @len < BFS_WIRE_INODE_SIZE. */
+int bfs_wire_decode_inode(const void *buf, size_t len, struct bfs_inode *ino);
+
+/**
+ * bfs_wire_strings - split a request payload of @len bytes into the strings the header
+ * announces: str[i] points into @payload, slen[i] = r->len[i]. Checks that the lengths add up to
+ * @len exactly, that str[0] (when the op needs a path) is non-empty and starts with '/', and
+ * that no string holds a NUL byte.
+ * Return 0 or -EBADMSG.
+ */
+int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
+		     const char *str[BFS_WIRE_NSTR], size_t slen[BFS_WIRE_NSTR]);
+
+/*
+ * Entries of READDIR reply payloads: u64 ino, u8 d_type, u16 name_len, name bytes.
+ * Entries of FIND reply payloads: u32 mode, u64 size, s64 mtime_ns, u16 key_len, key bytes
+ * (the metadata key, see path.h). The last FIND entry's key is the resume point.
+ */
+#define BFS_WIRE_DIRENT_FIXED 11
+#define BFS_WIRE_FINDENT_FIXED 22
+
+/** Append a READDIR entry at @buf + *@pos (capacity @cap). Return 0 or -ENOSPC (no room). */
+int bfs_wire_put_dirent(void *buf, size_t cap, size_t *pos, uint64_t ino, uint8_t type,
+			const char *name, size_t name_len);
+/** Read the READDIR entry at *@pos of @buf (@len bytes); *@name points into @buf.
+ *  Return 0, or -EBADMSG when it runs past @len. */
+int bfs_wire_get_dirent(const void *buf, size_t len, size_t *pos, uint64_t *ino, uint8_t *type,
+			const char **name, size_t *name_len);
+int bfs_wire_put_findent(void *buf, size_t cap, size_t *pos, uint32_t mode, uint64_t size,
+			 int64_t mtime_ns, const char *key, size_t key_len);
+int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mode,
+			 uint64_t *size, int64_t *mtime_ns, const char **key, size_t *key_len);
+
+/** bfs_wire_op_name - printable name of an op ("write", ...), "?" when unknown. */
+const char *bfs_wire_op_name(unsigned op);
+
+#endif

@@ -1,0 +1,414 @@
+/*
+ * data.c - the chunk store: sparse object files driven through io_uring.
+ *
+ * An operation is a small record (struct data_op) taken from a free list: queued in the
+ * submission ring (or on a wait list while the ring is full), completed from the completion
+ * ring, retried for short writes, and handed back to the server through one callback.
+ */
+#include "server/data.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+#define BFS_DATA_FD_CACHE 2048
+#define FD_SLOTS (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
+
+enum { OP_READ, OP_WRITE, OP_FSYNC };
+
+struct fd_entry {
+	uint64_t ino; /* 0: free slot */
+	int fd;
+	unsigned refs; /* operations in flight on fd */
+	uint64_t last_use;
+};
+
+struct data_op {
+	struct data_op *next; /* free list or wait list */
+	void *user;
+	struct fd_entry *fe;
+	char *buf;
+	size_t len, done;
+	uint64_t off;
+	int kind;
+};
+
+struct bfs_data {
+	struct io_uring ring;
+	int efd;
+	char *dir;
+	bfs_data_cb cb;
+	unsigned inflight;
+	struct data_op *free_ops;
+	struct data_op *wait_head, *wait_tail; /* ops that found the submission ring full */
+	struct fd_entry *fds[FD_SLOTS]; /* entries stay put: operations point at them */
+	unsigned nfds;
+	uint64_t clock;
+};
+
+static unsigned slot_of(uint64_t ino)
+{
+	ino ^= ino >> 33;
+	ino *= 0xff51afd7ed558ccdull;
+	ino ^= ino >> 33;
+	return (unsigned)(ino & (FD_SLOTS - 1));
+}
+
+static void object_path(const struct bfs_data *d, uint64_t ino, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/obj/%02x/%016llx", d->dir, (unsigned)(ino & 0xff),
+		 (unsigned long long)ino);
+}
+
+/* Slot of @ino's entry, or of the empty slot ending its probe chain. */
+static unsigned fd_slot(const struct bfs_data *d, uint64_t ino)
+{
+	unsigned i = slot_of(ino);
+
+	while (d->fds[i] && d->fds[i]->ino != ino)
+		i = (i + 1) & (FD_SLOTS - 1);
+	return i;
+}
+
+static struct fd_entry *fd_find(struct bfs_data *d, uint64_t ino)
+{
+	return d->fds[fd_slot(d, ino)];
+}
+
+/* Remove the entry in slot @i (refs must be 0), closing its fd; backward-shift the chain. */
+static void fd_remove(struct bfs_data *d, unsigned i)
+{
+	unsigned j = i;
+
+	close(d->fds[i]->fd);
+	free(d->fds[i]);
+	d->fds[i] = NULL;
+	d->nfds--;
+	for (;;) {
+		j = (j + 1) & (FD_SLOTS - 1);
+		if (!d->fds[j])
+			return;
+		unsigned k = slot_of(d->fds[j]->ino);
+		/* move j back into hole i unless its home k lies in (i, j] cyclically */
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		d->fds[i] = d->fds[j];
+		d->fds[j] = NULL;
+		i = j;
+	}
+}
+
+/* Close the least recently used object that no operation is using. */
+static void fd_evict_one(struct bfs_data *d)
+{
+	unsigned victim = FD_SLOTS;
+
+	for (unsigned i = 0; i < FD_SLOTS; i++) {
+		struct fd_entry *e = d->fds[i];
+		if (e && !e->refs && (victim == FD_SLOTS || e->last_use < d->fds[victim]->last_use))
+			victim = i;
+	}
+	if (victim < FD_SLOTS)
+		fd_remove(d, victim);
+}
+
+/* The cached entry of @ino's object, opening it (creating it when @create) if needed. */
+static int fd_get(struct bfs_data *d, uint64_t ino, int create, struct fd_entry **out)
+{
+	char path[4200];
+	struct fd_entry *e = fd_find(d, ino);
+	int fd;
+
+	if (e)
+		goto found;
+	object_path(d, ino, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd < 0 && errno == ENOENT && create) {
+		/* first object in this fan-out directory */
+		char *slash = strrchr(path, '/');
+		*slash = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+		fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0600);
+	}
+	if (fd < 0)
+		return -errno;
+	if (d->nfds >= BFS_DATA_FD_CACHE)
+		fd_evict_one(d);
+	e = d->nfds < FD_SLOTS - 1 ? calloc(1, sizeof(*e)) : NULL;
+	if (!e) {
+		close(fd);
+		return d->nfds < FD_SLOTS - 1 ? -ENOMEM : -EMFILE;
+	}
+	e->ino = ino;
+	e->fd = fd;
+	d->fds[fd_slot(d, ino)] = e;
+	d->nfds++;
+found:
+	e->last_use = ++d->clock;
+	*out = e;
+	return 0;
+}
+
+int bfs_data_open(struct bfs_data **dp, const char *dir, unsigned depth, bfs_data_cb cb)
+{
+	struct bfs_data *d = calloc(1, sizeof(*d));
+	char path[4200];
+	int rc;
+
+	if (!d)
+		return -ENOMEM;
+	d->cb = cb;
+	d->dir = strdup(dir);
+	snprintf(path, sizeof(path), "%s/obj", dir);
+	if (!d->dir || (mkdir(path, 0700) && errno != EEXIST)) {
+		rc = d->dir ? -errno : -ENOMEM;
+		goto fail;
+	}
+	rc = io_uring_queue_init(depth, &d->ring, 0);
+	if (rc < 0)
+		goto fail;
+	d->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->efd < 0) {
+		rc = -errno;
+		goto fail_ring;
+	}
+	rc = io_uring_register_eventfd(&d->ring, d->efd);
+	if (rc < 0)
+		goto fail_efd;
+	*dp = d;
+	return 0;
+fail_efd:
+	close(d->efd);
+fail_ring:
+	io_uring_queue_exit(&d->ring);
+fail:
+	free(d->dir);
+	free(d);
+	return rc;
+}
+
+void bfs_data_close(struct bfs_data *d)
+{
+	if (!d)
+		return;
+	while (d->inflight) {
+		bfs_data_submit(d);
+		struct io_uring_cqe *cqe;
+		if (io_uring_wait_cqe(&d->ring, &cqe) == 0)
+			bfs_data_reap(d);
+	}
+	bfs_data_sync_all(d);
+	for (unsigned i = 0; i < FD_SLOTS; i++)
+		if (d->fds[i]) {
+			close(d->fds[i]->fd);
+			free(d->fds[i]);
+		}
+	io_uring_queue_exit(&d->ring);
+	close(d->efd);
+	while (d->free_ops) {
+		struct data_op *op = d->free_ops;
+		d->free_ops = op->next;
+		free(op);
+	}
+	free(d->dir);
+	free(d);
+}
+
+int bfs_data_efd(struct bfs_data *d)
+{
+	return d->efd;
+}
+
+/* Put @op into the submission ring, or on the wait list when the ring is full. */
+static void op_queue(struct bfs_data *d, struct data_op *op)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&d->ring);
+
+	if (!sqe) {
+		op->next = NULL;
+		if (d->wait_tail)
+			d->wait_tail->next = op;
+		else
+			d->wait_head = op;
+		d->wait_tail = op;
+		return;
+	}
+	switch (op->kind) {
+	case OP_READ:
+		io_uring_prep_read(sqe, op->fe->fd, op->buf + op->done,
+				   (unsigned)(op->len - op->done), op->off + op->done);
+		break;
+	case OP_WRITE:
+		io_uring_prep_write(sqe, op->fe->fd, op->buf + op->done,
+				    (unsigned)(op->len - op->done), op->off + op->done);
+		break;
+	default:
+		io_uring_prep_fsync(sqe, op->fe->fd, IORING_FSYNC_DATASYNC);
+		break;
+	}
+	io_uring_sqe_set_data(sqe, op);
+}
+
+static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_t len,
+		    uint64_t off, void *user)
+{
+	struct data_op *op;
+	struct fd_entry *fe;
+	int rc = fd_get(d, ino, kind == OP_WRITE, &fe);
+
+	if (rc)
+		return rc;
+	op = d->free_ops;
+	if (op)
+		d->free_ops = op->next;
+	else if (!(op = malloc(sizeof(*op))))
+		return -ENOMEM;
+	op->user = user;
+	op->fe = fe;
+	op->buf = buf;
+	op->len = len;
+	op->done = 0;
+	op->off = off;
+	op->kind = kind;
+	fe->refs++;
+	d->inflight++;
+	op_queue(d, op);
+	return 0;
+}
+
+int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
+		   void *user)
+{
+	return op_start(d, OP_WRITE, ino, (void *)buf, len, off, user);
+}
+
+int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
+		  void *user)
+{
+	int rc = op_start(d, OP_READ, ino, buf, len, off, user);
+
+	if (rc == -ENOENT) { /* no chunk of this file here yet: a hole */
+		d->cb(user, 0);
+		return 0;
+	}
+	return rc;
+}
+
+int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user)
+{
+	int rc = op_start(d, OP_FSYNC, ino, NULL, 0, 0, user);
+
+	if (rc == -ENOENT) {
+		d->cb(user, 0);
+		return 0;
+	}
+	return rc;
+}
+
+int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
+{
+	struct fd_entry *fe;
+	struct stat st;
+	int rc = fd_get(d, ino, 0, &fe);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (fstat(fe->fd, &st))
+		return -errno;
+	if ((uint64_t)st.st_size > size && ftruncate(fe->fd, (off_t)size))
+		return -errno;
+	return 0;
+}
+
+int bfs_data_purge(struct bfs_data *d, uint64_t ino)
+{
+	char path[4200];
+	unsigned i = fd_slot(d, ino);
+
+	/* an fd still in use by a queued operation stays open until evicted later */
+	if (d->fds[i] && !d->fds[i]->refs)
+		fd_remove(d, i);
+	object_path(d, ino, path, sizeof(path));
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int bfs_data_submit(struct bfs_data *d)
+{
+	while (d->wait_head && io_uring_sq_space_left(&d->ring)) {
+		struct data_op *op = d->wait_head;
+		d->wait_head = op->next;
+		if (!d->wait_head)
+			d->wait_tail = NULL;
+		op_queue(d, op);
+	}
+	if (!io_uring_sq_ready(&d->ring))
+		return 0;
+	return io_uring_submit(&d->ring);
+}
+
+static void op_done(struct bfs_data *d, struct data_op *op, int res)
+{
+	op->fe->refs--;
+	d->inflight--;
+	op->next = d->free_ops;
+	d->free_ops = op;
+	d->cb(op->user, res);
+}
+
+int bfs_data_reap(struct bfs_data *d)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+	uint64_t junk;
+
+	if (read(d->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+		bfs_warn("eventfd read: %s", strerror(errno));
+	io_uring_for_each_cqe(&d->ring, head, cqe)
+	{
+		struct data_op *op = io_uring_cqe_get_data(cqe);
+		int res = cqe->res;
+
+		n++;
+		if (res < 0) {
+			op_done(d, op, res);
+			continue;
+		}
+		op->done += (size_t)res;
+		if (op->kind == OP_WRITE && res > 0 && op->done < op->len) {
+			op_queue(d, op); /* short write: go on with the rest */
+			continue;
+		}
+		op_done(d, op, op->kind == OP_FSYNC ? 0 : (int)op->done);
+	}
+	io_uring_cq_advance(&d->ring, n);
+	return (int)n;
+}
+
+unsigned bfs_data_inflight(const struct bfs_data *d)
+{
+	return d->inflight;
+}
+
+int bfs_data_sync_all(struct bfs_data *d)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < FD_SLOTS; i++)
+		if (d->fds[i] && fdatasync(d->fds[i]->fd) && !rc)
+			rc = -errno;
+	return rc;
+}

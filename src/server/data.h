@@ -1,0 +1,58 @@
+/*
+ * data.h - a server's chunk store: one sparse object file per (file, server) under
+ * DATA_DIR/obj/XX/INO (XX = low byte of the inode number in hex, INO = 16 hex digits), holding
+ * this server's chunks of the file at their file offsets. Reads and writes go through one
+ * io_uring; open object files are kept in a cache of BFS_DATA_FD_CACHE descriptors.
+ *
+ * Calls are not thread-safe (one server thread).
+ */
+#ifndef BFS_DATA_H
+#define BFS_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bfs_data;
+
+/** Completion of a submitted operation: @res is bytes transferred, or -errno. */
+typedef void (*bfs_data_cb)(void *user, int res);
+
+/**
+ * bfs_data_open - open the store under @dir (DATA_DIR), with an io_uring of @depth entries and
+ * an eventfd that becomes readable when completions are ready. Return 0 or -errno.
+ */
+int bfs_data_open(struct bfs_data **d, const char *dir, unsigned depth, bfs_data_cb cb);
+/** bfs_data_close - fsync and close every cached object, tear down the ring. */
+void bfs_data_close(struct bfs_data *d);
+/** bfs_data_efd - the eventfd signalled on completions. */
+int bfs_data_efd(struct bfs_data *d);
+
+/**
+ * bfs_data_write / bfs_data_read / bfs_data_fsync - queue an operation on the object of @ino
+ * at object offset @off (the file offset); the callback given to bfs_data_open() gets @user
+ * and the result when it completes (a write is retried until done or failed; a read of a
+ * missing object or past its end gives fewer bytes, 0 included).
+ * Return 0 when queued, or -errno when it could not be (then no callback comes).
+ */
+int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
+		   void *user);
+int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
+		  void *user);
+int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user);
+
+/** bfs_data_truncate - drop bytes of the object of @ino past @size (no-op when shorter or
+ *  missing). Return 0 or -errno. */
+int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size);
+/** bfs_data_purge - remove the object of @ino. Return 0 (also when missing) or -errno. */
+int bfs_data_purge(struct bfs_data *d, uint64_t ino);
+
+/** bfs_data_submit - hand queued operations to the kernel. Return number submitted. */
+int bfs_data_submit(struct bfs_data *d);
+/** bfs_data_reap - run the callbacks of finished operations. Return how many ran. */
+int bfs_data_reap(struct bfs_data *d);
+/** bfs_data_inflight - operations queued or in the kernel. */
+unsigned bfs_data_inflight(const struct bfs_data *d);
+/** bfs_data_sync_all - fsync every cached object (synchronously). Return 0 or first -errno. */
+int bfs_data_sync_all(struct bfs_data *d);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * meta.h - a server's metadata store: inode records in LMDB, keyed by path (see path.h).
+ *
+ * One LMDB environment per server in DATA_DIR/meta (map size env BENCHFS_META_MAP, bytes,
+ * default 8 GiB, sparse). Records: key = bfs_path_key(path), value = bfs_wire_encode_inode()
+ * followed by a symlink's target bytes. One system record, key "\001next_ino", holds the next
+ * inode counter (u64 LE). Every call runs in its own LMDB write or read transaction. Without
+ * @sync the environment is opened MDB_NOSYNC: a commit reaches disk at bfs_meta_sync() or close.
+ *
+ * All paths are normal paths (path.h) other than "/" unless stated; "/" is never stored.
+ * Calls are not thread-safe (one server thread).
+ */
+#ifndef BFS_META_H
+#define BFS_META_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "benchfs.h"
+#include "net/wire.h"
+
+struct bfs_meta;
+
+/**
+ * bfs_meta_open - open (creating when absent) the store in directory @dir.
+ * @server: this server's index; inode numbers it hands out are ((server + 1) << 48) | counter.
+ * Return 0, or -errno (mkdir or LMDB failure, LMDB errors mapped to -EIO).
+ */
+int bfs_meta_open(struct bfs_meta **m, const char *dir, uint32_t server, int sync);
+/** bfs_meta_close - flush and close. */
+void bfs_meta_close(struct bfs_meta *m);
+/** bfs_meta_sync - force committed transactions to disk. Return 0 or -EIO. */
+int bfs_meta_sync(struct bfs_meta *m);
+
+/**
+ * bfs_meta_create - create the record of @path from @ino (mode incl. type, uid, gid,
+ * chunk_size; ino, size and times are set here: new inode number, size 0, times now), with
+ * symlink target @target (@tlen bytes, 0 for none).
+ * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
+ * existing or the new record is not a regular file, else 1 with *@ino the existing record.
+ */
+int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
+		    const char *target, size_t tlen, int excl);
+
+/**
+ * bfs_meta_lookup - read the record of @path into *@ino, and a symlink's target into @target
+ * (capacity @cap bytes, no NUL; target_len says how many bytes, truncated to @cap).
+ * Return 0 or -ENOENT.
+ */
+int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
+		    char *target, size_t cap);
+
+/**
+ * bfs_meta_remove - delete the record of @path; @flags BFS_F_DIR: it must be a directory
+ * (-ENOTDIR otherwise), BFS_F_NOTDIR: it must not be (-EISDIR). @expect_ino != 0: delete only if
+ * the record still has that inode number (-ENOENT otherwise). *@old gets the deleted record.
+ * Return 0, -ENOENT, -ENOTDIR, -EISDIR.
+ */
+int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
+		    uint64_t expect_ino, struct bfs_inode *old);
+
+/**
+ * bfs_meta_setattr - update the record of @path: per @flags, BFS_F_SIZE_MAX (size =
+ * max(size, @size)), BFS_F_SIZE (size = @size), BFS_F_ATIME, BFS_F_MTIME (set to the given
+ * ns since the epoch), BFS_F_MODE (permission bits 07777 of @mode). ctime becomes now when
+ * anything changed. *@out gets the new record.
+ * Return 0, -ENOENT, -EISDIR (a size flag on a directory).
+ */
+int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
+		     uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
+		     struct bfs_inode *out);
+
+/**
+ * bfs_meta_put - write record *@ino (kept as given, ino included) with @target at @path,
+ * replacing an existing non-directory record, which goes to *@replaced (ino 0 when none).
+ * Return 0, or -EISDIR (a directory is there).
+ */
+int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct bfs_inode *ino,
+		 const char *target, size_t tlen, struct bfs_inode *replaced);
+
+/**
+ * bfs_meta_readdir - pack the entries directly in directory @dir (may be "/") whose names sort
+ * after @after (@alen bytes; 0 = from the start) as READDIR entries (wire.h) into @buf
+ * (capacity @cap bytes), in name order, as many as fit.
+ * Return the number of bytes used; *@count entries, *@more = 1 when entries were left out.
+ */
+size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
+			size_t alen, void *buf, size_t cap, uint32_t *count, int *more);
+
+/**
+ * bfs_meta_find - pack the records strictly below directory @top (may be "/") that pass
+ * @filter and whose key sorts after @after_key (@aklen bytes; 0 = from the start) as FIND
+ * entries (wire.h) into @buf (capacity @cap), in key order, as many as fit.
+ * Return bytes used; *@count entries, *@more as for readdir.
+ */
+size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const char *after_key,
+		     size_t aklen, const struct benchfs_find_filter *filter, void *buf, size_t cap,
+		     uint32_t *count, int *more);
+
+/** bfs_meta_haschild - 1 if some record lies directly below directory @dir, else 0. */
+int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen);
+
+/** bfs_meta_count - number of inode records held (for statistics and tests). */
+uint64_t bfs_meta_count(struct bfs_meta *m);
+
+#endif

@@ -1,0 +1,681 @@
+/*
+ * server.c - the server's event loop and request state machine (see server.h).
+ */
+#include "server/server.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "benchfs.h"
+#include "common/extent.h"
+#include "common/path.h"
+#include "common/util.h"
+#include "net/rpc.h"
+#include "net/wire.h"
+#include "server/data.h"
+#include "server/meta.h"
+
+#define URING_DEPTH 256
+#define IDLE_SPINS 64          /* empty rounds before sleeping */
+#define LIST_PAGE (64 * 1024)  /* bytes of READDIR / FIND reply payload */
+#define NS_PAYLOAD_MAX (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
+
+/* One request in flight on the server. */
+struct sreq {
+	struct sreq *next; /* free list */
+	struct bfs_server *srv;
+	ucp_ep_h ep;
+	struct bfs_req req;
+	struct bfs_rep rep;
+	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
+	void *am_data;      /* eager payload UCX lets us keep (ucp_am_data_release) */
+	void *buf;          /* malloc'ed: rendezvous target, read buffer, listing page */
+	const void *payload; /* request payload */
+	size_t payload_len;
+};
+
+struct bfs_server {
+	struct bfs_server_config cfg;
+	char *dir;
+	struct bfs_ucx ucx;
+	struct bfs_meta *meta;
+	struct bfs_data *data;
+	int epfd;
+	struct sreq *free_reqs;
+	unsigned active; /* requests between arrival and reply completion */
+	int stopping;
+	struct sreq *shutdown; /* the SHUTDOWN request, answered once everything is flushed */
+};
+
+static void dispatch(struct sreq *r);
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+static struct sreq *sreq_get(struct bfs_server *s, ucp_ep_h ep)
+{
+	struct sreq *r = s->free_reqs;
+
+	if (r)
+		s->free_reqs = r->next;
+	else if (!(r = malloc(sizeof(*r))))
+		return NULL;
+	memset(r, 0, offsetof(struct sreq, rep_hdr));
+	r->am_data = r->buf = NULL;
+	r->srv = s;
+	r->ep = ep;
+	s->active++;
+	return r;
+}
+
+static void sreq_put(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+
+	if (r->am_data)
+		ucp_am_data_release(s->ucx.worker, r->am_data);
+	free(r->buf);
+	r->am_data = r->buf = NULL;
+	r->next = s->free_reqs;
+	s->free_reqs = r;
+	s->active--;
+}
+
+static void reply_sent(void *request, ucs_status_t st, void *user)
+{
+	struct sreq *r = user;
+
+	if (st != UCS_OK && st != UCS_ERR_CANCELED)
+		bfs_warn("server %u: reply to %s failed: %s", r->srv->cfg.index,
+			 bfs_wire_op_name(r->req.op), ucs_status_string(st));
+	ucp_request_free(request);
+	sreq_put(r);
+}
+
+/* Send the reply of @r (status and inode already in r->rep) with @len payload bytes. */
+static void reply(struct sreq *r, const void *payload, size_t len)
+{
+	ucp_request_param_t p = {0};
+	ucs_status_ptr_t sp;
+
+	r->rep.op = r->req.op;
+	r->rep.reqid = r->req.reqid;
+	r->rep.length = len;
+	bfs_wire_encode_rep(&r->rep, r->rep_hdr);
+	p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			 UCP_OP_ATTR_FIELD_FLAGS;
+	p.cb.send = reply_sent;
+	p.user_data = r;
+	p.flags = bfs_ucx_send_flags(&r->srv->ucx, len);
+	sp = ucp_am_send_nbx(r->ep, BFS_AM_REP, r->rep_hdr, sizeof(r->rep_hdr), payload, len, &p);
+	if (UCS_PTR_IS_ERR(sp)) {
+		bfs_warn("server %u: cannot reply: %s", r->srv->cfg.index,
+			 ucs_status_string(UCS_PTR_STATUS(sp)));
+		sreq_put(r);
+	} else if (sp == NULL) {
+		sreq_put(r);
+	}
+}
+
+static void reply_status(struct sreq *r, int status)
+{
+	r->rep.status = status;
+	reply(r, NULL, 0);
+}
+
+/* An error reply to a request whose header did not decode: echo its reqid if present. */
+static void reply_malformed(struct bfs_server *s, ucp_ep_h ep, const void *hdr, size_t hlen,
+			    int status)
+{
+	struct sreq *r = sreq_get(s, ep);
+	const uint8_t *b = hdr;
+
+	if (!r)
+		return;
+	if (hlen >= 16)
+		for (int i = 7; i >= 0; i--)
+			r->req.reqid = r->req.reqid << 8 | b[8 + i];
+	r->req.op = BFS_OP_NONE;
+	reply_status(r, status);
+}
+
+/* ---- data operations ---------------------------------------------------------------------- */
+
+/* io_uring completion of a WRITE, READ or FSYNC. */
+static void data_done(void *user, int res)
+{
+	struct sreq *r = user;
+
+	r->rep.status = res;
+	if (r->req.op == BFS_OP_READ && res > 0) {
+		reply(r, r->buf, (size_t)res);
+		return;
+	}
+	if (r->am_data) { /* release the eager payload before answering */
+		ucp_am_data_release(r->srv->ucx.worker, r->am_data);
+		r->am_data = NULL;
+	}
+	reply(r, NULL, 0);
+}
+
+static int check_range(const struct bfs_req *q)
+{
+	if (q->ino == 0 || q->length > BFS_IO_MAX)
+		return -EINVAL;
+	if (q->offset > (uint64_t)BENCHFS_FILE_MAX ||
+	    q->length > (uint64_t)BENCHFS_FILE_MAX - q->offset)
+		return -EFBIG;
+	return 0;
+}
+
+static void do_data(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+	const struct bfs_req *q = &r->req;
+	int rc = 0;
+
+	switch (q->op) {
+	case BFS_OP_WRITE:
+		rc = check_range(q);
+		if (!rc && r->payload_len != q->length)
+			rc = -EBADMSG;
+		if (!rc)
+			rc = bfs_data_write(s->data, q->ino, r->payload, q->length, q->offset, r);
+		break;
+	case BFS_OP_READ:
+		rc = check_range(q);
+		if (!rc && !(r->buf = malloc(q->length ? q->length : 1)))
+			rc = -ENOMEM;
+		if (!rc)
+			rc = bfs_data_read(s->data, q->ino, r->buf, q->length, q->offset, r);
+		break;
+	case BFS_OP_FSYNC:
+		rc = bfs_data_fsync(s->data, q->ino, r);
+		break;
+	case BFS_OP_TRUNCATE:
+		reply_status(r, bfs_data_truncate(s->data, q->ino, q->size));
+		return;
+	case BFS_OP_PURGE:
+		reply_status(r, bfs_data_purge(s->data, q->ino));
+		return;
+	}
+	if (rc)
+		reply_status(r, rc);
+}
+
+/* ---- namespace operations ----------------------------------------------------------------- */
+
+/* Copy a wire string into @buf as a NUL-terminated normal path; -EINVAL if not normal. */
+static int wire_path(const char *str, size_t len, char *buf, size_t cap)
+{
+	char raw[BENCHFS_PATH_MAX + 1];
+	int n;
+
+	if (len > BENCHFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(raw, str, len);
+	raw[len] = '\0';
+	n = bfs_path_normalize(raw, buf, cap);
+	if (n < 0)
+		return n;
+	if ((size_t)n != len || memcmp(buf, raw, len))
+		return -EINVAL;
+	return n;
+}
+
+static void find_filter(const struct bfs_req *q, const char *glob, size_t glen, char *gbuf,
+			struct benchfs_find_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (glen) {
+		memcpy(gbuf, glob, glen);
+		gbuf[glen] = '\0';
+		f->name = gbuf;
+	}
+	f->type = q->mode & S_IFMT;
+	if (q->flags & (BFS_F_SIZE_LT | BFS_F_SIZE_GT | BFS_F_SIZE_EQ)) {
+		f->size_cmp = (q->flags & BFS_F_SIZE_LT) ? -1 : (q->flags & BFS_F_SIZE_GT) ? 1 : 2;
+		f->size_units = q->size;
+		f->size_unit = q->offset ? q->offset : 512;
+	}
+	if (q->flags & BFS_F_NEWER) {
+		f->newer = 1;
+		f->newer_than = bfs_ns_to_ts(q->mtime_ns);
+	}
+}
+
+static void do_namespace(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+	const struct bfs_req *q = &r->req;
+	const char *str[BFS_WIRE_NSTR];
+	size_t slen[BFS_WIRE_NSTR];
+	char path[BENCHFS_PATH_MAX + 1], target[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode *ino = &r->rep.inode;
+	int n, rc, more = 0;
+	size_t used;
+
+	rc = bfs_wire_strings(q, r->payload, r->payload_len, str, slen);
+	if (rc)
+		goto out;
+	n = wire_path(str[0], slen[0], path, sizeof(path));
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	if (n == 1 && q->op != BFS_OP_READDIR && q->op != BFS_OP_FIND &&
+	    q->op != BFS_OP_HASCHILD) {
+		rc = -EINVAL; /* the root is implicit: clients never send it */
+		goto out;
+	}
+	switch (q->op) {
+	case BFS_OP_CREATE:
+		if (S_ISREG(q->mode) && (!bfs_is_pow2(q->chunk_size) || q->chunk_size < 4096 ||
+					 q->chunk_size > (1u << 30))) {
+			rc = -EINVAL;
+			break;
+		}
+		if (!S_ISREG(q->mode) && !S_ISDIR(q->mode) && !S_ISLNK(q->mode)) {
+			rc = -EINVAL;
+			break;
+		}
+		if (S_ISLNK(q->mode) != (slen[1] > 0)) {
+			rc = -EINVAL;
+			break;
+		}
+		ino->mode = q->mode;
+		ino->uid = q->uid;
+		ino->gid = q->gid;
+		ino->chunk_size = S_ISREG(q->mode) ? q->chunk_size : 0;
+		rc = bfs_meta_create(s->meta, path, (size_t)n, ino, str[1], slen[1],
+				     q->flags & BFS_F_EXCL);
+		if (rc == 1) {
+			r->rep.count = 1; /* it existed */
+			rc = 0;
+		}
+		break;
+	case BFS_OP_LOOKUP:
+		rc = bfs_meta_lookup(s->meta, path, (size_t)n, ino, target, sizeof(target));
+		if (!rc && ino->target_len) {
+			r->rep.status = 0;
+			if (!(r->buf = malloc(ino->target_len))) {
+				rc = -ENOMEM;
+				break;
+			}
+			memcpy(r->buf, target, ino->target_len);
+			reply(r, r->buf, ino->target_len);
+			return;
+		}
+		break;
+	case BFS_OP_REMOVE:
+		rc = bfs_meta_remove(s->meta, path, (size_t)n, q->flags, q->ino, ino);
+		break;
+	case BFS_OP_SETATTR:
+		rc = bfs_meta_setattr(s->meta, path, (size_t)n, q->flags, q->size, q->atime_ns,
+				      q->mtime_ns, q->mode, ino);
+		break;
+	case BFS_OP_PUT: {
+		struct bfs_inode in = {.ino = q->ino,
+				       .mode = q->mode,
+				       .uid = q->uid,
+				       .gid = q->gid,
+				       .chunk_size = q->chunk_size,
+				       .size = q->size,
+				       .atime_ns = q->atime_ns,
+				       .mtime_ns = q->mtime_ns,
+				       .ctime_ns = bfs_now_ns(),
+				       .target_len = (uint32_t)slen[1]};
+		if (!q->ino || S_ISDIR(q->mode)) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = bfs_meta_put(s->meta, path, (size_t)n, &in, str[1], slen[1], ino);
+		break;
+	}
+	case BFS_OP_READDIR:
+	case BFS_OP_FIND: {
+		size_t cap = q->max && q->max < LIST_PAGE ? q->max : LIST_PAGE;
+		char glob[BENCHFS_PATH_MAX + 1];
+		struct benchfs_find_filter f;
+
+		if (!(r->buf = malloc(cap))) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (q->op == BFS_OP_READDIR) {
+			used = bfs_meta_readdir(s->meta, path, (size_t)n, str[1], slen[1], r->buf,
+						cap, &r->rep.count, &more);
+		} else {
+			find_filter(q, str[2], slen[2], glob, &f);
+			used = bfs_meta_find(s->meta, path, (size_t)n, str[1], slen[1], &f, r->buf,
+					     cap, &r->rep.count, &more);
+		}
+		r->rep.flags = more ? BFS_F_MORE : 0;
+		r->rep.status = 0;
+		reply(r, r->buf, used);
+		return;
+	}
+	case BFS_OP_HASCHILD:
+		r->rep.count = (uint32_t)bfs_meta_haschild(s->meta, path, (size_t)n);
+		rc = 0;
+		break;
+	}
+out:
+	reply_status(r, rc);
+}
+
+/* ---- control ------------------------------------------------------------------------------- */
+
+static void do_control(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+
+	if (r->req.op == BFS_OP_PING) {
+		r->rep.count = s->cfg.index;
+		r->rep.inode.size = s->cfg.count;
+		reply_status(r, 0);
+		return;
+	}
+	/* SHUTDOWN: answered by the loop once every other request is done and data flushed */
+	if (s->shutdown) {
+		reply_status(r, -EALREADY);
+		return;
+	}
+	s->stopping = 1;
+	s->shutdown = r;
+}
+
+static void dispatch(struct sreq *r)
+{
+	switch (r->req.op) {
+	case BFS_OP_CREATE:
+	case BFS_OP_LOOKUP:
+	case BFS_OP_REMOVE:
+	case BFS_OP_SETATTR:
+	case BFS_OP_PUT:
+	case BFS_OP_READDIR:
+	case BFS_OP_FIND:
+	case BFS_OP_HASCHILD:
+		do_namespace(r);
+		break;
+	case BFS_OP_WRITE:
+	case BFS_OP_READ:
+	case BFS_OP_TRUNCATE:
+	case BFS_OP_PURGE:
+	case BFS_OP_FSYNC:
+		if (r->payload_len && r->req.op != BFS_OP_WRITE)
+			reply_status(r, -EBADMSG);
+		else
+			do_data(r);
+		break;
+	case BFS_OP_PING:
+	case BFS_OP_SHUTDOWN:
+		do_control(r);
+		break;
+	default:
+		reply_status(r, -EOPNOTSUPP);
+	}
+}
+
+/* Completion of a rendezvous payload pulled into r->buf. */
+static void rndv_done(void *request, ucs_status_t st, size_t length, void *user)
+{
+	struct sreq *r = user;
+
+	(void)length;
+	ucp_request_free(request);
+	if (st != UCS_OK) {
+		reply_status(r, bfs_ucs_errno(st));
+		return;
+	}
+	dispatch(r);
+}
+
+/* The AM handler of BFS_AM_REQ: decode, check, then dispatch or first pull the payload. */
+static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void *data,
+			       size_t len, const ucp_am_recv_param_t *param)
+{
+	struct bfs_server *s = arg;
+	ucp_ep_h ep = (param->recv_attr & UCP_AM_RECV_ATTR_FIELD_REPLY_EP) ? param->reply_ep : NULL;
+	struct sreq *r;
+	int rc;
+
+	if (!ep) {
+		bfs_warn("server %u: request without reply endpoint dropped", s->cfg.index);
+		return UCS_OK;
+	}
+	r = sreq_get(s, ep);
+	if (!r)
+		return UCS_OK;
+	rc = bfs_wire_decode_req(header, hlen, &r->req);
+	if (rc == 0 && r->req.secret != s->cfg.secret)
+		rc = -EACCES;
+	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX : NS_PAYLOAD_MAX))
+		rc = -EMSGSIZE;
+	if (rc) {
+		sreq_put(r);
+		reply_malformed(s, ep, header, hlen, rc);
+		return UCS_OK;
+	}
+	r->payload_len = len;
+	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+		ucp_request_param_t p = {0};
+		ucs_status_ptr_t sp;
+
+		if (!(r->buf = malloc(len ? len : 1))) {
+			reply_status(r, -ENOMEM);
+			return UCS_OK;
+		}
+		r->payload = r->buf;
+		p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+		p.cb.recv_am = rndv_done;
+		p.user_data = r;
+		sp = ucp_am_recv_data_nbx(s->ucx.worker, data, r->buf, len, &p);
+		if (UCS_PTR_IS_ERR(sp))
+			reply_status(r, bfs_ucs_errno(UCS_PTR_STATUS(sp)));
+		else if (sp == NULL)
+			dispatch(r);
+		return UCS_OK;
+	}
+	r->payload = data;
+	if (r->req.op == BFS_OP_WRITE && len) {
+		if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_DATA) {
+			r->am_data = data; /* kept in place until the write completes */
+			dispatch(r);
+			return UCS_INPROGRESS;
+		}
+		if (!(r->buf = malloc(len))) {
+			reply_status(r, -ENOMEM);
+			return UCS_OK;
+		}
+		memcpy(r->buf, data, len);
+		r->payload = r->buf;
+	}
+	dispatch(r);
+	return UCS_OK;
+}
+
+/* ---- data directory identity --------------------------------------------------------------- */
+
+static int identity_check(const struct bfs_server_config *c)
+{
+	char path[4200], tmp[4300];
+	unsigned idx, cnt, vn;
+	unsigned long long seed;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/benchfs.id", c->data_dir);
+	f = fopen(path, "r");
+	if (f) {
+		int ok = fscanf(f, "benchfs-data 1 server %u servers %u vnodes %u seed %llx", &idx,
+				&cnt, &vn, &seed) == 4;
+		fclose(f);
+		if (!ok) {
+			fprintf(stderr, "benchfs: %s: not a BenchFS identity file; refusing to use %s\n",
+				path, c->data_dir);
+			return -ESTALE;
+		}
+		if (idx != c->index || cnt != c->count || vn != c->vnodes || seed != c->seed) {
+			fprintf(stderr,
+				"benchfs: %s: holds server %u of %u (ring %u vnodes, seed %llx), but this "
+				"job asks for server %u of %u (ring %u vnodes, seed %llx); refusing to "
+				"remap its data: start with %u servers or use another data directory\n",
+				c->data_dir, idx, cnt, vn, seed, c->index, c->count, c->vnodes,
+				(unsigned long long)c->seed, cnt);
+			return -ESTALE;
+		}
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "benchfs-data 1\nserver %u\nservers %u\nvnodes %u\nseed %llx\n", c->index,
+		c->count, c->vnodes, (unsigned long long)c->seed);
+	if (fflush(f) || fsync(fileno(f))) {
+		int e = -errno;
+		fclose(f);
+		return e;
+	}
+	fclose(f);
+	if (rename(tmp, path))
+		return -errno;
+	return 0;
+}
+
+/* ---- life cycle ------------------------------------------------------------------------------ */
+
+int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
+{
+	struct bfs_server *s = calloc(1, sizeof(*s));
+	struct epoll_event ev = {.events = EPOLLIN};
+	char path[4200];
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->cfg = *cfg;
+	s->epfd = -1;
+	s->dir = strdup(cfg->data_dir);
+	if (!s->dir) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->cfg.data_dir = s->dir;
+	rc = bfs_mkdir_p(s->dir);
+	if (rc) {
+		fprintf(stderr, "benchfs: %s: cannot create data directory: %s\n", s->dir,
+			strerror(-rc));
+		goto fail;
+	}
+	rc = identity_check(&s->cfg);
+	if (rc)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/meta", s->dir);
+	rc = bfs_meta_open(&s->meta, path, cfg->index, cfg->sync);
+	if (rc) {
+		fprintf(stderr, "benchfs: %s: cannot open metadata store: %s\n", path,
+			strerror(-rc));
+		goto fail;
+	}
+	rc = bfs_data_open(&s->data, s->dir, URING_DEPTH, data_done);
+	if (rc) {
+		fprintf(stderr, "benchfs: %s: cannot open chunk store (io_uring): %s\n", s->dir,
+			strerror(-rc));
+		goto fail;
+	}
+	rc = bfs_ucx_init(&s->ucx);
+	if (rc)
+		goto fail;
+	rc = bfs_ucx_set_am(&s->ucx, BFS_AM_REQ, on_request, s);
+	if (rc)
+		goto fail;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, bfs_data_efd(s->data), &ev)) {
+		rc = -errno;
+		goto fail;
+	}
+	*sp = s;
+	return 0;
+fail:
+	bfs_server_close(s);
+	return rc;
+}
+
+int bfs_server_address(struct bfs_server *s, void **addr, size_t *len)
+{
+	return bfs_ucx_address(&s->ucx, addr, len);
+}
+
+/* Flush data and metadata, then answer the SHUTDOWN request. */
+static void finish_shutdown(struct bfs_server *s)
+{
+	int rc = bfs_data_sync_all(s->data);
+	int rc2 = bfs_meta_sync(s->meta);
+	struct sreq *r = s->shutdown;
+
+	s->shutdown = NULL;
+	reply_status(r, rc ? rc : rc2);
+}
+
+int bfs_server_run(struct bfs_server *s)
+{
+	struct epoll_event evs[2];
+	unsigned idle = 0;
+	int answered = 0;
+
+	for (;;) {
+		unsigned moved = 0;
+
+		while (ucp_worker_progress(s->ucx.worker))
+			moved++;
+		moved += (unsigned)bfs_data_reap(s->data);
+		bfs_data_submit(s->data);
+		if (s->stopping && !answered && s->active == 1 && !bfs_data_inflight(s->data)) {
+			finish_shutdown(s); /* only the SHUTDOWN request itself is left */
+			answered = 1;
+			moved++;
+		}
+		if (answered && s->active == 0)
+			break;
+		if (moved) {
+			idle = 0;
+			continue;
+		}
+		if (++idle < IDLE_SPINS)
+			continue;
+		idle = 0;
+		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
+			continue;
+		epoll_wait(s->epfd, evs, 2, 1000);
+	}
+	return 0;
+}
+
+void bfs_server_close(struct bfs_server *s)
+{
+	if (!s)
+		return;
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->ucx.worker)
+		bfs_ucx_fini(&s->ucx);
+	bfs_data_close(s->data);
+	if (s->meta)
+		bfs_meta_close(s->meta);
+	while (s->free_reqs) {
+		struct sreq *r = s->free_reqs;
+		s->free_reqs = r->next;
+		free(r);
+	}
+	free(s->dir);
+	free(s);
+}

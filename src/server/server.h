@@ -1,0 +1,50 @@
+/*
+ * server.h - a BenchFS server: one thread, one event loop over a UCX worker and an io_uring.
+ *
+ * The loop progresses UCX until it is idle, reaps io_uring completions, submits queued I/O,
+ * and when nothing moved for a few rounds arms the worker and sleeps in epoll on the worker's
+ * fd and the ring's eventfd. A request is a small state machine:
+ *   arrive (AM callback; rendezvous payloads are pulled into a buffer first)
+ *   -> metadata (LMDB, answered at once) or data (one io_uring operation)
+ *   -> reply (AM to the client; freed when UCX reports the send complete).
+ */
+#ifndef BFS_SERVER_H
+#define BFS_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bfs_server;
+
+struct bfs_server_config {
+	const char *data_dir; /* this server's own directory (created when missing) */
+	uint32_t index;       /* this server's index, 0..count-1 */
+	uint32_t count;       /* servers in the file system */
+	uint32_t vnodes;      /* ring parameters, recorded in the data directory */
+	uint64_t seed;
+	uint64_t secret; /* requests must carry it */
+	int sync;        /* 1: LMDB commits are flushed at each operation */
+};
+
+/**
+ * bfs_server_open - open (creating when new) the data directory, check its identity file
+ * (DATA_DIR/benchfs.id: server index, server count, ring parameters) against @cfg, and open
+ * the metadata store, the chunk store and the UCX worker.
+ * Return 0, or -ESTALE (the directory belongs to another layout; a message naming it and both
+ * layouts goes to stderr), or -errno / -EIO.
+ */
+int bfs_server_open(struct bfs_server **s, const struct bfs_server_config *cfg);
+
+/** bfs_server_address - the server's UCX worker address (malloc'ed). 0 or -errno. */
+int bfs_server_address(struct bfs_server *s, void **addr, size_t *len);
+
+/**
+ * bfs_server_run - serve until a SHUTDOWN request; flush data and metadata to storage, answer
+ * it, and return 0.
+ */
+int bfs_server_run(struct bfs_server *s);
+
+/** bfs_server_close - free everything (flushing once more). */
+void bfs_server_close(struct bfs_server *s);
+
+#endif
