@@ -142,15 +142,16 @@ static int op_known(unsigned op)
 	       (op >= BFS_OP_PING && op <= BFS_OP_SHUTDOWN);
 }
 
-/* check_head - common checks of a request or reply header: magic, version, op.
- * Return 0, -EBADMSG or -EPROTO. */
-static int check_head(const uint8_t *p)
+/* check_head - common checks of a request or reply header: magic, version, op (a reply may
+ * carry BFS_OP_NONE: the answer to a request that did not decode). Return 0, -EBADMSG or
+ * -EPROTO. */
+static int check_head(const uint8_t *p, int reply)
 {
 	if (get_u32(p) != BFS_WIRE_MAGIC)
 		return -EBADMSG;
 	if (p[4] != BFS_WIRE_VERSION)
 		return -EPROTO;
-	if (!op_known(p[5]))
+	if (!op_known(p[5]) && !(reply && p[5] == BFS_OP_NONE))
 		return -EBADMSG;
 	return 0;
 }
@@ -221,7 +222,7 @@ int bfs_wire_decode_req(const void *buf, size_t len, struct bfs_req *r)
 
 	if (!p || len != BFS_WIRE_REQ_SIZE)
 		return -EBADMSG;
-	ret = check_head(p);
+	ret = check_head(p, 0);
 	if (ret)
 		return ret;
 	if (!all_zero(p + REQ_RESERVED, BFS_WIRE_REQ_SIZE - REQ_RESERVED))
@@ -273,7 +274,7 @@ int bfs_wire_decode_rep(const void *buf, size_t len, struct bfs_rep *r)
 
 	if (!p || len != BFS_WIRE_REP_SIZE)
 		return -EBADMSG;
-	ret = check_head(p);
+	ret = check_head(p, 1);
 	if (ret)
 		return ret;
 	if (!all_zero(p + REP_INODE + INO_RESERVED, BFS_WIRE_INODE_SIZE - INO_RESERVED) ||
