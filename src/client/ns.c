@@ -772,13 +772,13 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 				rc = -EIO;
 				break;
 			}
-			memcpy(after, key, klen);
-			alen = klen;
 			n = bfs_path_from_key(key, klen, full, sizeof(full));
 			if (n < 0) {
 				rc = -EIO;
 				break;
 			}
+			memcpy(after, full, (size_t)n); /* resume point: this path */
+			alen = (size_t)n;
 			e.path = full;
 			e.mode = mode;
 			e.size = size;

@@ -59,7 +59,8 @@ enum bfs_op {
 			       Reply: the replaced inode (ino 0 when none) */
 	BFS_OP_READDIR = 6, /* str[0] = directory, str[1] = resume after this name ("" = start),
 			       max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
-	BFS_OP_FIND = 7,    /* str[0] = top, str[1] = resume after this key, str[2] = name glob;
+	BFS_OP_FIND = 7,    /* str[0] = top, str[1] = resume after the key of this path (""
+			       = start), str[2] = name glob;
 			       mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
 			       units and offset = unit bytes, BFS_F_NEWER with mtime_ns.
 			       Reply: count entries, flag BFS_F_MORE */

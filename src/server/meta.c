@@ -370,7 +370,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	if (ret)
 		goto out_abort;
 	now = bfs_now_ns();
-	rec.size = 0;
+	rec.size = S_ISLNK(rec.mode) ? tlen : 0; /* a symlink's size is its target's length */
 	rec.atime_ns = rec.mtime_ns = rec.ctime_ns = now;
 	rec.target_len = (uint32_t)tlen;
 	ret = put_rec(m, txn, key, (size_t)klen, &rec, target, tlen);

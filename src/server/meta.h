@@ -34,7 +34,8 @@ int bfs_meta_sync(struct bfs_meta *m);
 
 /**
  * bfs_meta_create - create the record of @path from @ino (mode incl. type, uid, gid,
- * chunk_size; ino, size and times are set here: new inode number, size 0, times now), with
+ * chunk_size; ino, size and times are set here: new inode number, size 0 (a symlink: the
+ * target's length), times now), with
  * symlink target @target (@tlen bytes, 0 for none).
  * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
  * existing or the new record is not a regular file, else 1 with *@ino the existing record.

@@ -351,9 +351,22 @@ static void do_namespace(struct sreq *r)
 			used = bfs_meta_readdir(s->meta, path, (size_t)n, str[1], slen[1], r->buf,
 						cap, &r->rep.count, &more);
 		} else {
+			/* the resume point travels as a path (keys hold a NUL): make it a key */
+			char after[BENCHFS_PATH_MAX + 2];
+			int alen = 0;
+			if (slen[1]) {
+				char ap[BENCHFS_PATH_MAX + 1];
+				alen = wire_path(str[1], slen[1], ap, sizeof(ap));
+				if (alen > 1)
+					alen = bfs_path_key(ap, (size_t)alen, after, sizeof(after));
+				if (alen <= 1) {
+					rc = alen < 0 ? alen : -EINVAL;
+					break;
+				}
+			}
 			find_filter(q, str[2], slen[2], glob, &f);
-			used = bfs_meta_find(s->meta, path, (size_t)n, str[1], slen[1], &f, r->buf,
-					     cap, &r->rep.count, &more);
+			used = bfs_meta_find(s->meta, path, (size_t)n, after, (size_t)alen, &f,
+					     r->buf, cap, &r->rep.count, &more);
 		}
 		r->rep.flags = more ? BFS_F_MORE : 0;
 		r->rep.status = 0;
