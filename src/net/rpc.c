@@ -120,7 +120,10 @@ int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep,
 	p.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
 		       UCP_EP_PARAM_FIELD_ERR_HANDLER;
 	p.address = addr;
-	p.err_mode = UCP_ERR_HANDLING_MODE_PEER;
+	/* peer mode detects a dead server at once, but UCX 1.13 then leaves out the shared-memory
+	 * transports; BENCHFS_PEER_CHECK=0 keeps them and relies on the RPC timeout alone */
+	p.err_mode = bfs_env_u64("BENCHFS_PEER_CHECK", 1) ? UCP_ERR_HANDLING_MODE_PEER
+							   : UCP_ERR_HANDLING_MODE_NONE;
 	p.err_handler.cb = err_cb;
 	p.err_handler.arg = arg;
 	st = ucp_ep_create(u->worker, &p, ep);

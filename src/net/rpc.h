@@ -41,8 +41,10 @@ int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, vo
 int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len);
 
 /**
- * bfs_ucx_connect - endpoint to the worker at @addr, with peer-failure detection: @err_cb runs
- * (from progress) when the peer fails. 0 or -EIO.
+ * bfs_ucx_connect - endpoint to the worker at @addr. With peer-failure detection (the default;
+ * env BENCHFS_PEER_CHECK=0 turns it off) @err_cb runs (from progress) when the peer fails; UCX
+ * 1.13 then uses no shared-memory transport, so turning it off is faster on one node, and a
+ * dead server is found by the RPC timeout alone. 0 or -EIO.
  */
 int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep,
 		    ucp_err_handler_cb_t err_cb, void *arg);

@@ -373,10 +373,7 @@ int bfs_data_reap(struct bfs_data *d)
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, n = 0;
-	uint64_t junk;
 
-	if (read(d->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
-		bfs_warn("eventfd read: %s", strerror(errno));
 	io_uring_for_each_cqe(&d->ring, head, cqe)
 	{
 		struct data_op *op = io_uring_cqe_get_data(cqe);
@@ -403,12 +400,23 @@ unsigned bfs_data_inflight(const struct bfs_data *d)
 	return d->inflight;
 }
 
+void bfs_data_clear_efd(struct bfs_data *d)
+{
+	uint64_t junk;
+
+	if (read(d->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+		bfs_warn("eventfd read: %s", strerror(errno));
+}
+
 int bfs_data_sync_all(struct bfs_data *d)
 {
-	int rc = 0;
+	int fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
-	for (unsigned i = 0; i < FD_SLOTS; i++)
-		if (d->fds[i] && fdatasync(d->fds[i]->fd) && !rc)
-			rc = -errno;
+	/* one syncfs covers every object, cached or not */
+	if (fd < 0)
+		return -errno;
+	if (syncfs(fd))
+		rc = -errno;
+	close(fd);
 	return rc;
 }

@@ -22,7 +22,7 @@ typedef void (*bfs_data_cb)(void *user, int res);
  * an eventfd that becomes readable when completions are ready. Return 0 or -errno.
  */
 int bfs_data_open(struct bfs_data **d, const char *dir, unsigned depth, bfs_data_cb cb);
-/** bfs_data_close - fsync and close every cached object, tear down the ring. */
+/** bfs_data_close - wait for queued operations, flush the store, tear down the ring. */
 void bfs_data_close(struct bfs_data *d);
 /** bfs_data_efd - the eventfd signalled on completions. */
 int bfs_data_efd(struct bfs_data *d);
@@ -52,7 +52,10 @@ int bfs_data_submit(struct bfs_data *d);
 int bfs_data_reap(struct bfs_data *d);
 /** bfs_data_inflight - operations queued or in the kernel. */
 unsigned bfs_data_inflight(const struct bfs_data *d);
-/** bfs_data_sync_all - fsync every cached object (synchronously). Return 0 or first -errno. */
+/** bfs_data_clear_efd - reset the eventfd after it woke the loop. */
+void bfs_data_clear_efd(struct bfs_data *d);
+/** bfs_data_sync_all - flush every object of the store to storage (syncfs of the file system
+ *  holding it; synchronous). Return 0 or -errno. */
 int bfs_data_sync_all(struct bfs_data *d);
 
 #endif

@@ -568,7 +568,7 @@ static int identity_check(const struct bfs_server_config *c)
 int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 {
 	struct bfs_server *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct epoll_event ev = {.events = EPOLLIN}, dev = {.events = EPOLLIN};
 	char path[4200];
 	int rc;
 
@@ -611,8 +611,10 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	if (rc)
 		goto fail;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = s->ucx.efd;
+	dev.data.fd = bfs_data_efd(s->data);
 	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
-	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, bfs_data_efd(s->data), &ev)) {
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, dev.data.fd, &dev)) {
 		rc = -errno;
 		goto fail;
 	}
@@ -642,6 +644,7 @@ static void finish_shutdown(struct bfs_server *s)
 int bfs_server_run(struct bfs_server *s)
 {
 	struct epoll_event evs[2];
+	int nev;
 	unsigned idle = 0;
 	int answered = 0;
 
@@ -668,7 +671,10 @@ int bfs_server_run(struct bfs_server *s)
 		idle = 0;
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
-		epoll_wait(s->epfd, evs, 2, 1000);
+		nev = epoll_wait(s->epfd, evs, 2, 1000);
+		for (int i = 0; i < nev; i++)
+			if (evs[i].data.fd == bfs_data_efd(s->data))
+				bfs_data_clear_efd(s->data);
 	}
 	return 0;
 }
