@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# real_tree: a real system tree goes into BenchFS with benchfs-stagein and comes back out with
+# benchfs-stageout, in separate MPI jobs (2 in-job servers, 2 clients each), byte-identical
+# (diff -r, symlinks compared as links), with modes and mtimes kept; benchfs-find counts equal
+# GNU find's on the source for several predicates.
+set -uo pipefail
+set -f # predicates hold globs for find, not for the shell
+B=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
+SRC=${BFS_REAL_TREE:-/usr/share/doc}
+[ -d "$SRC" ] || { echo "SKIP: no $SRC"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+W=$(mktemp -d "${TMPDIR:-/tmp}/bfs-real-tree.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+MPI=(timeout 300 mpirun --oversubscribe -n 4)
+T=(--servers 2 --data-dir "$W/data")
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+
+"${MPI[@]}" "$B/benchfs-stagein" "${T[@]}" "$SRC" /tree || { echo "FAIL: stagein"; exit 1; }
+# (-size on files and links: a directory's size is its file system's own, 0 in BenchFS)
+for pred in "-type f" "-type d" "-type l" "-name *.gz" "-type f -size +10k" "-type f -size -2" \
+	"-type l -size 1" "-name README*" "-type f -name *.html -size +1M"; do
+	# shellcheck disable=SC2086
+	want=$(find "$SRC" $pred | wc -l)
+	# shellcheck disable=SC2086
+	got=$("${MPI[@]}" "$B/benchfs-find" "${T[@]}" /tree $pred -count)
+	check "find /tree $pred -count: $got, GNU find: $want" '[ "$got" = "$want" ]'
+done
+"${MPI[@]}" "$B/benchfs-stageout" "${T[@]}" /tree "$W/out" || { echo "FAIL: stageout"; exit 1; }
+check "diff -r --no-dereference $SRC out" 'diff -r --no-dereference "$SRC" "$W/out" >"$W/diff" 2>&1'
+[ -s "$W/diff" ] && head -20 "$W/diff"
+# modes, types, sizes, mtimes (seconds) and link targets of every entry
+meta() { (cd "$1" && find . -printf '%p %y %m %s %TY%Tm%Td%TH%TM%TS %l\n' | sed 's/\.[0-9]* / /' | sort); }
+check "modes, sizes, mtimes and link targets kept" 'diff <(meta "$SRC") <(meta "$W/out") >"$W/mdiff"'
+[ -s "$W/mdiff" ] && head -10 "$W/mdiff"
+exit $fail
