@@ -251,14 +251,14 @@ static void call_start(struct bfs_call *c)
 int bfs_calls_run(struct bfs_call **calls, size_t n)
 {
 	int64_t deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
-	unsigned idle = 0;
+	unsigned idle = 0, empty_wakeups = 0;
 	int cancelling = 0;
 
 	for (size_t i = 0; i < n; i++)
 		call_start(calls[i]);
 	while (bfs_cl->unfinished) {
 		if (ucp_worker_progress(bfs_cl->ucx.worker)) {
-			idle = 0;
+			idle = empty_wakeups = 0;
 			continue;
 		}
 		for (uint32_t s = 0; s < bfs_cl->nservers; s++)
@@ -292,6 +292,12 @@ int bfs_calls_run(struct bfs_call **calls, size_t n)
 			continue;
 		idle = 0;
 		int64_t left_ms = (deadline - now) / 1000000 + 1;
+		if (++empty_wakeups > 4) {
+			/* woken again and again with nothing to do (UCX's TCP transport does that
+			 * while a stopped peer does not read): back off up to 10 ms */
+			struct timespec ts = {0, BFS_MIN(empty_wakeups, 100) * 100000L};
+			nanosleep(&ts, NULL);
+		}
 		bfs_ucx_wait_fd(&bfs_cl->ucx, (int)BFS_MIN(left_ms, 100));
 	}
 	for (size_t i = 0; i < n; i++)
