@@ -58,8 +58,10 @@ extern "C" {
 #define BENCHFS_NAME_MAX 255
 /** Default chunk size, bytes; see docs/DESIGN.md for the measurement behind it. */
 #define BENCHFS_CHUNK_SIZE_DEFAULT (1024 * 1024)
-/** Largest file offset + 1 accepted by writes and truncate (2^60 bytes): beyond it -EFBIG. */
-#define BENCHFS_FILE_MAX (1LL << 60)
+/** Largest file size, bytes: a write ending past it or a truncate beyond it gives -EFBIG.
+ *  16 TiB - 4 KiB: a server keeps its chunks of a file at their file offsets in one local file,
+ *  and ext4, the usual node-local file system, holds files up to that size. */
+#define BENCHFS_FILE_MAX ((1LL << 44) - 4096)
 
 /* ---------------------------------------------------------------------------------------------
  * Attaching and detaching

@@ -1,1 +1,116 @@
 # Integration tests, included by Makefile.am. Owned by the tests; see tests/README.md.
+#
+# MPI test programs tests/NAME are run by tests/NAME.sh, a one-line call of tests/run-mpi.sh,
+# which runs the program with 1, 2 and 3 in-job servers (2, 2 and 3 clients), each under
+# `timeout` with a fresh data directory. The other scripts start servers themselves (in-job or
+# benchfsd) and use the helper programs persist and attach_client. Every test exits 0 (pass),
+# 77 (skip) or 1 (fail).
+
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = bash
+
+# Shared harness (harness.h): server start/stop, CHECK macros, collective verdict, patterns.
+check_LIBRARIES = tests/libbfstest.a
+tests_libbfstest_a_SOURCES = tests/harness.c tests/testutil.c tests/harness.h
+BFSTEST_LIBS = tests/libbfstest.a libbenchfs.la
+# -static: link libbenchfs into the programs (no libtool wrapper scripts to launch via mpirun)
+BFSTEST_LINK = -static
+
+# MPI test programs, one per behaviour
+INTEG_BINS += tests/io_unaligned \
+	tests/io_sparse \
+	tests/io_shared_file \
+	tests/io_file_per_process \
+	tests/io_large_file \
+	tests/io_offsets \
+	tests/truncate \
+	tests/close_to_open \
+	tests/errno_codes \
+	tests/readdir_large \
+	tests/ns_rename \
+	tests/ns_unlink \
+	tests/ns_exclusive \
+	tests/symlink \
+	tests/stat_attrs \
+	tests/find
+INTEG_TESTS += tests/io_unaligned.sh \
+	tests/io_sparse.sh \
+	tests/io_shared_file.sh \
+	tests/io_file_per_process.sh \
+	tests/io_large_file.sh \
+	tests/io_offsets.sh \
+	tests/truncate.sh \
+	tests/close_to_open.sh \
+	tests/errno_codes.sh \
+	tests/readdir_large.sh \
+	tests/ns_rename.sh \
+	tests/ns_unlink.sh \
+	tests/ns_exclusive.sh \
+	tests/symlink.sh \
+	tests/stat_attrs.sh \
+	tests/find.sh
+
+# Script tests and their helper programs
+INTEG_BINS += tests/persist tests/attach_client
+INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/killed_server.sh
+
+tests_io_unaligned_SOURCES = tests/io_unaligned.c
+tests_io_unaligned_LDADD = $(BFSTEST_LIBS)
+tests_io_unaligned_LDFLAGS = $(BFSTEST_LINK)
+tests_io_sparse_SOURCES = tests/io_sparse.c
+tests_io_sparse_LDADD = $(BFSTEST_LIBS)
+tests_io_sparse_LDFLAGS = $(BFSTEST_LINK)
+tests_io_shared_file_SOURCES = tests/io_shared_file.c
+tests_io_shared_file_LDADD = $(BFSTEST_LIBS)
+tests_io_shared_file_LDFLAGS = $(BFSTEST_LINK)
+tests_io_file_per_process_SOURCES = tests/io_file_per_process.c
+tests_io_file_per_process_LDADD = $(BFSTEST_LIBS)
+tests_io_file_per_process_LDFLAGS = $(BFSTEST_LINK)
+tests_io_large_file_SOURCES = tests/io_large_file.c
+tests_io_large_file_LDADD = $(BFSTEST_LIBS)
+tests_io_large_file_LDFLAGS = $(BFSTEST_LINK)
+tests_io_offsets_SOURCES = tests/io_offsets.c
+tests_io_offsets_LDADD = $(BFSTEST_LIBS)
+tests_io_offsets_LDFLAGS = $(BFSTEST_LINK)
+tests_truncate_SOURCES = tests/truncate.c
+tests_truncate_LDADD = $(BFSTEST_LIBS)
+tests_truncate_LDFLAGS = $(BFSTEST_LINK)
+tests_close_to_open_SOURCES = tests/close_to_open.c
+tests_close_to_open_LDADD = $(BFSTEST_LIBS)
+tests_close_to_open_LDFLAGS = $(BFSTEST_LINK)
+tests_errno_codes_SOURCES = tests/errno_codes.c
+tests_errno_codes_LDADD = $(BFSTEST_LIBS)
+tests_errno_codes_LDFLAGS = $(BFSTEST_LINK)
+tests_readdir_large_SOURCES = tests/readdir_large.c
+tests_readdir_large_LDADD = $(BFSTEST_LIBS)
+tests_readdir_large_LDFLAGS = $(BFSTEST_LINK)
+tests_ns_rename_SOURCES = tests/ns_rename.c
+tests_ns_rename_LDADD = $(BFSTEST_LIBS)
+tests_ns_rename_LDFLAGS = $(BFSTEST_LINK)
+tests_ns_unlink_SOURCES = tests/ns_unlink.c
+tests_ns_unlink_LDADD = $(BFSTEST_LIBS)
+tests_ns_unlink_LDFLAGS = $(BFSTEST_LINK)
+tests_ns_exclusive_SOURCES = tests/ns_exclusive.c
+tests_ns_exclusive_LDADD = $(BFSTEST_LIBS)
+tests_ns_exclusive_LDFLAGS = $(BFSTEST_LINK)
+tests_symlink_SOURCES = tests/symlink.c
+tests_symlink_LDADD = $(BFSTEST_LIBS)
+tests_symlink_LDFLAGS = $(BFSTEST_LINK)
+tests_stat_attrs_SOURCES = tests/stat_attrs.c
+tests_stat_attrs_LDADD = $(BFSTEST_LIBS)
+tests_stat_attrs_LDFLAGS = $(BFSTEST_LINK)
+tests_find_SOURCES = tests/find.c
+tests_find_LDADD = $(BFSTEST_LIBS)
+tests_find_LDFLAGS = $(BFSTEST_LINK)
+tests_persist_SOURCES = tests/persist.c
+tests_persist_LDADD = $(BFSTEST_LIBS)
+tests_persist_LDFLAGS = $(BFSTEST_LINK)
+tests_attach_client_SOURCES = tests/attach_client.c
+tests_attach_client_LDADD = $(BFSTEST_LIBS)
+tests_attach_client_LDFLAGS = $(BFSTEST_LINK)
+
+dist_noinst_SCRIPTS = tests/common.sh tests/run-mpi.sh $(INTEG_TESTS)
+dist_noinst_DATA = tests/README.md
+
+# The MPI tools on a real tree, and their error messages
+INTEG_TESTS += tests/real_tree.sh tests/tools_errors.sh

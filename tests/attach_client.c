@@ -1,0 +1,271 @@
+/*
+ * attach_client - a plain (non-MPI) client of standalone servers, used by the script tests.
+ *
+ *   attach_client [-a ADDRFILE] COMMAND ARGS...     (no -a: benchfs_init(NULL), $BENCHFS_ADDR)
+ *
+ * Commands (exit 0 when every check passed, 1 otherwise):
+ *   servers N               benchfs_server_count() is N; a second benchfs_init: -EALREADY
+ *   write PATH SIZE SEED CHUNK   create PATH (truncating it) and fill it with the pattern
+ *   verify PATH SIZE SEED   PATH has size SIZE and holds the pattern
+ *   init-fails ERRNO        benchfs_init fails with -ERRNO (a name such as ENOENT)
+ *   denied                  every call that reaches a server fails with -EACCES, quickly
+ *   dead SERVER ERRNO,...   calls that need server SERVER (its find scan, a write striped over
+ *                           every server) fail with one of the errnos, each within
+ *                           $BENCHFS_RPC_TIMEOUT + 5 seconds; the other servers' scans work
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int errno_of(const char *name)
+{
+	for (int e = 1; e < 200; e++)
+		if (strcmp(bt_errname(-e), name) == 0)
+			return e;
+	return 0;
+}
+
+static int write_file(const char *path, uint64_t size, uint64_t seed, size_t chunk)
+{
+	uint8_t *buf = malloc(1 << 20);
+	int fd = (int)CHECK_OK(benchfs_create(path, O_WRONLY | O_CREAT | O_TRUNC, 0644, chunk));
+
+	if (fd < 0)
+		return 1;
+	for (uint64_t off = 0; off < size; off += 1 << 20) {
+		uint64_t n = size - off < (1 << 20) ? size - off : (1 << 20);
+		bt_fill(buf, n, off, seed);
+		CHECK_RC(benchfs_pwrite(fd, buf, n, (off_t)off), (long long)n);
+	}
+	CHECK_RC(benchfs_close(fd), 0);
+	free(buf);
+	printf("attach_client: wrote %s (%llu bytes)\n", path, (unsigned long long)size);
+	return 0;
+}
+
+static int verify_file(const char *path, uint64_t size, uint64_t seed)
+{
+	uint8_t *buf = malloc(1 << 20);
+	struct stat sb;
+	int fd;
+
+	CHECK_RC(benchfs_stat(path, &sb), 0);
+	CHECK_EQ(sb.st_size, size);
+	fd = (int)CHECK_OK(benchfs_open(path, O_RDONLY, 0));
+	if (fd < 0)
+		return 1;
+	for (uint64_t off = 0; off < size; off += 1 << 20) {
+		uint64_t n = size - off < (1 << 20) ? size - off : (1 << 20);
+		CHECK_RC(benchfs_pread(fd, buf, n, (off_t)off), (long long)n);
+		CHECK_PATTERN(buf, n, off, seed);
+	}
+	CHECK_RC(benchfs_pread(fd, buf, 1, (off_t)size), 0);
+	CHECK_RC(benchfs_close(fd), 0);
+	free(buf);
+	printf("attach_client: %s has its %llu bytes\n", path, (unsigned long long)size);
+	return 0;
+}
+
+static int found_cb(const struct benchfs_find_entry *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	return 0;
+}
+
+#define NSTRIPED 8 /* the script writes /striped-0 .. /striped-7 */
+
+/* Files /striped-N found: bit N of *@arg. */
+static int pick_cb(const struct benchfs_find_entry *e, void *arg)
+{
+	int n;
+
+	if (sscanf(e->path, "/striped-%d", &n) == 1 && n >= 0 && n < NSTRIPED)
+		*(unsigned *)arg |= 1u << n;
+	return 0;
+}
+
+/* Every call with a wrong secret: -EACCES, and no waiting for a timeout. */
+static void denied(void)
+{
+	const struct timespec ts[2] = {{1, 0}, {1, 0}};
+	struct benchfs_find_filter flt = {0};
+	benchfs_dir_t *d = NULL;
+	struct stat sb;
+	char buf[64];
+	double t0 = bt_now();
+
+#define DENIED(call) CHECK_RC(call, -EACCES)
+	DENIED(benchfs_stat("/f1", &sb));
+	DENIED(benchfs_lstat("/f1", &sb));
+	DENIED(benchfs_open("/f1", O_RDONLY, 0));
+	DENIED(benchfs_open("/new", O_RDWR | O_CREAT, 0644));
+	DENIED(benchfs_create("/new2", O_RDWR, 0644, 4096));
+	DENIED(benchfs_mkdir("/newdir", 0755));
+	DENIED(benchfs_rmdir("/newdir"));
+	DENIED(benchfs_unlink("/f1"));
+	DENIED(benchfs_rename("/f1", "/f3"));
+	DENIED(benchfs_symlink("/f1", "/ln"));
+	DENIED(benchfs_readlink("/ln", buf, sizeof(buf)));
+	DENIED(benchfs_truncate("/f1", 0));
+	DENIED(benchfs_chmod("/f1", 0600));
+	DENIED(benchfs_utimens("/f1", ts));
+	int rc = benchfs_opendir("/", &d);
+	if (rc == 0) { /* the stream may fetch lazily: then reading it is refused */
+		struct benchfs_dirent *e;
+		DENIED(benchfs_readdir(d, &e));
+		benchfs_closedir(d);
+	} else {
+		DENIED(rc);
+	}
+	for (int s = 0; s < benchfs_server_count(); s++)
+		DENIED(benchfs_find(s, "/", &flt, found_cb, NULL));
+	DENIED(benchfs_shutdown_servers());
+#undef DENIED
+	double secs = bt_now() - t0;
+	if (secs > 5)
+		bt_fail(__FILE__, __LINE__, "the refused calls took %.1f s (waiting for timeouts?)",
+		        secs);
+	printf("attach_client: every call refused with EACCES (%.2f s)\n", secs);
+}
+
+/* Calls needing a failed server: one of the allowed errors, within the timeout + slack. */
+static void dead(int server, const char *errs)
+{
+	const char *env = getenv("BENCHFS_RPC_TIMEOUT");
+	double limit = (env ? atof(env) : 30) + 5, t0, secs;
+	struct benchfs_find_filter flt = {0};
+	uint8_t *buf = calloc(1, 1 << 20);
+	long long rc;
+	int fd;
+
+#define ALLOWED(v) ((v) < 0 && strstr(errs, bt_errname(v)))
+#define TIMED(what, call)                                                                          \
+	do {                                                                                       \
+		t0 = bt_now();                                                                     \
+		rc = (call);                                                                       \
+		secs = bt_now() - t0;                                                              \
+		printf("attach_client: %s: %s after %.2f s\n", what, bt_errname(rc), secs);        \
+		if (secs > limit)                                                                  \
+			bt_fail(__FILE__, __LINE__, "%s took %.1f s (limit %.0f s)", #call, secs,  \
+			        limit);                                                            \
+	} while (0)
+
+	TIMED("find on the failed server", benchfs_find(server, "/", &flt, found_cb, NULL));
+	if (!ALLOWED(rc))
+		bt_fail(__FILE__, __LINE__, "find on server %d: got %s, want one of %s", server,
+		        bt_errname(rc), errs);
+	/* the other servers still answer; which files' metadata do they hold? */
+	unsigned live = 0;
+	char path[64];
+	flt.name = "striped-*";
+	for (int s = 0; s < benchfs_server_count(); s++) {
+		if (s == server)
+			continue;
+		TIMED("find on a live server", benchfs_find(s, "/", &flt, pick_cb, &live));
+		CHECK_RC(rc, 0);
+	}
+	/* a file whose metadata is on the failed server cannot be opened */
+	for (int i = 0; i < NSTRIPED; i++)
+		if (!(live & (1u << i))) {
+			snprintf(path, sizeof(path), "/striped-%d", i);
+			TIMED("open of a file held by the failed server",
+			      benchfs_open(path, O_RDWR, 0));
+			if (!ALLOWED(rc))
+				bt_fail(__FILE__, __LINE__, "open %s: got %s, want one of %s", path,
+				        bt_errname(rc), errs);
+			break;
+		}
+	/* a file held by a live server opens; 1 MiB of 4 KiB chunks reaches every server */
+	int pick = -1;
+	for (int i = NSTRIPED - 1; i >= 0; i--)
+		if (live & (1u << i))
+			pick = i;
+	if (pick < 0) {
+		printf("attach_client: no /striped-N file is held by a live server\n");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/striped-%d", pick);
+	TIMED("open of a file held by a live server", benchfs_open(path, O_RDWR, 0));
+	CHECK_OK(rc);
+	fd = (int)rc;
+	if (fd >= 0) {
+		TIMED("pwrite over every server", benchfs_pwrite(fd, buf, 1 << 20, 0));
+		if (!ALLOWED(rc))
+			bt_fail(__FILE__, __LINE__, "pwrite: got %s, want one of %s",
+			        bt_errname(rc), errs);
+		TIMED("pread over every server", benchfs_pread(fd, buf, 1 << 20, 0));
+		if (!ALLOWED(rc))
+			bt_fail(__FILE__, __LINE__, "pread: got %s, want one of %s", bt_errname(rc),
+			        errs);
+		TIMED("close", benchfs_close(fd));
+		if (rc != 0 && !ALLOWED(rc))
+			bt_fail(__FILE__, __LINE__, "close: got %s", bt_errname(rc));
+	}
+out:
+	TIMED("rmdir (asks every server)", benchfs_rmdir("/no-such-dir-xyz"));
+	if (rc != -ENOENT && !ALLOWED(rc))
+		bt_fail(__FILE__, __LINE__, "rmdir: got %s", bt_errname(rc));
+	free(buf);
+#undef TIMED
+#undef ALLOWED
+}
+
+int main(int argc, char **argv)
+{
+	const char *addr = NULL;
+	int rc, i = 1;
+
+	bt_test_name = "attach_client";
+	if (argc > 2 && strcmp(argv[1], "-a") == 0) {
+		addr = argv[2];
+		i = 3;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: attach_client [-a ADDRFILE] COMMAND ARGS...\n");
+		return 2;
+	}
+	const char *cmd = argv[i];
+	char **arg = argv + i + 1;
+	int nargs = argc - i - 1;
+
+	rc = benchfs_init(addr);
+	if (strcmp(cmd, "init-fails") == 0 && nargs == 1) {
+		CHECK_RC(rc, -errno_of(arg[0]));
+		if (rc == 0)
+			benchfs_term();
+		printf("attach_client: benchfs_init: %s\n", bt_errname(rc));
+		return bt_failures ? 1 : 0;
+	}
+	if (rc) {
+		printf("attach_client: FAIL benchfs_init(%s): %s\n", addr ? addr : "$BENCHFS_ADDR",
+		       bt_errname(rc));
+		return 1;
+	}
+	if (strcmp(cmd, "servers") == 0 && nargs == 1) {
+		CHECK_EQ(benchfs_server_count(), atoi(arg[0]));
+		CHECK_RC(benchfs_init(addr), -EALREADY);
+	} else if (strcmp(cmd, "write") == 0 && nargs == 4)
+		write_file(arg[0], strtoull(arg[1], NULL, 0), strtoull(arg[2], NULL, 0),
+		           strtoull(arg[3], NULL, 0));
+	else if (strcmp(cmd, "verify") == 0 && nargs == 3)
+		verify_file(arg[0], strtoull(arg[1], NULL, 0), strtoull(arg[2], NULL, 0));
+	else if (strcmp(cmd, "denied") == 0 && nargs == 0)
+		denied();
+	else if (strcmp(cmd, "dead") == 0 && nargs == 2)
+		dead(atoi(arg[0]), arg[1]);
+	else {
+		fprintf(stderr, "attach_client: bad command or arguments: %s\n", cmd);
+		benchfs_term();
+		return 2;
+	}
+	rc = benchfs_term();
+	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0)
+		CHECK_RC(rc, 0);
+	if (bt_failures)
+		printf("attach_client: %s: %ld failed checks\n", cmd, bt_failures);
+	return bt_failures ? 1 : 0;
+}

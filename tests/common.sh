@@ -1,0 +1,79 @@
+# common.sh - sourced by the integration test scripts: locations, MPI launch, temporary dirs.
+#
+# Exit codes of the scripts follow automake: 0 pass, 77 skip, 1 fail (99 hard error).
+
+: "${top_builddir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export top_builddir top_srcdir
+
+# Open MPI refuses to run as root unless told so.
+if [ "$(id -u)" = 0 ]; then
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+
+# Seconds one mpirun may take before it is killed and counted as a failure (hang).
+: "${BFS_TEST_TIMEOUT:=120}"
+
+# Ranks outnumber cores: allow it, and do not bind them to cores.
+MPIRUN_OPTS=(--oversubscribe --bind-to none)
+
+bfs_mpirun() {
+	mpirun "${MPIRUN_OPTS[@]}" "$@"
+}
+
+# bfs_tmpdir: a fresh directory for this test, removed by bfs_cleanup.
+bfs_tmpdir() {
+	BFS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/bfstest.XXXXXX") || exit 99
+}
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# bfs_daemon_start DATADIR ADDRFILE LOG NRANKS [MPIRUN-OPTION...]: start benchfsd in the
+# background (killed by `timeout` after BFS_TEST_TIMEOUT seconds at the latest) and wait for its
+# address file. Sets BFS_DAEMON_PID (the pid of the `timeout` process around mpirun).
+bfs_daemon_start() {
+	local data=$1 addr=$2 log=$3 n=$4
+	shift 4
+	rm -f "$addr"
+	timeout -k 5 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" "$@" -n "$n" \
+		"$top_builddir/benchfsd" -d "$data" -a "$addr" >"$log" 2>&1 &
+	BFS_DAEMON_PID=$!
+	for _ in $(seq 300); do
+		[ -s "$addr" ] && grep -q ready "$log" && return 0
+		kill -0 "$BFS_DAEMON_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "benchfsd did not start:"
+	cat "$log"
+	return 1
+}
+
+# bfs_daemon_stop: stop a daemon started by bfs_daemon_start (if still running), by its pid.
+bfs_daemon_stop() {
+	if [ -n "${BFS_DAEMON_PID:-}" ] && kill -0 "$BFS_DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$BFS_DAEMON_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$BFS_DAEMON_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$BFS_DAEMON_PID" 2>/dev/null
+		wait "$BFS_DAEMON_PID" 2>/dev/null
+	fi
+	BFS_DAEMON_PID=
+}
+
+# bfs_server_pid DATADIR RANK: pid of the benchfsd process of RANK serving DATADIR.
+bfs_server_pid() {
+	local p
+	for p in $(pgrep -f -- "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = benchfsd ] || continue
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# killed_server - calls never hang on a failed server: with benchfsd (2 ranks) and
+# BENCHFS_RPC_TIMEOUT=5, after kill -9 of server 1 the calls that need it fail with -EIO or
+# -ETIMEDOUT within 5 s + slack while server 0 still answers; after SIGSTOP of server 1 (in a
+# fresh daemon) they fail with -ETIMEDOUT within 5 s + slack, and after SIGCONT the servers
+# answer again.
+. "$(dirname "$0")/common.sh"
+bfs_tmpdir
+stopped=
+trap '[ -n "$stopped" ] && kill -CONT "$stopped" 2>/dev/null; bfs_daemon_stop; rm -rf "$BFS_TMP"' EXIT
+cl=$top_builddir/tests/attach_client
+export BENCHFS_RPC_TIMEOUT=5
+
+echo "=== kill -9 of server 1"
+data=$BFS_TMP/data-kill
+addr=$BFS_TMP/addr-kill
+# --enable-recovery: mpirun keeps server 0 running when server 1 dies
+bfs_daemon_start "$data" "$addr" "$BFS_TMP/kill.log" 2 --enable-recovery ||
+	fail "benchfsd did not start"
+for i in 0 1 2 3 4 5 6 7; do
+	timeout 60 "$cl" -a "$addr" write /striped-$i 1048576 1 4096 || fail "write before the kill"
+done
+pid=$(bfs_server_pid "$data" 1) || fail "no pid for server 1"
+echo "killing server 1 (pid $pid)"
+kill -KILL "$pid"
+start=$(date +%s)
+timeout 120 "$cl" -a "$addr" dead 1 EIO,ETIMEDOUT
+rc=$?
+echo "client finished after $(($(date +%s) - start)) s"
+[ $rc -eq 124 ] && fail "a call hung after kill -9 of a server"
+[ $rc -eq 0 ] || fail "calls after kill -9 of a server did not fail as documented"
+bfs_daemon_stop
+
+echo "=== SIGSTOP of server 1"
+data=$BFS_TMP/data-stop
+addr=$BFS_TMP/addr-stop
+bfs_daemon_start "$data" "$addr" "$BFS_TMP/stop.log" 2 || fail "benchfsd did not start"
+for i in 0 1 2 3 4 5 6 7; do
+	timeout 60 "$cl" -a "$addr" write /striped-$i 1048576 1 4096 || fail "write before the stop"
+done
+timeout 60 "$cl" -a "$addr" write /keep 1048576 2 4096 || fail "write before the stop"
+pid=$(bfs_server_pid "$data" 1) || fail "no pid for server 1"
+echo "stopping server 1 (pid $pid)"
+stopped=$pid
+kill -STOP "$pid"
+timeout 120 "$cl" -a "$addr" dead 1 ETIMEDOUT
+rc=$?
+[ $rc -eq 124 ] && fail "a call hung on a stopped server"
+[ $rc -eq 0 ] || fail "calls to a stopped server did not time out as documented"
+kill -CONT "$pid"
+stopped=
+echo "=== after SIGCONT the servers answer again"
+timeout 60 "$cl" -a "$addr" verify /keep 1048576 2 || fail "data after SIGCONT"
+timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "benchfs-shutdown after SIGCONT"
+wait "$BFS_DAEMON_PID"
+rc=$?
+BFS_DAEMON_PID=
+[ $rc -eq 0 ] || fail "benchfsd exited $rc after SIGCONT and shutdown"
+echo "PASS"
+exit 0
