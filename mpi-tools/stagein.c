@@ -8,7 +8,7 @@
  * balanced over ranks by size, large ones cut into chunk-aligned ranges copied by several ranks;
  * then times and modes are set, directories last and deepest first.
  */
-#include "tool.h"
+#include "copy.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -45,22 +45,13 @@ struct ancestor {
 struct stagein {
 	struct tool t;
 	int deref;
-	int quiet;
 	uint64_t chunk_opt; /* --chunk-size, 0 for the default */
-	uint64_t chunk;     /* chunk size used to cut ranges */
 	const char *src;
 	char *dst;
-	int status; /* 1 once a non-fatal error was reported */
 	struct tool_buf list;
 	char *data;
 	size_t len;
-	struct tool_entry *ent;
-	size_t n;
-	struct tool_counts c;
-	struct tool_progress prog;
-	uint64_t items_done;
-	void *buf;
-	size_t buflen;
+	struct copy cp; /* the entry list, counters and status (the walk sets them too) */
 };
 
 /* ---- options ------------------------------------------------------------------------------- */
@@ -100,7 +91,7 @@ static void parse_args(struct stagein *s, int argc, char **argv)
 			s->deref = 1;
 			break;
 		case 'q':
-			s->quiet = 1;
+			s->cp.quiet = 1;
 			break;
 		case OPT_CHUNK_SIZE:
 			s->chunk_opt = parse_chunk(s, optarg);
@@ -244,7 +235,7 @@ static void walk_dir(struct stagein *s, const char *path, const char *rel, const
 
 	if (err) {
 		tool_error(&s->t, path, err);
-		s->status = 1;
+		s->cp.status = 1;
 	}
 	for (i = 0; i < n; i++) {
 		char *cpath = tool_join(path, names[i]);
@@ -276,7 +267,7 @@ static void walk(struct stagein *s, const char *path, const char *rel, const str
 
 	if (rc < 0) {
 		tool_error(&s->t, path, rc);
-		s->status = 1;
+		s->cp.status = 1;
 		return;
 	}
 	if (S_ISREG(st.st_mode)) {
@@ -284,7 +275,7 @@ static void walk(struct stagein *s, const char *path, const char *rel, const str
 	} else if (S_ISDIR(st.st_mode)) {
 		if (is_loop(&st, up)) {
 			tool_warn(&s->t, "%s: directory loop, not copied", path);
-			s->status = 1;
+			s->cp.status = 1;
 			return;
 		}
 		add_entry(s, rel, &st, "");
@@ -293,14 +284,14 @@ static void walk(struct stagein *s, const char *path, const char *rel, const str
 		target = read_link(path, (size_t)st.st_size);
 		if (!target) {
 			tool_error(&s->t, path, errno);
-			s->status = 1;
+			s->cp.status = 1;
 			return;
 		}
 		add_entry(s, rel, &st, target);
 		free(target);
 	} else {
 		tool_warn(&s->t, "%s: %s skipped", path, type_name(st.st_mode));
-		s->c.skipped++;
+		s->cp.cnt.skipped++;
 	}
 }
 
@@ -342,7 +333,7 @@ static int scan(struct stagein *s)
 			walk(s, s->src, "", NULL);
 			fatal = s->list.len == 0;
 			if (fatal)
-				s->status = 1;
+				s->cp.status = 1;
 		}
 	}
 	tool_bcast_int(&s->t, &fatal);
@@ -351,7 +342,7 @@ static int scan(struct stagein *s)
 	s->data = s->list.data;
 	s->len = s->list.len;
 	if (tool_bcast_buf(&s->t, &s->data, &s->len) < 0 ||
-	    tool_any(&s->t, tool_entry_unpack(s->data, s->len, &s->ent, &s->n) < 0)) {
+	    tool_any(&s->t, tool_entry_unpack(s->data, s->len, &s->cp.ent, &s->cp.n) < 0)) {
 		if (s->t.rank == 0)
 			tool_error(&s->t, s->src, -ENOMEM);
 		return -1;
@@ -359,282 +350,80 @@ static int scan(struct stagein *s)
 	return 0;
 }
 
-/* ---- directories ----------------------------------------------------------------------------- */
+/* ---- the copy: operations on local source and BenchFS destination --------------------------- */
 
-/* make_dirs - create directories level by level; 0, or -1 when any failed (agreed). */
-static int make_dirs(struct stagein *s, const size_t *dirs, size_t ndirs)
+/* src_open - open(2) a local file; the first open does not follow a link unless -L. */
+static int src_open(struct copy *c, const char *path, int first)
 {
-	size_t i = 0;
+	const struct stagein *s = c->arg;
+	int fd = open(path, O_RDONLY | (first && !s->deref ? O_NOFOLLOW : 0));
 
-	while (i < ndirs) {
-		int depth = s->ent[dirs[i]].depth, failed = 0;
-		size_t k;
-
-		for (k = 0; i < ndirs && s->ent[dirs[i]].depth == depth; i++, k++) {
-			const struct tool_entry *e = &s->ent[dirs[i]];
-			char *path;
-			int rc;
-
-			if (k % (size_t)s->t.size != (size_t)s->t.rank)
-				continue;
-			path = tool_join(s->dst, e->rel);
-			rc = benchfs_mkdir(path, S_IRWXU | (e->mode & 07777));
-			if (rc < 0) {
-				tool_error(&s->t, path, rc);
-				failed = 1;
-			} else {
-				s->c.dirs++;
-			}
-			free(path);
-		}
-		if (tool_any(&s->t, failed))
-			return -1;
-	}
-	return 0;
+	return fd < 0 ? -errno : fd;
 }
 
-/* finish_dirs - modes and times of directories, deepest first. */
-static void finish_dirs(struct stagein *s, const size_t *dirs, size_t ndirs)
+/* src_read - pread(2), retried when interrupted. */
+static ssize_t src_read(int fd, void *buf, size_t n, uint64_t off)
 {
-	size_t i;
+	ssize_t r;
 
-	for (i = ndirs; i-- > 0;) {
-		const struct tool_entry *e = &s->ent[dirs[i]];
-		struct timespec ts[2] = {e->atime, e->mtime};
-		char *path;
-		int rc;
-
-		if (i % (size_t)s->t.size != (size_t)s->t.rank)
-			continue;
-		path = tool_join(s->dst, e->rel);
-		rc = benchfs_chmod(path, e->mode & 07777);
-		if (rc == 0)
-			rc = benchfs_utimens(path, ts);
-		if (rc < 0) {
-			tool_error(&s->t, path, rc);
-			s->status = 1;
-		}
-		free(path);
-	}
+	while ((r = pread(fd, buf, n, (off_t)off)) < 0 && errno == EINTR)
+		;
+	return r < 0 ? -errno : r;
 }
 
-/* ---- files ------------------------------------------------------------------------------------
- */
+/* src_close - close(2). */
+static void src_close(int fd)
+{
+	close(fd);
+}
 
-/* copy_range - copy @len bytes at @off from local @fd to BenchFS @dfd. 0 or -1 (reported). */
-static int copy_range(struct stagein *s, int fd, int dfd, uint64_t off, uint64_t len,
-                      const char *spath, const char *dpath)
+/* src_advise - the range is read once, in order. */
+static void src_advise(int fd, uint64_t off, uint64_t len)
 {
 	posix_fadvise(fd, (off_t)off, (off_t)len, POSIX_FADV_SEQUENTIAL);
-	while (len > 0) {
-		size_t want = len < s->buflen ? (size_t)len : s->buflen;
-		ssize_t r = pread(fd, s->buf, want, (off_t)off);
-		ssize_t w;
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			tool_error(&s->t, spath, errno);
-			return -1;
-		}
-		if (r == 0)
-			break; /* the file shrank while we copied it */
-		w = benchfs_pwrite(dfd, s->buf, (size_t)r, (off_t)off);
-		if (w < 0) {
-			tool_error(&s->t, dpath, (int)w);
-			return -1;
-		}
-		off += (uint64_t)r;
-		len -= (uint64_t)r;
-		s->c.bytes += (uint64_t)r;
-		tool_progress_update(&s->prog, s->items_done, s->c.bytes);
-	}
-	return 0;
 }
 
-/* create_mode - permissions a file is created with: its own, plus owner read and write so
- * later ranges can be written; fixed by finish_files() when they differ. */
-static mode_t create_mode(const struct tool_entry *e)
+/* dst_create - create a BenchFS file with the --chunk-size chunk size (or the default). */
+static int dst_create(struct copy *c, const char *path, mode_t mode)
 {
-	return (e->mode & 07777) | S_IRUSR | S_IWUSR;
+	const struct stagein *s = c->arg;
+
+	return benchfs_create(path, O_WRONLY | O_CREAT | O_EXCL, mode, s->chunk_opt);
 }
 
-/* create_file - phase 1 for one file: create it, and copy it unless it is split.
- * Return 0, or -1 when the file could not be created (reported). */
-static int create_file(struct stagein *s, const struct tool_entry *e, int big)
+/* dst_open - open a BenchFS file for writing. */
+static int dst_open(const char *path)
 {
-	char *spath = tool_join(s->src, e->rel), *dpath = tool_join(s->dst, e->rel);
-	int fd, dfd, rc = -1;
-
-	fd = open(spath, O_RDONLY | (s->deref ? 0 : O_NOFOLLOW));
-	if (fd < 0) {
-		tool_error(&s->t, spath, errno);
-		goto out;
-	}
-	dfd = benchfs_create(dpath, O_WRONLY | O_CREAT | O_EXCL, create_mode(e), s->chunk_opt);
-	if (dfd < 0) {
-		tool_error(&s->t, dpath, dfd);
-		close(fd);
-		goto out;
-	}
-	rc = 0;
-	if (!big && copy_range(s, fd, dfd, 0, e->size, spath, dpath) < 0)
-		rc = 1; /* created, but its data is incomplete */
-	if ((dfd = benchfs_close(dfd)) < 0) {
-		tool_error(&s->t, dpath, dfd);
-		rc = 1;
-	}
-	close(fd);
-	if (rc == 0)
-		s->c.files++;
-out:
-	if (rc)
-		s->status = 1;
-	s->items_done++;
-	tool_progress_update(&s->prog, s->items_done, s->c.bytes);
-	free(spath);
-	free(dpath);
-	return rc < 0 ? -1 : 0;
+	return benchfs_open(path, O_WRONLY, 0);
 }
 
-/* copy_piece - phase 2: one range of a split file. */
-static void copy_piece(struct stagein *s, const struct tool_entry *e, const struct tool_range *r)
+/* dst_write - benchfs_pwrite() of the whole buffer. */
+static int dst_write(int fd, const void *buf, size_t n, uint64_t off)
 {
-	char *spath = tool_join(s->src, e->rel), *dpath = tool_join(s->dst, e->rel);
-	int fd = open(spath, O_RDONLY), dfd;
+	ssize_t w = benchfs_pwrite(fd, buf, n, (off_t)off);
 
-	if (fd < 0) {
-		tool_error(&s->t, spath, errno);
-		s->status = 1;
-		goto out;
-	}
-	dfd = benchfs_open(dpath, O_WRONLY, 0);
-	if (dfd < 0) {
-		tool_error(&s->t, dpath, dfd);
-		s->status = 1;
-	} else {
-		if (copy_range(s, fd, dfd, r->off, r->len, spath, dpath) < 0)
-			s->status = 1;
-		if ((dfd = benchfs_close(dfd)) < 0) {
-			tool_error(&s->t, dpath, dfd);
-			s->status = 1;
-		}
-	}
-	close(fd);
-out:
-	free(spath);
-	free(dpath);
+	return w < 0 ? (int)w : 0;
 }
 
-/* make_links - symbolic links, spread round-robin. */
-static void make_links(struct stagein *s)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < s->n; i++) {
-		const struct tool_entry *e = &s->ent[i];
-		char *path;
-		int rc;
-
-		if (!S_ISLNK(e->mode) || k++ % (size_t)s->t.size != (size_t)s->t.rank)
-			continue;
-		path = tool_join(s->dst, e->rel);
-		rc = benchfs_symlink(e->target, path);
-		if (rc < 0) {
-			tool_error(&s->t, path, rc);
-			s->status = 1;
-		} else {
-			s->c.links++;
-		}
-		free(path);
-		s->items_done++;
-	}
-}
-
-/* set_times - times (and final mode) of one file or link this rank owns. */
-static void set_times(struct stagein *s, const struct tool_entry *e)
-{
-	struct timespec ts[2] = {e->atime, e->mtime};
-	char *path = tool_join(s->dst, e->rel);
-	int rc = 0;
-
-	if (S_ISREG(e->mode) && create_mode(e) != (e->mode & 07777))
-		rc = benchfs_chmod(path, e->mode & 07777);
-	if (rc == 0)
-		rc = benchfs_utimens(path, ts);
-	if (rc < 0) {
-		tool_error(&s->t, path, rc);
-		s->status = 1;
-	}
-	free(path);
-}
-
-/* copy_files - phase 1 (create, small files), phase 2 (ranges of big files), links. */
-static void copy_files(struct stagein *s, struct tool_files *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (f->plan.owner[i] == s->t.rank &&
-		    create_file(s, &s->ent[f->idx[i]], f->plan.big[i]) < 0)
-			f->failed[i] = 1;
-	make_links(s);
-	tool_files_share_failures(&s->t, f);
-	for (i = 0; i < f->plan.nranges; i++) {
-		const struct tool_range *r = &f->plan.ranges[i];
-
-		if (r->rank == s->t.rank && !f->failed[r->file])
-			copy_piece(s, &s->ent[f->idx[r->file]], r);
-	}
-}
-
-/* finish_files - times and modes of the files and links each rank owns. */
-static void finish_files(struct stagein *s, struct tool_files *f)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < f->n; i++)
-		if (f->plan.owner[i] == s->t.rank && !f->failed[i])
-			set_times(s, &s->ent[f->idx[i]]);
-	for (i = 0; i < s->n; i++)
-		if (S_ISLNK(s->ent[i].mode) && k++ % (size_t)s->t.size == (size_t)s->t.rank)
-			set_times(s, &s->ent[i]);
-}
-
-/* stage - the copy proper, once every rank has the list. Return the exit status. */
-static int stage(struct stagein *s)
-{
-	struct tool_files f;
-	size_t *dirs, ndirs = 0;
-	int fatal;
-
-	dirs = tool_dirs_by_depth(s->ent, s->n, &ndirs);
-	s->buf = tool_copy_buffer(s->chunk, &s->buflen);
-	fatal = tool_any(&s->t, !dirs || !s->buf);
-	if (!fatal)
-		fatal = tool_files_plan(&s->t, s->ent, s->n, s->chunk, &f) < 0;
-	if (fatal) {
-		if (s->t.rank == 0)
-			tool_error(&s->t, s->dst, -ENOMEM);
-		free(dirs);
-		return 1;
-	}
-	tool_progress_begin(&s->t, &s->prog);
-	fatal = make_dirs(s, dirs, ndirs) < 0;
-	if (!fatal) {
-		copy_files(s, &f);
-		MPI_Barrier(s->t.comm);
-		finish_files(s, &f);
-		MPI_Barrier(s->t.comm);
-		finish_dirs(s, dirs, ndirs);
-	}
-	tool_progress_end(&s->prog);
-	if (!s->quiet && !fatal)
-		tool_summary(&s->t, &s->c);
-	tool_files_free(&f);
-	free(dirs);
-	return fatal ? 1 : s->status;
-}
+/* Local tree into BenchFS: BenchFS applies no umask, so entries get their modes at creation. */
+static const struct copy_ops stagein_ops = {
+    .src_open = src_open,
+    .src_read = src_read,
+    .src_close = src_close,
+    .src_advise = src_advise,
+    .src_readlink = NULL, /* the walk put the targets in the list */
+    .dst_mkdir = benchfs_mkdir,
+    .dst_create = dst_create,
+    .dst_open = dst_open,
+    .dst_write = dst_write,
+    .dst_truncate = NULL,
+    .dst_close = benchfs_close,
+    .dst_symlink = benchfs_symlink,
+    .dst_chmod = benchfs_chmod,
+    .dst_utimens = benchfs_utimens,
+    .own_modes = 1,
+    .to_eof = 0,
+};
 
 /* main - parse, start the file system, scan, copy, report. */
 int main(int argc, char **argv)
@@ -649,16 +438,20 @@ int main(int argc, char **argv)
 	tool_start(&s.t);
 	chunk = s.chunk_opt ? s.chunk_opt : tool_chunk_size();
 	MPI_Bcast(&chunk, 1, MPI_UINT64_T, 0, s.t.comm);
-	s.chunk = chunk;
+	s.cp.t = &s.t;
+	s.cp.ops = &stagein_ops;
+	s.cp.arg = &s;
+	s.cp.src = s.src;
+	s.cp.dst = s.dst;
+	s.cp.chunk = chunk;
 	if (scan(&s) == 0)
-		status = stage(&s);
+		status = copy_run(&s.cp);
 	else
 		status = s.t.rank == 0 ? 1 : 0;
-	free(s.ent);
+	free(s.cp.ent);
 	if (s.data != s.list.data)
 		free(s.data);
 	free(s.list.data);
-	free(s.buf);
 	free(s.dst);
 	return tool_finish(&s.t, status);
 }

@@ -6,11 +6,11 @@
  *
  * The tree is listed with benchfs_find() on every server (client rank r asks servers r,
  * r + nranks, ...), the lists are gathered on every rank, and the copy proceeds as in
- * benchfs-stagein: directories level by level, files balanced by size (large files in
+ * benchfs-stagein (copy.c): directories level by level, files balanced by size (large files in
  * chunk-aligned ranges written into a file pre-sized by its creator), symlinks, then modes and
  * times, directories last and deepest first.
  */
-#include "tool.h"
+#include "copy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,22 +33,13 @@ static const struct tool_desc stageout_desc = {
 /* State of one run. */
 struct stageout {
 	struct tool t;
-	int quiet;
 	char *src;       /* normal BenchFS path */
 	const char *dst; /* local path */
 	size_t prefix;   /* bytes of a found path before its relative part */
-	uint64_t chunk;
-	int status; /* 1 once a non-fatal error was reported */
 	struct tool_buf list;
 	char *data;
 	size_t len;
-	struct tool_entry *ent;
-	size_t n;
-	struct tool_counts c;
-	struct tool_progress prog;
-	uint64_t items_done;
-	void *buf;
-	size_t buflen;
+	struct copy cp; /* the entry list, counters and status */
 };
 
 /* parse_args - options, then SRC and DST; usage errors exit on every rank. */
@@ -63,7 +54,7 @@ static void parse_args(struct stageout *s, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
 		if (c == 'q')
-			s->quiet = 1;
+			s->cp.quiet = 1;
 		else
 			tool_option(&s->t, c, argv);
 	}
@@ -163,7 +154,7 @@ static int scan(struct stageout *s)
 	if (tool_any(&s->t, isdir && list_tree(s) < 0))
 		return -1;
 	if (tool_allgather_buf(&s->t, s->list.data, s->list.len, &s->data, &s->len) < 0 ||
-	    tool_any(&s->t, tool_entry_unpack(s->data, s->len, &s->ent, &s->n) < 0)) {
+	    tool_any(&s->t, tool_entry_unpack(s->data, s->len, &s->cp.ent, &s->cp.n) < 0)) {
 		if (s->t.rank == 0)
 			tool_error(&s->t, s->src, -ENOMEM);
 		return -1;
@@ -173,71 +164,58 @@ static int scan(struct stageout *s)
 	return 0;
 }
 
-/* ---- directories ---------------------------------------------------------------------------- */
+/* ---- the copy: operations on BenchFS source and local destination --------------------------- */
 
-/* make_dirs - local directories level by level; 0, or -1 when any failed (agreed). */
-static int make_dirs(struct stageout *s, const size_t *dirs, size_t ndirs)
+/* src_open - open a BenchFS file for reading. */
+static int src_open(struct copy *c, const char *path, int first)
 {
-	size_t i = 0;
-
-	while (i < ndirs) {
-		int depth = s->ent[dirs[i]].depth, failed = 0;
-		size_t k;
-
-		for (k = 0; i < ndirs && s->ent[dirs[i]].depth == depth; i++, k++) {
-			char *path;
-
-			if (k % (size_t)s->t.size != (size_t)s->t.rank)
-				continue;
-			path = tool_join(s->dst, s->ent[dirs[i]].rel);
-			if (mkdir(path, S_IRWXU) < 0) {
-				tool_error(&s->t, path, errno);
-				failed = 1;
-			} else {
-				s->c.dirs++;
-			}
-			free(path);
-		}
-		if (tool_any(&s->t, failed))
-			return -1;
-	}
-	return 0;
+	(void)c;
+	(void)first;
+	return benchfs_open(path, O_RDONLY, 0);
 }
 
-/* set_attrs - final mode (not for links) and times of a local entry. */
-static void set_attrs(struct stageout *s, const struct tool_entry *e)
+/* src_read - benchfs_pread(). */
+static ssize_t src_read(int fd, void *buf, size_t n, uint64_t off)
 {
-	struct timespec ts[2] = {e->atime, e->mtime};
-	char *path = tool_join(s->dst, e->rel);
-
-	if (!S_ISLNK(e->mode) && chmod(path, e->mode & 07777) < 0) {
-		tool_error(&s->t, path, errno);
-		s->status = 1;
-	} else if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0) {
-		tool_error(&s->t, path, errno);
-		s->status = 1;
-	}
-	free(path);
+	return benchfs_pread(fd, buf, n, (off_t)off);
 }
 
-/* finish_dirs - modes and times of directories, deepest first. */
-static void finish_dirs(struct stageout *s, const size_t *dirs, size_t ndirs)
+/* src_close - benchfs_close(), its result not needed for a file only read. */
+static void src_close(int fd)
 {
-	size_t i;
-
-	for (i = ndirs; i-- > 0;)
-		if (i % (size_t)s->t.size == (size_t)s->t.rank)
-			set_attrs(s, &s->ent[dirs[i]]);
+	benchfs_close(fd);
 }
 
-/* ---- files ------------------------------------------------------------------------------------
- */
-
-/* write_all - pwrite every byte, retrying short writes. 0 or -errno. */
-static int write_all(int fd, const char *p, size_t n, off_t off)
+/* dst_mkdir - mkdir(2). */
+static int dst_mkdir(const char *path, mode_t mode)
 {
+	return mkdir(path, mode) < 0 ? -errno : 0;
+}
+
+/* dst_create - create a local file that must not exist. */
+static int dst_create(struct copy *c, const char *path, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+
+	(void)c;
+	return fd < 0 ? -errno : fd;
+}
+
+/* dst_open - open a local file for writing. */
+static int dst_open(const char *path)
+{
+	int fd = open(path, O_WRONLY);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* dst_write - pwrite every byte, retrying short writes. 0 or -errno. */
+static int dst_write(int fd, const void *buf, size_t n, uint64_t off)
+{
+	const char *p = buf;
+
 	while (n > 0) {
-		ssize_t w = pwrite(fd, p, n, off);
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -245,222 +223,61 @@ static int write_all(int fd, const char *p, size_t n, off_t off)
 			return -errno;
 		p += w;
 		n -= (size_t)w;
-		off += w;
+		off += (uint64_t)w;
 	}
 	return 0;
 }
 
-/* copy_range - @len bytes at @off from BenchFS @sfd to local @fd. 0 or -1 (reported). */
-static int copy_range(struct stageout *s, int sfd, int fd, uint64_t off, uint64_t len,
-                      const char *spath, const char *dpath)
+/* dst_truncate - pre-size a split file, so its ranges can be written in any order. */
+static int dst_truncate(int fd, uint64_t size)
 {
-	while (len > 0) {
-		size_t want = len < s->buflen ? (size_t)len : s->buflen;
-		ssize_t r = benchfs_pread(sfd, s->buf, want, (off_t)off);
-		int rc;
-
-		if (r < 0) {
-			tool_error(&s->t, spath, (int)r);
-			return -1;
-		}
-		if (r == 0)
-			break; /* end of file as published */
-		rc = write_all(fd, s->buf, (size_t)r, (off_t)off);
-		if (rc < 0) {
-			tool_error(&s->t, dpath, rc);
-			return -1;
-		}
-		off += (uint64_t)r;
-		len -= (uint64_t)r;
-		s->c.bytes += (uint64_t)r;
-		tool_progress_update(&s->prog, s->items_done, s->c.bytes);
-	}
-	return 0;
+	return ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
 }
 
-/* close_local - close(2) with its error reported (NFS and the like report late errors). */
-static int close_local(struct stageout *s, int fd, const char *path)
+/* dst_close - close(2) with its error (NFS and the like report late errors). */
+static int dst_close(int fd)
 {
-	if (close(fd) < 0) {
-		tool_error(&s->t, path, errno);
-		return -1;
-	}
-	return 0;
+	return close(fd) < 0 ? -errno : 0;
 }
 
-/* create_file - phase 1 for one file: create it locally, copy it (small) or size it (big).
- * Return 0, or -1 when the file could not be created (reported). */
-static int create_file(struct stageout *s, const struct tool_entry *e, int big)
+/* dst_symlink - symlink(2). */
+static int dst_symlink(const char *target, const char *path)
 {
-	char *spath = tool_join(s->src, e->rel), *dpath = tool_join(s->dst, e->rel);
-	int sfd, fd, rc = -1;
-
-	sfd = benchfs_open(spath, O_RDONLY, 0);
-	if (sfd < 0) {
-		tool_error(&s->t, spath, sfd);
-		goto out;
-	}
-	fd = open(dpath, O_WRONLY | O_CREAT | O_EXCL, S_IRUSR | S_IWUSR);
-	if (fd < 0) {
-		tool_error(&s->t, dpath, errno);
-		benchfs_close(sfd);
-		goto out;
-	}
-	rc = 0;
-	if (big && ftruncate(fd, (off_t)e->size) < 0) {
-		tool_error(&s->t, dpath, errno);
-		rc = -1;
-	} else if (!big && copy_range(s, sfd, fd, 0, UINT64_MAX, spath, dpath) < 0) {
-		rc = 1; /* created, but its data is incomplete */
-	}
-	if (close_local(s, fd, dpath) < 0 && rc == 0)
-		rc = 1;
-	benchfs_close(sfd);
-	if (rc == 0)
-		s->c.files++;
-out:
-	if (rc)
-		s->status = 1;
-	s->items_done++;
-	tool_progress_update(&s->prog, s->items_done, s->c.bytes);
-	free(spath);
-	free(dpath);
-	return rc < 0 ? -1 : 0;
+	return symlink(target, path) < 0 ? -errno : 0;
 }
 
-/* copy_piece - phase 2: one range of a split file. */
-static void copy_piece(struct stageout *s, const struct tool_entry *e, const struct tool_range *r)
+/* dst_chmod - chmod(2). */
+static int dst_chmod(const char *path, mode_t mode)
 {
-	char *spath = tool_join(s->src, e->rel), *dpath = tool_join(s->dst, e->rel);
-	int sfd = benchfs_open(spath, O_RDONLY, 0), fd;
-
-	if (sfd < 0) {
-		tool_error(&s->t, spath, sfd);
-		s->status = 1;
-		goto out;
-	}
-	fd = open(dpath, O_WRONLY);
-	if (fd < 0) {
-		tool_error(&s->t, dpath, errno);
-		s->status = 1;
-	} else {
-		if (copy_range(s, sfd, fd, r->off, r->len, spath, dpath) < 0)
-			s->status = 1;
-		if (close_local(s, fd, dpath) < 0)
-			s->status = 1;
-	}
-	benchfs_close(sfd);
-out:
-	free(spath);
-	free(dpath);
+	return chmod(path, mode) < 0 ? -errno : 0;
 }
 
-/* make_link - one symbolic link: read it from BenchFS, create it locally. */
-static void make_link(struct stageout *s, const struct tool_entry *e)
+/* dst_utimens - utimensat(2) of the entry itself, not of what a link points to. */
+static int dst_utimens(const char *path, const struct timespec ts[2])
 {
-	char *spath = tool_join(s->src, e->rel), *dpath = tool_join(s->dst, e->rel);
-	char target[BENCHFS_PATH_MAX + 1];
-	ssize_t n = benchfs_readlink(spath, target, sizeof(target) - 1);
-
-	if (n < 0) {
-		tool_error(&s->t, spath, (int)n);
-		s->status = 1;
-	} else {
-		target[n] = '\0';
-		if (symlink(target, dpath) < 0) {
-			tool_error(&s->t, dpath, errno);
-			s->status = 1;
-		} else {
-			s->c.links++;
-		}
-	}
-	s->items_done++;
-	free(spath);
-	free(dpath);
+	return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
-/* is_mine_link - whether link number @k (in list order) is this rank's. */
-static int is_mine_link(struct stageout *s, size_t k)
-{
-	return k % (size_t)s->t.size == (size_t)s->t.rank;
-}
-
-/* make_links - symbolic links, spread round-robin. */
-static void make_links(struct stageout *s)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < s->n; i++)
-		if (S_ISLNK(s->ent[i].mode) && is_mine_link(s, k++))
-			make_link(s, &s->ent[i]);
-}
-
-/* copy_files - phase 1 (create, small files, links), phase 2 (ranges of big files). */
-static void copy_files(struct stageout *s, struct tool_files *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (f->plan.owner[i] == s->t.rank &&
-		    create_file(s, &s->ent[f->idx[i]], f->plan.big[i]) < 0)
-			f->failed[i] = 1;
-	make_links(s);
-	tool_files_share_failures(&s->t, f);
-	for (i = 0; i < f->plan.nranges; i++) {
-		const struct tool_range *r = &f->plan.ranges[i];
-
-		if (r->rank == s->t.rank && !f->failed[r->file])
-			copy_piece(s, &s->ent[f->idx[r->file]], r);
-	}
-}
-
-/* finish_files - modes and times of the files and links each rank owns. */
-static void finish_files(struct stageout *s, struct tool_files *f)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < f->n; i++)
-		if (f->plan.owner[i] == s->t.rank && !f->failed[i])
-			set_attrs(s, &s->ent[f->idx[i]]);
-	for (i = 0; i < s->n; i++)
-		if (S_ISLNK(s->ent[i].mode) && is_mine_link(s, k++))
-			set_attrs(s, &s->ent[i]);
-}
-
-/* stage - the copy proper, once every rank has the list. Return the exit status. */
-static int stage(struct stageout *s)
-{
-	struct tool_files f;
-	size_t *dirs, ndirs = 0;
-	int fatal;
-
-	dirs = tool_dirs_by_depth(s->ent, s->n, &ndirs);
-	s->buf = tool_copy_buffer(s->chunk, &s->buflen);
-	fatal = tool_any(&s->t, !dirs || !s->buf);
-	if (!fatal)
-		fatal = tool_files_plan(&s->t, s->ent, s->n, s->chunk, &f) < 0;
-	if (fatal) {
-		if (s->t.rank == 0)
-			tool_error(&s->t, s->dst, -ENOMEM);
-		free(dirs);
-		return 1;
-	}
-	tool_progress_begin(&s->t, &s->prog);
-	fatal = make_dirs(s, dirs, ndirs) < 0;
-	if (!fatal) {
-		copy_files(s, &f);
-		MPI_Barrier(s->t.comm);
-		finish_files(s, &f);
-		MPI_Barrier(s->t.comm);
-		finish_dirs(s, dirs, ndirs);
-	}
-	tool_progress_end(&s->prog);
-	if (!s->quiet && !fatal)
-		tool_summary(&s->t, &s->c);
-	tool_files_free(&f);
-	free(dirs);
-	return fatal ? 1 : s->status;
-}
+/* BenchFS tree out to the local file system: entries are created owner-only (the umask
+ * applies) and get every mode at the end; files are copied to their published end. */
+static const struct copy_ops stageout_ops = {
+    .src_open = src_open,
+    .src_read = src_read,
+    .src_close = src_close,
+    .src_advise = NULL,
+    .src_readlink = benchfs_readlink,
+    .dst_mkdir = dst_mkdir,
+    .dst_create = dst_create,
+    .dst_open = dst_open,
+    .dst_write = dst_write,
+    .dst_truncate = dst_truncate,
+    .dst_close = dst_close,
+    .dst_symlink = dst_symlink,
+    .dst_chmod = dst_chmod,
+    .dst_utimens = dst_utimens,
+    .own_modes = 0,
+    .to_eof = 1,
+};
 
 /* main - parse, start the file system, list, copy, report. */
 int main(int argc, char **argv)
@@ -475,13 +292,16 @@ int main(int argc, char **argv)
 	tool_start(&s.t);
 	chunk = tool_chunk_size();
 	MPI_Bcast(&chunk, 1, MPI_UINT64_T, 0, s.t.comm);
-	s.chunk = chunk;
+	s.cp.t = &s.t;
+	s.cp.ops = &stageout_ops;
+	s.cp.src = s.src;
+	s.cp.dst = s.dst;
+	s.cp.chunk = chunk;
 	if (scan(&s) == 0)
-		status = stage(&s);
-	free(s.ent);
+		status = copy_run(&s.cp);
+	free(s.cp.ent);
 	free(s.data);
 	free(s.list.data);
-	free(s.buf);
 	free(s.src);
 	return tool_finish(&s.t, status);
 }

@@ -1,0 +1,314 @@
+/*
+ * copy.c - the copy driver of benchfs-stagein and benchfs-stageout; see copy.h.
+ */
+#include "copy.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* is_mine - whether item number @k of a round-robin spread is this rank's. */
+static int is_mine(const struct copy *c, size_t k)
+{
+	return k % (size_t)c->t->size == (size_t)c->t->rank;
+}
+
+/* create_mode - permissions entry @e is created with: @need (what the copy needs), plus its
+ * own when the destination takes them. */
+static mode_t create_mode(const struct copy *c, const struct tool_entry *e, mode_t need)
+{
+	return c->ops->own_modes ? (e->mode & 07777) | need : need;
+}
+
+/* ---- directories ----------------------------------------------------------------------------- */
+
+/* make_dirs - create directories level by level; 0, or -1 when any failed (agreed). */
+static int make_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
+{
+	size_t i = 0;
+
+	while (i < ndirs) {
+		int depth = c->ent[dirs[i]].depth, failed = 0;
+		size_t k;
+
+		for (k = 0; i < ndirs && c->ent[dirs[i]].depth == depth; i++, k++) {
+			const struct tool_entry *e = &c->ent[dirs[i]];
+			char *path;
+			int rc;
+
+			if (!is_mine(c, k))
+				continue;
+			path = tool_join(c->dst, e->rel);
+			rc = c->ops->dst_mkdir(path, create_mode(c, e, S_IRWXU));
+			if (rc < 0) {
+				tool_error(c->t, path, rc);
+				failed = 1;
+			} else {
+				c->cnt.dirs++;
+			}
+			free(path);
+		}
+		if (tool_any(c->t, failed))
+			return -1;
+	}
+	return 0;
+}
+
+/* set_attrs - final mode (when @set_mode) and times of one destination entry. */
+static void set_attrs(struct copy *c, const struct tool_entry *e, int set_mode)
+{
+	struct timespec ts[2] = {e->atime, e->mtime};
+	char *path = tool_join(c->dst, e->rel);
+	int rc = 0;
+
+	if (set_mode)
+		rc = c->ops->dst_chmod(path, e->mode & 07777);
+	if (rc == 0)
+		rc = c->ops->dst_utimens(path, ts);
+	if (rc < 0) {
+		tool_error(c->t, path, rc);
+		c->status = 1;
+	}
+	free(path);
+}
+
+/* finish_dirs - modes and times of directories, deepest first. */
+static void finish_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
+{
+	size_t i;
+
+	for (i = ndirs; i-- > 0;)
+		if (is_mine(c, i))
+			set_attrs(c, &c->ent[dirs[i]], 1);
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+/* copy_range - copy @len bytes at @off from source @sfd to destination @dfd (less when the
+ * source ends first). 0 or -1 (reported). */
+static int copy_range(struct copy *c, int sfd, int dfd, uint64_t off, uint64_t len,
+                      const char *spath, const char *dpath)
+{
+	if (c->ops->src_advise)
+		c->ops->src_advise(sfd, off, len);
+	while (len > 0) {
+		size_t want = len < c->buflen ? (size_t)len : c->buflen;
+		ssize_t r = c->ops->src_read(sfd, c->buf, want, off);
+		int rc;
+
+		if (r < 0) {
+			tool_error(c->t, spath, (int)r);
+			return -1;
+		}
+		if (r == 0)
+			break; /* the file shrank while we copied it, or ends as published */
+		rc = c->ops->dst_write(dfd, c->buf, (size_t)r, off);
+		if (rc < 0) {
+			tool_error(c->t, dpath, rc);
+			return -1;
+		}
+		off += (uint64_t)r;
+		len -= (uint64_t)r;
+		c->cnt.bytes += (uint64_t)r;
+		tool_progress_update(&c->prog, c->items_done, c->cnt.bytes);
+	}
+	return 0;
+}
+
+/* close_dst - close a destination descriptor, its error reported. 0 or -1. */
+static int close_dst(struct copy *c, int fd, const char *path)
+{
+	int rc = c->ops->dst_close(fd);
+
+	if (rc < 0) {
+		tool_error(c->t, path, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* create_file - phase 1 for one file: create it, and copy it unless it is split (then size it
+ * where the destination wants that). Return 0, or -1 when the file could not be created
+ * (reported). */
+static int create_file(struct copy *c, const struct tool_entry *e, int big)
+{
+	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
+	uint64_t whole = c->ops->to_eof ? UINT64_MAX : e->size;
+	int sfd, dfd, rc = -1;
+
+	sfd = c->ops->src_open(c, spath, 1);
+	if (sfd < 0) {
+		tool_error(c->t, spath, sfd);
+		goto out;
+	}
+	dfd = c->ops->dst_create(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR));
+	if (dfd < 0) {
+		tool_error(c->t, dpath, dfd);
+		c->ops->src_close(sfd);
+		goto out;
+	}
+	rc = big && c->ops->dst_truncate ? c->ops->dst_truncate(dfd, e->size) : 0;
+	if (rc < 0) {
+		tool_error(c->t, dpath, rc);
+		rc = -1;
+	} else if (!big && copy_range(c, sfd, dfd, 0, whole, spath, dpath) < 0) {
+		rc = 1; /* created, but its data is incomplete */
+	}
+	if (close_dst(c, dfd, dpath) < 0 && rc == 0)
+		rc = 1;
+	c->ops->src_close(sfd);
+	if (rc == 0)
+		c->cnt.files++;
+out:
+	if (rc)
+		c->status = 1;
+	c->items_done++;
+	tool_progress_update(&c->prog, c->items_done, c->cnt.bytes);
+	free(spath);
+	free(dpath);
+	return rc < 0 ? -1 : 0;
+}
+
+/* copy_piece - phase 2: one range of a split file. */
+static void copy_piece(struct copy *c, const struct tool_entry *e, const struct tool_range *r)
+{
+	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
+	int sfd = c->ops->src_open(c, spath, 0), dfd;
+
+	if (sfd < 0) {
+		tool_error(c->t, spath, sfd);
+		c->status = 1;
+		goto out;
+	}
+	dfd = c->ops->dst_open(dpath);
+	if (dfd < 0) {
+		tool_error(c->t, dpath, dfd);
+		c->status = 1;
+	} else {
+		if (copy_range(c, sfd, dfd, r->off, r->len, spath, dpath) < 0)
+			c->status = 1;
+		if (close_dst(c, dfd, dpath) < 0)
+			c->status = 1;
+	}
+	c->ops->src_close(sfd);
+out:
+	free(spath);
+	free(dpath);
+}
+
+/* make_link - one symbolic link, its target from the list or read from the source. */
+static void make_link(struct copy *c, const struct tool_entry *e)
+{
+	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
+	char buf[BENCHFS_PATH_MAX + 1];
+	const char *target = e->target;
+	ssize_t n = 0;
+	int rc;
+
+	if (c->ops->src_readlink) {
+		n = c->ops->src_readlink(spath, buf, sizeof(buf) - 1);
+		buf[n < 0 ? 0 : n] = '\0';
+		target = buf;
+	}
+	if (n < 0) {
+		tool_error(c->t, spath, (int)n);
+		c->status = 1;
+	} else if ((rc = c->ops->dst_symlink(target, dpath)) < 0) {
+		tool_error(c->t, dpath, rc);
+		c->status = 1;
+	} else {
+		c->cnt.links++;
+	}
+	c->items_done++;
+	free(spath);
+	free(dpath);
+}
+
+/* make_links - symbolic links, spread round-robin. */
+static void make_links(struct copy *c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (S_ISLNK(c->ent[i].mode) && is_mine(c, k++))
+			make_link(c, &c->ent[i]);
+}
+
+/* copy_files - phase 1 (create, small files, links), phase 2 (ranges of big files). */
+static void copy_files(struct copy *c, struct tool_files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->plan.owner[i] == c->t->rank &&
+		    create_file(c, &c->ent[f->idx[i]], f->plan.big[i]) < 0)
+			f->failed[i] = 1;
+	make_links(c);
+	tool_files_share_failures(c->t, f);
+	for (i = 0; i < f->plan.nranges; i++) {
+		const struct tool_range *r = &f->plan.ranges[i];
+
+		if (r->rank == c->t->rank && !f->failed[r->file])
+			copy_piece(c, &c->ent[f->idx[r->file]], r);
+	}
+}
+
+/* file_chmod - whether file or link @e needs its mode set after its copy. */
+static int file_chmod(const struct copy *c, const struct tool_entry *e)
+{
+	if (S_ISLNK(e->mode))
+		return 0;
+	return !c->ops->own_modes || create_mode(c, e, S_IRUSR | S_IWUSR) != (e->mode & 07777);
+}
+
+/* finish_files - modes and times of the files and links each rank owns. */
+static void finish_files(struct copy *c, struct tool_files *f)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < f->n; i++)
+		if (f->plan.owner[i] == c->t->rank && !f->failed[i])
+			set_attrs(c, &c->ent[f->idx[i]], file_chmod(c, &c->ent[f->idx[i]]));
+	for (i = 0; i < c->n; i++)
+		if (S_ISLNK(c->ent[i].mode) && is_mine(c, k++))
+			set_attrs(c, &c->ent[i], 0);
+}
+
+/* copy_run - the copy proper, once every rank has the list. Return the exit status. */
+int copy_run(struct copy *c)
+{
+	struct tool_files f;
+	size_t *dirs, ndirs = 0;
+	int fatal;
+
+	dirs = tool_dirs_by_depth(c->ent, c->n, &ndirs);
+	c->buf = tool_copy_buffer(c->chunk, &c->buflen);
+	fatal = tool_any(c->t, !dirs || !c->buf);
+	if (!fatal)
+		fatal = tool_files_plan(c->t, c->ent, c->n, c->chunk, &f) < 0;
+	if (fatal) {
+		if (c->t->rank == 0)
+			tool_error(c->t, c->dst, -ENOMEM);
+		free(dirs);
+		free(c->buf);
+		c->buf = NULL;
+		return 1;
+	}
+	tool_progress_begin(c->t, &c->prog);
+	fatal = make_dirs(c, dirs, ndirs) < 0;
+	if (!fatal) {
+		copy_files(c, &f);
+		MPI_Barrier(c->t->comm);
+		finish_files(c, &f);
+		MPI_Barrier(c->t->comm);
+		finish_dirs(c, dirs, ndirs);
+	}
+	tool_progress_end(&c->prog);
+	if (!c->quiet && !fatal)
+		tool_summary(c->t, &c->cnt);
+	tool_files_free(&f);
+	free(dirs);
+	free(c->buf);
+	c->buf = NULL;
+	return fatal ? 1 : c->status;
+}

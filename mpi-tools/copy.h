@@ -1,0 +1,96 @@
+/*
+ * copy.h - the copy driver shared by benchfs-stagein (local -> BenchFS) and benchfs-stageout
+ * (BenchFS -> local).
+ *
+ * A tool lists its source tree into an entry list that every rank holds (SRC's own entry
+ * first), fills in a struct copy with that list and a table of operations on its source and
+ * destination, and calls copy_run():
+ *
+ *	struct copy c = {.t = &t, .ops = &my_ops, .src = src, .dst = dst, .chunk = chunk, ...};
+ *	status = copy_run(&c);
+ *
+ * copy_run() does the phases of "cp -a SRC DST" in parallel: directories level by level;
+ * regular files balanced over the ranks by size (large ones in chunk-aligned ranges copied by
+ * several ranks) and symlinks round-robin; then modes and times of files and links; then those
+ * of directories, deepest first; and the summary line.
+ *
+ * Every operation returns a negative errno value on failure; the driver reports it with the
+ * path it was given (the source path for source operations, the destination path otherwise).
+ */
+#ifndef BENCHFS_COPY_H
+#define BENCHFS_COPY_H
+
+#include "tool.h"
+
+struct copy;
+
+/** What a copy does on its source and its destination (each side has its own descriptors). */
+struct copy_ops {
+	/** open source file @path for reading: a descriptor; @first for the open that creates the
+	 *  copy (0 for the later opens of ranges of a split file) */
+	int (*src_open)(struct copy *c, const char *path, int first);
+	/** read up to @n bytes at @off: bytes read, 0 at end of file */
+	ssize_t (*src_read)(int fd, void *buf, size_t n, uint64_t off);
+	/** close a source descriptor (its result is not looked at) */
+	void (*src_close)(int fd);
+	/** announce a sequential read of @len bytes at @off, or NULL */
+	void (*src_advise)(int fd, uint64_t off, uint64_t len);
+	/** target of source symlink @path into @buf (at most @size bytes, no NUL): its length; or
+	 *  NULL when the entry list carries the targets (tool_entry.target) */
+	ssize_t (*src_readlink)(const char *path, char *buf, size_t size);
+
+	/** make directory @path with permissions @mode: 0 */
+	int (*dst_mkdir)(const char *path, mode_t mode);
+	/** create new file @path for writing, with permissions @mode: a descriptor */
+	int (*dst_create)(struct copy *c, const char *path, mode_t mode);
+	/** open existing file @path for writing: a descriptor */
+	int (*dst_open)(const char *path);
+	/** write all @n bytes at @off: 0 */
+	int (*dst_write)(int fd, const void *buf, size_t n, uint64_t off);
+	/** set the size of a new split file to @size before its ranges are written, or NULL: 0 */
+	int (*dst_truncate)(int fd, uint64_t size);
+	/** close a destination descriptor: 0 (late write errors show here) */
+	int (*dst_close)(int fd);
+	/** make symlink @path pointing to @target: 0 */
+	int (*dst_symlink)(const char *target, const char *path);
+	/** set the permissions of @path (not a symlink): 0 */
+	int (*dst_chmod)(const char *path, mode_t mode);
+	/** set the access and modification times of @path, not following a symlink: 0 */
+	int (*dst_utimens)(const char *path, const struct timespec ts[2]);
+
+	/** 1: entries are created with their own permissions (plus the owner access the copy
+	 *  needs) and get exactly these (no umask), so a file needing nothing added is not
+	 *  chmod'ed afterwards; 0: created with owner access only, every mode set at the end */
+	int own_modes;
+	/** 1: a file copied whole is read to the end of file the source reports; 0: its listed
+	 *  size is copied */
+	int to_eof;
+};
+
+/** One copy: filled in by the tool, then run by copy_run(). */
+struct copy {
+	struct tool *t;
+	const struct copy_ops *ops;
+	void *arg;              /**< the tool's own state, for its operations */
+	const char *src;        /**< root of the source (entry paths are relative to it) */
+	const char *dst;        /**< root of the destination */
+	uint64_t chunk;         /**< chunk size used to cut large files into ranges */
+	int quiet;              /**< no summary line */
+	struct tool_entry *ent; /**< the whole tree, the same on every rank */
+	size_t n;
+	int status;             /**< 1 once a non-fatal error was reported (may be set before) */
+	struct tool_counts cnt; /**< this rank's counters (skipped may be set before) */
+	/* private to copy.c */
+	struct tool_progress prog;
+	uint64_t items_done;
+	void *buf;
+	size_t buflen;
+};
+
+/**
+ * copy_run - collective: copy the tree of @c->ent from @c->src to @c->dst. Return the exit
+ * status of this rank: 1 when the copy could not be done, else @c->status.
+ */
+int copy_run(struct copy *c);
+
+#endif /* BENCHFS_COPY_H */
