@@ -27,8 +27,8 @@ enum { OP_READ, OP_WRITE, OP_FSYNC };
 struct fd_entry {
 	uint64_t ino; /* 0: free slot */
 	int fd;
-	unsigned refs; /* operations in flight on fd */
-	uint64_t last_use;
+	unsigned refs;   /* operations in flight on fd */
+	int referenced; /* used since the eviction hand last passed */
 };
 
 struct data_op {
@@ -51,7 +51,7 @@ struct bfs_data {
 	struct data_op *wait_head, *wait_tail; /* ops that found the submission ring full */
 	struct fd_entry *fds[FD_SLOTS]; /* entries stay put: operations point at them */
 	unsigned nfds;
-	uint64_t clock;
+	unsigned hand; /* eviction clock hand */
 };
 
 static unsigned slot_of(uint64_t ino)
@@ -106,18 +106,26 @@ static void fd_remove(struct bfs_data *d, unsigned i)
 	}
 }
 
-/* Close the least recently used object that no operation is using. */
+/*
+ * Close one cached object that no operation is using, chosen by a clock hand over the slots:
+ * an entry used since the hand last passed gets a second chance. O(1) amortized.
+ */
 static void fd_evict_one(struct bfs_data *d)
 {
-	unsigned victim = FD_SLOTS;
-
-	for (unsigned i = 0; i < FD_SLOTS; i++) {
+	for (unsigned n = 0; n < 2 * FD_SLOTS; n++) {
+		unsigned i = d->hand;
 		struct fd_entry *e = d->fds[i];
-		if (e && !e->refs && (victim == FD_SLOTS || e->last_use < d->fds[victim]->last_use))
-			victim = i;
+
+		d->hand = (d->hand + 1) & (FD_SLOTS - 1);
+		if (!e || e->refs)
+			continue;
+		if (e->referenced) {
+			e->referenced = 0;
+			continue;
+		}
+		fd_remove(d, i);
+		return;
 	}
-	if (victim < FD_SLOTS)
-		fd_remove(d, victim);
 }
 
 /* The cached entry of @ino's object, opening it (creating it when @create) if needed. */
@@ -154,7 +162,7 @@ static int fd_get(struct bfs_data *d, uint64_t ino, int create, struct fd_entry 
 	d->fds[fd_slot(d, ino)] = e;
 	d->nfds++;
 found:
-	e->last_use = ++d->clock;
+	e->referenced = 1;
 	*out = e;
 	return 0;
 }
