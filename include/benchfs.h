@@ -295,9 +295,9 @@ ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize);
 
 /** One directory entry, as benchfs_readdir() returns it. */
 struct benchfs_dirent {
-	uint64_t d_ino;                      /**< inode number */
-	unsigned char d_type;                /**< DT_REG, DT_DIR or DT_LNK */
-	char d_name[BENCHFS_NAME_MAX + 1];   /**< NUL-terminated name */
+	uint64_t d_ino;                    /**< inode number */
+	unsigned char d_type;              /**< DT_REG, DT_DIR or DT_LNK */
+	char d_name[BENCHFS_NAME_MAX + 1]; /**< NUL-terminated name */
 };
 
 typedef struct benchfs_dir benchfs_dir_t;
@@ -326,12 +326,13 @@ int benchfs_closedir(benchfs_dir_t *dir);
 
 /** Predicates of benchfs_find(); an entry is returned when it passes all that are set. */
 struct benchfs_find_filter {
-	const char *name;      /**< fnmatch(3) glob on the last component, or NULL */
-	mode_t type;           /**< S_IFREG, S_IFDIR or S_IFLNK, or 0 for any */
-	int size_cmp;          /**< 0: no size test; -1: less, 1: more, 2: exactly (GNU find -size) */
-	uint64_t size_units;   /**< N of -size: compared with ceil(st_size / size_unit) */
-	uint64_t size_unit;    /**< bytes per unit: 1 (c), 512 (b, default), 1024 (k), 2^20 (M), 2^30 (G) */
-	int newer;             /**< 1: only entries whose mtime is later than newer_than */
+	const char *name;    /**< fnmatch(3) glob on the last component, or NULL */
+	mode_t type;         /**< S_IFREG, S_IFDIR or S_IFLNK, or 0 for any */
+	int size_cmp;        /**< 0: no size test; -1: less, 1: more, 2: exactly (GNU find -size) */
+	uint64_t size_units; /**< N of -size: compared with ceil(st_size / size_unit) */
+	uint64_t
+	    size_unit; /**< bytes per unit: 1 (c), 512 (b, default), 1024 (k), 2^20 (M), 2^30 (G) */
+	int newer;     /**< 1: only entries whose mtime is later than newer_than */
 	struct timespec newer_than;
 };
 
@@ -353,7 +354,7 @@ struct benchfs_find_entry {
  * Return: 0, @cb's stop value, or -EINVAL (bad path, bad @server), -ETIMEDOUT, -EIO.
  */
 int benchfs_find(int server, const char *path, const struct benchfs_find_filter *filter,
-		 int (*cb)(const struct benchfs_find_entry *entry, void *arg), void *arg);
+                 int (*cb)(const struct benchfs_find_entry *entry, void *arg), void *arg);
 
 /**
  * benchfs_find_match - whether one entry (mode, size, mtime, last component @name) passes
@@ -361,7 +362,7 @@ int benchfs_find(int server, const char *path, const struct benchfs_find_filter 
  * Return: 1 if it passes, 0 if not.
  */
 int benchfs_find_match(const struct benchfs_find_filter *filter, const char *name, mode_t mode,
-		       uint64_t size, const struct timespec *mtime);
+                       uint64_t size, const struct timespec *mtime);
 
 /**
  * benchfs_strerror - text for a BenchFS return value (a negative errno): strerror(-err).

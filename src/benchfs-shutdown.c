@@ -12,9 +12,8 @@
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"addr", required_argument, 0, 'a'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"addr", required_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *addrfile = NULL;
 	int c, rc;
 
@@ -33,9 +32,8 @@ int main(int argc, char **argv)
 	}
 	rc = benchfs_init(addrfile);
 	if (rc) {
-		fprintf(stderr, "benchfs-shutdown: %s: %s\n",
-			addrfile ? addrfile : "$BENCHFS_ADDR",
-			rc == -EINVAL ? "not a BenchFS address file" : benchfs_strerror(rc));
+		fprintf(stderr, "benchfs-shutdown: %s: %s\n", addrfile ? addrfile : "$BENCHFS_ADDR",
+		        rc == -EINVAL ? "not a BenchFS address file" : benchfs_strerror(rc));
 		return 1;
 	}
 	rc = benchfs_shutdown_servers();

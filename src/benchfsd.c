@@ -23,15 +23,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mpirun -n N benchfsd [-d DIR] -a ADDRFILE [--sync]\n"
-		   "  -d, --data-dir DIR   node-local data directory (default $TMPDIR/benchfs-$USER)\n"
-		   "  -a, --addr ADDRFILE  address file to write for clients\n"
-		   "  -s, --sync           flush metadata at every operation\n");
+	fprintf(f,
+	        "usage: mpirun -n N benchfsd [-d DIR] -a ADDRFILE [--sync]\n"
+	        "  -d, --data-dir DIR   node-local data directory (default $TMPDIR/benchfs-$USER)\n"
+	        "  -a, --addr ADDRFILE  address file to write for clients\n"
+	        "  -s, --sync           flush metadata at every operation\n");
 }
 
 /* Write the address file atomically (temporary file + rename), mode 0600. */
-static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **addrs,
-			  size_t *lens)
+static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **addrs, size_t *lens)
 {
 	char tmp[4200];
 	FILE *f;
@@ -47,8 +47,8 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 		return -errno;
 	}
 	fprintf(f, "benchfs-addr 1\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
-		(unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
-		(unsigned long long)BFS_RING_SEED_DEFAULT);
+	        (unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
+	        (unsigned long long)BFS_RING_SEED_DEFAULT);
 	for (uint32_t i = 0; i < n; i++) {
 		char *hex = malloc(2 * lens[i] + 1);
 		if (!hex) {
@@ -78,10 +78,10 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"data-dir", required_argument, 0, 'd'},
-					     {"addr", required_argument, 0, 'a'},
-					     {"sync", no_argument, 0, 's'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	                                     {"addr", required_argument, 0, 'a'},
+	                                     {"sync", no_argument, 0, 's'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
 	const char *data_dir = NULL, *addrfile = NULL;
 	struct bfs_server *srv = NULL;
 	char base[4096], dir[4200];
@@ -119,7 +119,8 @@ int main(int argc, char **argv)
 	if (!addrfile || optind != argc) {
 		if (rank == 0) {
 			fprintf(stderr, "benchfsd: %s\n",
-				addrfile ? "unexpected argument" : "an address file (-a) is needed");
+			        addrfile ? "unexpected argument"
+			                 : "an address file (-a) is needed");
 			usage(stderr);
 		}
 		MPI_Finalize();
@@ -130,11 +131,11 @@ int main(int argc, char **argv)
 	rc = bfs_default_data_dir(data_dir, base, sizeof(base));
 	if (!rc) {
 		struct bfs_server_config cfg = {.index = (uint32_t)rank,
-						.count = (uint32_t)size,
-						.vnodes = BFS_RING_VNODES_DEFAULT,
-						.seed = BFS_RING_SEED_DEFAULT,
-						.secret = secret,
-						.sync = sync || getenv("BENCHFS_SYNC")};
+		                                .count = (uint32_t)size,
+		                                .vnodes = BFS_RING_VNODES_DEFAULT,
+		                                .seed = BFS_RING_SEED_DEFAULT,
+		                                .secret = secret,
+		                                .sync = sync || getenv("BENCHFS_SYNC")};
 		snprintf(dir, sizeof(dir), "%s/server-%d", base, rank);
 		cfg.data_dir = dir;
 		rc = bfs_server_open(&srv, &cfg);
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 	MPI_Allreduce(&rc, &all_rc, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 	if (!all_rc)
 		all_rc = bfs_exchange_addresses(MPI_COMM_WORLD, rank, addr, alen, (uint32_t)size,
-						&addrs, &lens);
+		                                &addrs, &lens);
 	if (!all_rc && rank == 0) {
 		all_rc = write_addrfile(addrfile, secret, (uint32_t)size, addrs, lens);
 		if (all_rc)
@@ -156,7 +157,7 @@ int main(int argc, char **argv)
 	if (all_rc) {
 		if (rank == 0 && !rc)
 			fprintf(stderr, "benchfsd: servers could not start: %s\n",
-				strerror(-all_rc));
+			        strerror(-all_rc));
 		bfs_server_close(srv);
 		MPI_Finalize();
 		return 1;

@@ -5,13 +5,14 @@
 # GNU find's on the source for several predicates.
 set -uo pipefail
 set -f # predicates hold globs for find, not for the shell
-B=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/common.sh"
+B=$top_builddir
 SRC=${BFS_REAL_TREE:-/usr/share/doc}
 [ -d "$SRC" ] || { echo "SKIP: no $SRC"; exit 77; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-W=$(mktemp -d "${TMPDIR:-/tmp}/bfs-real-tree.XXXXXX")
+bfs_tmpdir
+W=$BFS_TMP
 trap 'rm -rf "$W"' EXIT
-MPI=(timeout 300 mpirun --oversubscribe -n 4)
+MPI=(timeout 300 mpirun "${MPIRUN_OPTS[@]}" -n 4)
 T=(--servers 2 --data-dir "$W/data")
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }

@@ -2,11 +2,12 @@
 # tools_errors: bad input to the MPI tools gives one line naming the path and the cause, a
 # non-zero exit, no hang, and loses nothing already in BenchFS.
 set -uo pipefail
-B=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-W=$(mktemp -d "${TMPDIR:-/tmp}/bfs-tools-errors.XXXXXX")
+. "$(dirname "$0")/common.sh"
+B=$top_builddir
+bfs_tmpdir
+W=$BFS_TMP
 trap 'rm -rf "$W"' EXIT
-MPI=(timeout 120 mpirun --oversubscribe -n 3)
+MPI=(timeout "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n 3)
 T=(--servers 1 --data-dir "$W/data")
 fail=0
 # expect NAME STATUS REGEX CMD...: exit status STATUS (or any non-zero for "nz") and stderr

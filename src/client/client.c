@@ -61,7 +61,7 @@ static void payload_received(void *request, ucs_status_t st, size_t length, void
 
 /* The AM handler of BFS_AM_REP: match the reply to its call and land its payload. */
 static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *data, size_t len,
-			     const ucp_am_recv_param_t *param)
+                             const ucp_am_recv_param_t *param)
 {
 	struct bfs_client *cl = arg;
 	struct bfs_rep rep;
@@ -161,7 +161,7 @@ static int ep_get(uint32_t server, ucp_ep_h *ep)
 		ep_reset(server);
 	if (!bfs_cl->eps[server]) {
 		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[server], &bfs_cl->eps[server],
-				     on_ep_error, (void *)(uintptr_t)server);
+		                     on_ep_error, (void *)(uintptr_t)server);
 		if (rc)
 			return rc;
 	}
@@ -233,8 +233,8 @@ static void call_start(struct bfs_call *c)
 	c->req.reqid = (uint64_t)bfs_cl->gen[c->slot] << 32 | c->slot;
 	c->req.secret = bfs_cl->secret;
 	bfs_wire_encode_req(&c->req, c->hdr);
-	p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
-			 UCP_OP_ATTR_FIELD_FLAGS;
+	p.op_attr_mask =
+	    UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_FLAGS;
 	p.cb.send = request_sent;
 	p.user_data = c;
 	p.flags = UCP_AM_SEND_FLAG_REPLY | bfs_ucx_send_flags(&bfs_cl->ucx, c->send_len);
@@ -268,7 +268,8 @@ int bfs_calls_run(struct bfs_call **calls, size_t n)
 			break;
 		int64_t now = bfs_mono_ns();
 		if (now >= deadline && cancelling) {
-			bfs_warn("UCX operations of timed-out requests did not end; abandoning them");
+			bfs_warn(
+			    "UCX operations of timed-out requests did not end; abandoning them");
 			bfs_cl->unfinished = 0;
 			break;
 		}
@@ -306,6 +307,28 @@ int bfs_calls_run(struct bfs_call **calls, size_t n)
 	return 0;
 }
 
+struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers)
+{
+	struct bfs_call **ptrs = malloc(n * (sizeof(*ptrs) + sizeof(**ptrs)) + 1);
+	struct bfs_call *calls = (struct bfs_call *)(ptrs + n);
+
+	if (!ptrs)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bfs_call_init(&calls[i], op, servers ? servers[i] : (uint32_t)i);
+		ptrs[i] = &calls[i];
+	}
+	return ptrs;
+}
+
+int bfs_calls_status(struct bfs_call **calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (calls[i]->status)
+			return calls[i]->status;
+	return 0;
+}
+
 int bfs_call_run(struct bfs_call *c)
 {
 	bfs_calls_run(&c, 1);
@@ -313,7 +336,7 @@ int bfs_call_run(struct bfs_call *c)
 }
 
 void bfs_ns_call(struct bfs_call *c, uint8_t op, const char *path, size_t len, const char *s1,
-		 size_t l1, const char *s2, size_t l2, char *pbuf)
+                 size_t l1, const char *s2, size_t l2, char *pbuf)
 {
 	bfs_call_init(c, op, bfs_ring_path(&bfs_cl->ring, path, len));
 	memcpy(pbuf, path, len);
@@ -331,7 +354,7 @@ void bfs_ns_call(struct bfs_call *c, uint8_t op, const char *path, size_t len, c
 /* ---- attach / detach ----------------------------------------------------------------------- */
 
 int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint32_t vnodes,
-		      uint64_t seed, uint64_t secret)
+                      uint64_t seed, uint64_t secret)
 {
 	struct bfs_client *cl;
 	int rc = -ENOMEM;
@@ -343,10 +366,9 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 		return -ENOMEM;
 	cl->nservers = nservers;
 	cl->secret = secret;
-	cl->timeout_ns = (int64_t)bfs_env_u64("BENCHFS_RPC_TIMEOUT", BFS_RPC_TIMEOUT_DEFAULT) *
-			 BFS_NSEC;
-	cl->chunk_default =
-		(uint32_t)bfs_env_u64("BENCHFS_CHUNK_SIZE", BENCHFS_CHUNK_SIZE_DEFAULT);
+	cl->timeout_ns =
+	    (int64_t)bfs_env_u64("BENCHFS_RPC_TIMEOUT", BFS_RPC_TIMEOUT_DEFAULT) * BFS_NSEC;
+	cl->chunk_default = (uint32_t)bfs_env_u64("BENCHFS_CHUNK_SIZE", BENCHFS_CHUNK_SIZE_DEFAULT);
 	cl->dcache_ttl_ns = (int64_t)bfs_env_u64("BENCHFS_DIR_CACHE_TTL", 5) * BFS_NSEC;
 	cl->uid = (uint32_t)getuid();
 	cl->gid = (uint32_t)getgid();
@@ -417,7 +439,8 @@ int bfs_client_detach(void)
 	return rc;
 }
 
-/* ---- address files ---------------------------------------------------------------------------- */
+/* ---- address files ----------------------------------------------------------------------------
+ */
 
 /*
  * Address file (text, mode 0600):
@@ -447,7 +470,7 @@ BFS_API int benchfs_init(const char *addrfile)
 	if (!f)
 		return -errno;
 	if (fscanf(f, "benchfs-addr 1 secret %llx servers %u vnodes %u seed %llx ", &secret, &n,
-		   &vnodes, &seed) != 4 ||
+	           &vnodes, &seed) != 4 ||
 	    n == 0 || n > (1u << 20))
 		goto out;
 	addrs = calloc(n, sizeof(*addrs));
@@ -499,25 +522,15 @@ BFS_API int benchfs_server_count(void)
 
 BFS_API int benchfs_shutdown_servers(void)
 {
-	struct bfs_call *calls, **ptrs;
-	int rc = 0;
+	struct bfs_call **calls;
+	int rc;
 
 	BFS_ENTER();
-	calls = calloc(bfs_cl->nservers, sizeof(*calls));
-	ptrs = calloc(bfs_cl->nservers, sizeof(*ptrs));
-	if (!calls || !ptrs) {
-		free(calls);
-		free(ptrs);
+	calls = bfs_calls_new(bfs_cl->nservers, BFS_OP_SHUTDOWN, NULL);
+	if (!calls)
 		BFS_LEAVE(-ENOMEM);
-	}
-	for (uint32_t i = 0; i < bfs_cl->nservers; i++) {
-		bfs_call_init(&calls[i], BFS_OP_SHUTDOWN, i);
-		ptrs[i] = &calls[i];
-	}
-	bfs_calls_run(ptrs, bfs_cl->nservers);
-	for (uint32_t i = 0; i < bfs_cl->nservers && !rc; i++)
-		rc = calls[i].status;
+	bfs_calls_run(calls, bfs_cl->nservers);
+	rc = bfs_calls_status(calls, bfs_cl->nservers);
 	free(calls);
-	free(ptrs);
 	BFS_LEAVE(rc);
 }

@@ -27,8 +27,8 @@
 #include "net/wire.h"
 
 #define BFS_OPEN_MAX 65536
-#define BFS_SLOTS 16384 /* calls in flight at once, at most */
-#define BFS_BATCH 128   /* data calls started together by one read or write */
+#define BFS_SLOTS    16384 /* calls in flight at once, at most */
+#define BFS_BATCH    128   /* data calls started together by one read or write */
 
 struct bfs_call {
 	struct bfs_req req;
@@ -41,9 +41,9 @@ struct bfs_call {
 	void *rep_payload; /* malloc'ed reply payload, when recv_buf is NULL */
 	size_t rep_len;    /* reply payload bytes received */
 	struct bfs_rep rep;
-	int status;  /* rep.status, or a transport error */
-	int replied; /* reply header seen or call failed */
-	int xerr;    /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
+	int status;       /* rep.status, or a transport error */
+	int replied;      /* reply header seen or call failed */
+	int xerr;         /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
 	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
 	uint32_t slot;
 };
@@ -100,7 +100,7 @@ extern pthread_mutex_t bfs_lock;
  * Return 0, -EALREADY, -ENOMEM, -EIO.
  */
 int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint32_t vnodes,
-		      uint64_t seed, uint64_t secret);
+                      uint64_t seed, uint64_t secret);
 /** bfs_client_detach - close files, endpoints, free everything. Return first close error. */
 int bfs_client_detach(void);
 
@@ -115,6 +115,14 @@ void bfs_call_release(struct bfs_call *c);
  * transport error (-ETIMEDOUT, -EIO); calls' statuses are set either way.
  */
 int bfs_calls_run(struct bfs_call **calls, size_t n);
+/**
+ * bfs_calls_new - @n fresh calls of @op, call i to server @servers[i] (server i when @servers
+ * is NULL), as one allocation: the array of pointers bfs_calls_run() takes, followed by the
+ * calls. Free it with free(). NULL when out of memory.
+ */
+struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers);
+/** bfs_calls_status - the first non-zero status of @n calls, or 0. */
+int bfs_calls_status(struct bfs_call **calls, size_t n);
 /** bfs_call_run - one call; return its status (reply status or transport error). */
 int bfs_call_run(struct bfs_call *c);
 
@@ -124,7 +132,7 @@ int bfs_call_run(struct bfs_call *c);
  * BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1)).
  */
 void bfs_ns_call(struct bfs_call *c, uint8_t op, const char *path, size_t len, const char *s1,
-		 size_t l1, const char *s2, size_t l2, char *pbuf);
+                 size_t l1, const char *s2, size_t l2, char *pbuf);
 
 /** bfs_norm - normalize @in into @out (BENCHFS_PATH_MAX + 1 bytes); length or -errno. */
 int bfs_norm(const char *in, char *out);
@@ -147,11 +155,10 @@ void bfs_dircache_forget(const char *path, size_t len);
  * @chunk_size chunks, from chunk index @first on, into @out (nservers entries). Return count.
  */
 uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t chunk_size,
-			  uint32_t *out);
-/** bfs_data_fanout - send @op (TRUNCATE with @arg as size, PURGE, FSYNC) for @ino to
- *  @servers. Return 0 or the first error. */
-int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers,
-		    uint32_t n);
+                          uint32_t *out);
+/** bfs_data_fanout - send @op (TRUNCATE with @arg as size, PURGE, FSYNC) for @ino to the @n
+ *  @servers (NULL: servers 0..n-1), all at once. Return 0 or the first error. */
+int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n);
 
 /** bfs_inode_to_stat - fill @st from @ino. */
 void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st);

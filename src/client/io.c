@@ -70,7 +70,8 @@ static int writable(const struct bfs_file *f)
 	return (f->flags & O_ACCMODE) != O_RDONLY;
 }
 
-/* ---- size publication (close-to-open) --------------------------------------------------------- */
+/* ---- size publication (close-to-open) ---------------------------------------------------------
+ */
 
 /* Send the size and mtime this client produced to the file's metadata server. */
 static int publish(struct bfs_file *f)
@@ -114,7 +115,8 @@ int bfs_close_all(void)
 	return rc;
 }
 
-/* ---- truncate ---------------------------------------------------------------------------------- */
+/* ---- truncate ----------------------------------------------------------------------------------
+ */
 
 /*
  * Set the size of the file @ino (record at @p) to @length. Bytes past it are dropped on every
@@ -125,7 +127,6 @@ static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t lengt
 {
 	char pbuf[PBUF_SIZE];
 	struct bfs_call c;
-	uint32_t *servers;
 	int rc;
 
 	if (length > (uint64_t)BENCHFS_FILE_MAX)
@@ -137,17 +138,11 @@ static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t lengt
 	rc = bfs_call_run(&c);
 	if (rc || !maybe_data)
 		return rc;
-	servers = malloc(bfs_cl->nservers * sizeof(*servers));
-	if (!servers)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < bfs_cl->nservers; i++)
-		servers[i] = i;
-	rc = bfs_data_fanout(BFS_OP_TRUNCATE, ino, length, servers, bfs_cl->nservers);
-	free(servers);
-	return rc;
+	return bfs_data_fanout(BFS_OP_TRUNCATE, ino, length, NULL, bfs_cl->nservers);
 }
 
-/* ---- open -------------------------------------------------------------------------------------- */
+/* ---- open --------------------------------------------------------------------------------------
+ */
 
 static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 {
@@ -158,7 +153,8 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 
 	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
-	if (chunk_size && (!bfs_is_pow2(chunk_size) || chunk_size < 4096 || chunk_size > (1u << 30)))
+	if (chunk_size &&
+	    (!bfs_is_pow2(chunk_size) || chunk_size < 4096 || chunk_size > (1u << 30)))
 		return -EINVAL;
 	len = bfs_norm(path, p);
 	if (len < 0)
@@ -251,7 +247,8 @@ BFS_API int benchfs_close(int fd)
 	BFS_LEAVE(close_file(f));
 }
 
-/* ---- data path ---------------------------------------------------------------------------------- */
+/* ---- data path ----------------------------------------------------------------------------------
+ */
 
 /*
  * Move [@off, @off + @len) between @buf and the file's chunks: cut the range at chunk
@@ -463,7 +460,7 @@ BFS_API int benchfs_fsync(int fd)
 	if (!servers)
 		BFS_LEAVE(-ENOMEM);
 	rc = bfs_data_fanout(BFS_OP_FSYNC, f->ino, 0, servers,
-			     bfs_data_servers(f->ino, 0, f->size, f->chunk_size, servers));
+	                     bfs_data_servers(f->ino, 0, f->size, f->chunk_size, servers));
 	free(servers);
 	if (!rc)
 		rc = publish(f);

@@ -12,7 +12,7 @@
 #include "common/util.h"
 
 #define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
-#define ROOT_INO 1
+#define ROOT_INO  1
 
 /* ---- helpers shared with io.c ---------------------------------------------------------------- */
 
@@ -137,7 +137,7 @@ int bfs_check_parent(const char *path, size_t len)
 }
 
 uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t chunk_size,
-			  uint32_t *out)
+                          uint32_t *out)
 {
 	uint64_t nchunks = chunk_size ? (size + chunk_size - 1) / chunk_size : 0;
 	uint32_t n = 0, ns = bfs_cl->nservers;
@@ -169,29 +169,21 @@ uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t 
 
 int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n)
 {
-	struct bfs_call *calls, **ptrs;
-	int rc = 0;
+	struct bfs_call **calls;
+	int rc;
 
 	if (n == 0)
 		return 0;
-	calls = calloc(n, sizeof(*calls));
-	ptrs = calloc(n, sizeof(*ptrs));
-	if (!calls || !ptrs) {
-		free(calls);
-		free(ptrs);
+	calls = bfs_calls_new(n, op, servers);
+	if (!calls)
 		return -ENOMEM;
-	}
 	for (uint32_t i = 0; i < n; i++) {
-		bfs_call_init(&calls[i], op, servers[i]);
-		calls[i].req.ino = ino;
-		calls[i].req.size = arg;
-		ptrs[i] = &calls[i];
+		calls[i]->req.ino = ino;
+		calls[i]->req.size = arg;
 	}
-	bfs_calls_run(ptrs, n);
-	for (uint32_t i = 0; i < n && !rc; i++)
-		rc = calls[i].status;
+	bfs_calls_run(calls, n);
+	rc = bfs_calls_status(calls, n);
 	free(calls);
-	free(ptrs);
 	return rc;
 }
 
@@ -256,8 +248,8 @@ BFS_API int benchfs_lstat(const char *path, struct stat *st)
 	BFS_LEAVE(do_stat(path, st, 0));
 }
 
-static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t atime,
-		      int64_t mtime, uint32_t mode, struct bfs_inode *out)
+static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t atime, int64_t mtime,
+                      uint32_t mode, struct bfs_inode *out)
 {
 	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
 	struct bfs_call c;
@@ -282,8 +274,7 @@ static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t a
 }
 
 /* Resolve one utimensat time: UTIME_NOW, UTIME_OMIT (flag cleared) or a value. */
-static int64_t utime_value(const struct timespec *ts, unsigned *flags, unsigned flag,
-			   int64_t now)
+static int64_t utime_value(const struct timespec *ts, unsigned *flags, unsigned flag, int64_t now)
 {
 	if (!ts || ts->tv_nsec == UTIME_NOW)
 		return now;
@@ -315,11 +306,12 @@ BFS_API int benchfs_chmod(const char *path, mode_t mode)
 	BFS_LEAVE(do_setattr(path, BFS_F_MODE, 0, 0, 0, mode & 07777, NULL));
 }
 
-/* ---- create and remove ------------------------------------------------------------------------ */
+/* ---- create and remove ------------------------------------------------------------------------
+ */
 
 /* Create a record of @mode at @path (normal, @len bytes) exclusively; parent checked first. */
 static int create_excl(const char *p, size_t len, uint32_t mode, const char *target, size_t tlen,
-		       struct bfs_inode *out)
+                       struct bfs_inode *out)
 {
 	char pbuf[PBUF_SIZE];
 	struct bfs_call c;
@@ -399,7 +391,7 @@ BFS_API ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize)
 
 /* Remove the record at @p (flags as REMOVE), returning the removed inode. */
 static int remove_record(const char *p, size_t len, unsigned flags, uint64_t expect,
-			 struct bfs_inode *old)
+                         struct bfs_inode *old)
 {
 	char pbuf[PBUF_SIZE];
 	struct bfs_call c;
@@ -457,7 +449,7 @@ BFS_API int benchfs_unlink(const char *path)
 BFS_API int benchfs_rmdir(const char *path)
 {
 	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
-	struct bfs_call *calls = NULL, **ptrs = NULL;
+	struct bfs_call **calls;
 	struct bfs_inode ino;
 	int len, rc;
 
@@ -475,33 +467,26 @@ BFS_API int benchfs_rmdir(const char *path)
 	if (rc)
 		BFS_LEAVE(rc);
 	/* ask every server whether it holds an entry of the directory */
-	calls = calloc(bfs_cl->nservers, sizeof(*calls));
-	ptrs = calloc(bfs_cl->nservers, sizeof(*ptrs));
-	if (!calls || !ptrs) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	calls = bfs_calls_new(bfs_cl->nservers, BFS_OP_HASCHILD, NULL);
+	if (!calls)
+		BFS_LEAVE(-ENOMEM);
 	memcpy(pbuf, p, (size_t)len);
 	for (uint32_t i = 0; i < bfs_cl->nservers; i++) {
-		bfs_call_init(&calls[i], BFS_OP_HASCHILD, i);
-		calls[i].req.len[0] = (uint32_t)len;
-		calls[i].send_buf = pbuf;
-		calls[i].send_len = (size_t)len;
-		ptrs[i] = &calls[i];
+		calls[i]->req.len[0] = (uint32_t)len;
+		calls[i]->send_buf = pbuf;
+		calls[i]->send_len = (size_t)len;
 	}
-	bfs_calls_run(ptrs, bfs_cl->nservers);
+	bfs_calls_run(calls, bfs_cl->nservers);
 	for (uint32_t i = 0; i < bfs_cl->nservers && !rc; i++) {
-		rc = calls[i].status;
-		if (!rc && calls[i].rep.count)
+		rc = calls[i]->status;
+		if (!rc && calls[i]->rep.count)
 			rc = -ENOTEMPTY;
 	}
+	free(calls);
 	if (!rc)
 		rc = remove_record(p, (size_t)len, BFS_F_DIR, ino.ino, &ino);
 	if (!rc)
 		bfs_dircache_forget(p, (size_t)len);
-out:
-	free(calls);
-	free(ptrs);
 	BFS_LEAVE(rc);
 }
 
@@ -538,7 +523,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 		BFS_LEAVE(rc);
 	/* write the record at its new path, then remove the old one */
 	bfs_ns_call(&c, BFS_OP_PUT, np, (size_t)nlen, target, ino.target_len ? strlen(target) : 0,
-		    NULL, 0, pbuf);
+	            NULL, 0, pbuf);
 	c.req.ino = ino.ino;
 	c.req.mode = ino.mode;
 	c.req.uid = ino.uid;
@@ -560,11 +545,12 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 	BFS_LEAVE(rc);
 }
 
-/* ---- directory streams ------------------------------------------------------------------------ */
+/* ---- directory streams ------------------------------------------------------------------------
+ */
 
 struct dir_server {
 	struct bfs_call call;
-	size_t pos;                        /* parse position in call.rep_payload */
+	size_t pos;                       /* parse position in call.rep_payload */
 	char after[BENCHFS_NAME_MAX + 1]; /* resume point: last name seen */
 	size_t alen;
 	int more, fetched;
@@ -588,7 +574,8 @@ static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 		return -ENOMEM;
 	for (uint32_t k = 0; k < n; k++) {
 		struct dir_server *s = &d->srv[which[k]];
-		char *pbuf = d->pbufs + (size_t)which[k] * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2);
+		char *pbuf =
+		    d->pbufs + (size_t)which[k] * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2);
 		bfs_call_release(&s->call);
 		bfs_call_init(&s->call, BFS_OP_READDIR, which[k]);
 		memcpy(pbuf, d->path, d->plen);
@@ -668,7 +655,7 @@ BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
 
 		if (s->call.rep_payload && s->pos < s->call.rep_len) {
 			if (bfs_wire_get_dirent(s->call.rep_payload, s->call.rep_len, &s->pos, &ino,
-						&type, &name, &nlen) ||
+			                        &type, &name, &nlen) ||
 			    nlen > BENCHFS_NAME_MAX)
 				BFS_LEAVE(-EIO);
 			d->ent.d_ino = ino;
@@ -706,10 +693,11 @@ BFS_API int benchfs_closedir(benchfs_dir_t *d)
 	return 0;
 }
 
-/* ---- find ---------------------------------------------------------------------------------------- */
+/* ---- find
+ * ---------------------------------------------------------------------------------------- */
 
 BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find_filter *f,
-			 int (*cb)(const struct benchfs_find_entry *, void *), void *arg)
+                         int (*cb)(const struct benchfs_find_entry *, void *), void *arg)
 {
 	char p[BENCHFS_PATH_MAX + 1], after[BENCHFS_PATH_MAX + 2], full[BENCHFS_PATH_MAX + 2];
 	char *pbuf;
@@ -744,9 +732,9 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 		if (f) {
 			c.req.mode = f->type & S_IFMT;
 			if (f->size_cmp) {
-				c.req.flags |= f->size_cmp < 0	 ? BFS_F_SIZE_LT
-					       : f->size_cmp == 1 ? BFS_F_SIZE_GT
-								  : BFS_F_SIZE_EQ;
+				c.req.flags |= f->size_cmp < 0    ? BFS_F_SIZE_LT
+				               : f->size_cmp == 1 ? BFS_F_SIZE_GT
+				                                  : BFS_F_SIZE_EQ;
 				c.req.size = f->size_units;
 				c.req.offset = f->size_unit;
 			}
@@ -767,7 +755,7 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 			int n;
 
 			if (bfs_wire_get_findent(c.rep_payload, c.rep_len, &pos, &mode, &size, &mt,
-						 &key, &klen) ||
+			                         &key, &klen) ||
 			    klen > BENCHFS_PATH_MAX + 1) {
 				rc = -EIO;
 				break;

@@ -26,7 +26,7 @@ uint64_t bfs_extent_count(uint64_t offset, uint64_t length, uint64_t chunk_size)
  * the extent number @first (0 for the first). Return the number written.
  */
 size_t bfs_extent_split(uint64_t offset, uint64_t length, uint64_t chunk_size, uint64_t first,
-			struct bfs_extent *out, size_t max);
+                        struct bfs_extent *out, size_t max);
 
 /** bfs_is_pow2 - 1 if @v is a power of two (and not 0). */
 static inline int bfs_is_pow2(uint64_t v)

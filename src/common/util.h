@@ -46,8 +46,8 @@ void bfs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** bfs_mkdir_p - create directory @path and its missing parents (mode 0700). 0 or -errno. */
 int bfs_mkdir_p(const char *path);
 
-#define BFS_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define BFS_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define BFS_MIN(a, b)     ((a) < (b) ? (a) : (b))
+#define BFS_MAX(a, b)     ((a) > (b) ? (a) : (b))
 #define BFS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -27,7 +27,7 @@ int bfs_default_data_dir(const char *given, char *out, size_t cap)
 	else {
 		const char *tmp = getenv("TMPDIR"), *user = getenv("USER");
 		n = snprintf(out, cap, "%s/benchfs-%s", tmp && *tmp ? tmp : "/tmp",
-			     user && *user ? user : "user");
+		             user && *user ? user : "user");
 	}
 	return n > 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
 }
@@ -42,7 +42,7 @@ uint64_t bfs_new_secret(void)
 }
 
 int bfs_exchange_addresses(MPI_Comm comm, int server_index, const void *addr, size_t len,
-			   uint32_t nservers, void ***addrs, size_t **lens)
+                           uint32_t nservers, void ***addrs, size_t **lens)
 {
 	int size, rank;
 	int *idx, *counts, *displs, mylen = server_index >= 0 ? (int)len : 0, total = 0;
@@ -131,7 +131,8 @@ static int pick_servers(MPI_Comm comm, int nservers, int *local_ordinal, int *lo
 			if (!is_leader || k >= info[3 * r + 2])
 				continue;
 			for (int q = 0; q < size; q++)
-				if (info[3 * q] == r && info[3 * q + 1] == info[3 * r + 2] - 1 - k) {
+				if (info[3 * q] == r &&
+				    info[3 * q + 1] == info[3 * r + 2] - 1 - k) {
 					chosen[q] = 1;
 					taken++;
 				}
@@ -162,7 +163,7 @@ static void bind_server(int local_ordinal, int local_size)
 		ncores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
 		if (ncores > local_size) {
 			hwloc_obj_t core =
-				hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, ncores - 1 - local_ordinal);
+			    hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, ncores - 1 - local_ordinal);
 			if (core)
 				hwloc_set_cpubind(topo, core->cpuset, HWLOC_CPUBIND_THREAD);
 		}
@@ -170,8 +171,7 @@ static void bind_server(int local_ordinal, int local_size)
 	hwloc_topology_destroy(topo);
 }
 
-BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
-			      MPI_Comm *clients)
+BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir, MPI_Comm *clients)
 {
 	struct bfs_server *srv = NULL;
 	char base[4096], dir[4200];
@@ -191,12 +191,12 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 	MPI_Bcast(&secret, 1, MPI_UINT64_T, 0, comm);
 	if (index >= 0) {
 		struct bfs_server_config cfg = {
-			.index = (uint32_t)index,
-			.count = (uint32_t)nservers,
-			.vnodes = BFS_RING_VNODES_DEFAULT,
-			.seed = BFS_RING_SEED_DEFAULT,
-			.secret = secret,
-			.sync = (int)bfs_env_u64("BENCHFS_SYNC", 0),
+		    .index = (uint32_t)index,
+		    .count = (uint32_t)nservers,
+		    .vnodes = BFS_RING_VNODES_DEFAULT,
+		    .seed = BFS_RING_SEED_DEFAULT,
+		    .secret = secret,
+		    .sync = (int)bfs_env_u64("BENCHFS_SYNC", 0),
 		};
 		rc = bfs_default_data_dir(data_dir, base, sizeof(base));
 		if (!rc) {
@@ -212,7 +212,7 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 	MPI_Allreduce(&rc, &all_rc, 1, MPI_INT, MPI_MIN, comm);
 	if (!all_rc)
 		all_rc = bfs_exchange_addresses(comm, index, addr, alen, (uint32_t)nservers, &addrs,
-						&lens);
+		                                &lens);
 	free(addr);
 	MPI_Allreduce(MPI_IN_PLACE, &all_rc, 1, MPI_INT, MPI_MIN, comm);
 	MPI_Comm_split(comm, index >= 0, rank, &sub);
@@ -227,7 +227,7 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 	}
 	pthread_mutex_lock(&bfs_lock);
 	rc = bfs_client_attach((uint32_t)nservers, addrs, lens, BFS_RING_VNODES_DEFAULT,
-			       BFS_RING_SEED_DEFAULT, secret);
+	                       BFS_RING_SEED_DEFAULT, secret);
 	pthread_mutex_unlock(&bfs_lock);
 	bfs_free_addresses((uint32_t)nservers, addrs, lens);
 	if (rc) {

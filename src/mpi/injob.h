@@ -20,7 +20,7 @@ uint64_t bfs_new_secret(void);
  * bfs_free_addresses). Return 0 or -ENOMEM.
  */
 int bfs_exchange_addresses(MPI_Comm comm, int server_index, const void *addr, size_t len,
-			   uint32_t nservers, void ***addrs, size_t **lens);
+                           uint32_t nservers, void ***addrs, size_t **lens);
 void bfs_free_addresses(uint32_t n, void **addrs, size_t *lens);
 
 #endif

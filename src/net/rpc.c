@@ -85,7 +85,7 @@ int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, vo
 	ucp_am_handler_param_t p = {0};
 
 	p.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
-		       UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
+	               UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
 	p.id = id;
 	p.flags = UCP_AM_FLAG_WHOLE_MSG | UCP_AM_FLAG_PERSISTENT_DATA;
 	p.cb = cb;
@@ -111,19 +111,19 @@ int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len)
 	return 0;
 }
 
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep,
-		    ucp_err_handler_cb_t err_cb, void *arg)
+int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep, ucp_err_handler_cb_t err_cb,
+                    void *arg)
 {
 	ucp_ep_params_t p = {0};
 	ucs_status_t st;
 
 	p.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
-		       UCP_EP_PARAM_FIELD_ERR_HANDLER;
+	               UCP_EP_PARAM_FIELD_ERR_HANDLER;
 	p.address = addr;
 	/* peer mode detects a dead server at once, but UCX 1.13 then leaves out the shared-memory
 	 * transports; BENCHFS_PEER_CHECK=0 keeps them and relies on the RPC timeout alone */
 	p.err_mode = bfs_env_u64("BENCHFS_PEER_CHECK", 1) ? UCP_ERR_HANDLING_MODE_PEER
-							   : UCP_ERR_HANDLING_MODE_NONE;
+	                                                  : UCP_ERR_HANDLING_MODE_NONE;
 	p.err_handler.cb = err_cb;
 	p.err_handler.arg = arg;
 	st = ucp_ep_create(u->worker, &p, ep);

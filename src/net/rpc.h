@@ -46,8 +46,8 @@ int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len);
  * 1.13 then uses no shared-memory transport, so turning it off is faster on one node, and a
  * dead server is found by the RPC timeout alone. 0 or -EIO.
  */
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep,
-		    ucp_err_handler_cb_t err_cb, void *arg);
+int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep, ucp_err_handler_cb_t err_cb,
+                    void *arg);
 
 /** bfs_ucx_close_ep - close @ep (forcibly when @force), progressing until done. */
 void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force);

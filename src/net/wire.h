@@ -29,12 +29,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BFS_WIRE_MAGIC 0x31534642u /* "BFS1" little-endian */
-#define BFS_WIRE_VERSION 1
-#define BFS_WIRE_REQ_SIZE 128
-#define BFS_WIRE_REP_SIZE 128
+#define BFS_WIRE_MAGIC      0x31534642u /* "BFS1" little-endian */
+#define BFS_WIRE_VERSION    1
+#define BFS_WIRE_REQ_SIZE   128
+#define BFS_WIRE_REP_SIZE   128
 #define BFS_WIRE_INODE_SIZE 64
-#define BFS_WIRE_NSTR 3
+#define BFS_WIRE_NSTR       3
 
 /* UCX active message ids */
 #define BFS_AM_REQ 11
@@ -45,53 +45,53 @@
 enum bfs_op {
 	BFS_OP_NONE = 0,
 	/* namespace: str[0] = normalized path */
-	BFS_OP_CREATE = 1,  /* create a record: mode (type + perms), uid, gid, chunk_size,
-			       str[1] = symlink target; flags BFS_F_EXCL. Reply: the inode
-			       (existing one when it existed and no EXCL). */
-	BFS_OP_LOOKUP = 2,  /* reply: the inode, payload = symlink target */
-	BFS_OP_REMOVE = 3,  /* remove a record; flags BFS_F_DIR (must be a directory) or
-			       BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
-			       ino. Reply: the removed inode */
-	BFS_OP_SETATTR = 4, /* flags BFS_F_SIZE_MAX | BFS_F_SIZE | BFS_F_ATIME | BFS_F_MTIME |
-			       BFS_F_MODE; size, atime_ns, mtime_ns, mode. Reply: new inode */
-	BFS_OP_PUT = 5,     /* rename's insert: write the record carried in the request (ino,
-			       mode, ...; str[1] target) at str[0], replacing a non-directory.
-			       Reply: the replaced inode (ino 0 when none) */
-	BFS_OP_READDIR = 6, /* str[0] = directory, str[1] = resume after this name ("" = start),
-			       max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
-	BFS_OP_FIND = 7,    /* str[0] = top, str[1] = resume after the key of this path (""
-			       = start), str[2] = name glob;
-			       mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
-			       units and offset = unit bytes, BFS_F_NEWER with mtime_ns.
-			       Reply: count entries, flag BFS_F_MORE */
+	BFS_OP_CREATE = 1,   /* create a record: mode (type + perms), uid, gid, chunk_size,
+	                        str[1] = symlink target; flags BFS_F_EXCL. Reply: the inode
+	                        (existing one when it existed and no EXCL). */
+	BFS_OP_LOOKUP = 2,   /* reply: the inode, payload = symlink target */
+	BFS_OP_REMOVE = 3,   /* remove a record; flags BFS_F_DIR (must be a directory) or
+	                        BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
+	                        ino. Reply: the removed inode */
+	BFS_OP_SETATTR = 4,  /* flags BFS_F_SIZE_MAX | BFS_F_SIZE | BFS_F_ATIME | BFS_F_MTIME |
+	                        BFS_F_MODE; size, atime_ns, mtime_ns, mode. Reply: new inode */
+	BFS_OP_PUT = 5,      /* rename's insert: write the record carried in the request (ino,
+	                        mode, ...; str[1] target) at str[0], replacing a non-directory.
+	                        Reply: the replaced inode (ino 0 when none) */
+	BFS_OP_READDIR = 6,  /* str[0] = directory, str[1] = resume after this name ("" = start),
+	                        max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
+	BFS_OP_FIND = 7,     /* str[0] = top, str[1] = resume after the key of this path (""
+	                        = start), str[2] = name glob;
+	                        mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
+	                        units and offset = unit bytes, BFS_F_NEWER with mtime_ns.
+	                        Reply: count entries, flag BFS_F_MORE */
 	BFS_OP_HASCHILD = 8, /* str[0] = directory; reply status 0 and count = 1 when this
-				server holds an entry below it */
+	                        server holds an entry below it */
 	/* data: ino, offset = file offset, length = bytes */
-	BFS_OP_WRITE = 16,   /* payload = bytes. Reply status = bytes written */
-	BFS_OP_READ = 17,    /* reply status = bytes read (short at the object's end), payload */
+	BFS_OP_WRITE = 16,    /* payload = bytes. Reply status = bytes written */
+	BFS_OP_READ = 17,     /* reply status = bytes read (short at the object's end), payload */
 	BFS_OP_TRUNCATE = 18, /* size = new file size: drop this server's bytes past it */
-	BFS_OP_PURGE = 19,   /* remove this server's object of ino */
-	BFS_OP_FSYNC = 20,   /* flush this server's object of ino */
+	BFS_OP_PURGE = 19,    /* remove this server's object of ino */
+	BFS_OP_FSYNC = 20,    /* flush this server's object of ino */
 	/* control */
-	BFS_OP_PING = 32,    /* reply: count = server index, size = server count */
+	BFS_OP_PING = 32,     /* reply: count = server index, size = server count */
 	BFS_OP_SHUTDOWN = 33, /* flush everything, reply, stop serving */
 	BFS_OP_MAX = 34
 };
 
 /* request and reply flags */
-#define BFS_F_EXCL 0x0001
-#define BFS_F_DIR 0x0002
-#define BFS_F_NOTDIR 0x0004
+#define BFS_F_EXCL     0x0001
+#define BFS_F_DIR      0x0002
+#define BFS_F_NOTDIR   0x0004
 #define BFS_F_SIZE_MAX 0x0008
-#define BFS_F_SIZE 0x0010
-#define BFS_F_ATIME 0x0020
-#define BFS_F_MTIME 0x0040
-#define BFS_F_MODE 0x0080
-#define BFS_F_SIZE_LT 0x0100
-#define BFS_F_SIZE_GT 0x0200
-#define BFS_F_SIZE_EQ 0x0400
-#define BFS_F_NEWER 0x0800
-#define BFS_F_MORE 0x1000 /* reply: more entries follow in another page */
+#define BFS_F_SIZE     0x0010
+#define BFS_F_ATIME    0x0020
+#define BFS_F_MTIME    0x0040
+#define BFS_F_MODE     0x0080
+#define BFS_F_SIZE_LT  0x0100
+#define BFS_F_SIZE_GT  0x0200
+#define BFS_F_SIZE_EQ  0x0400
+#define BFS_F_NEWER    0x0800
+#define BFS_F_MORE     0x1000 /* reply: more entries follow in another page */
 
 /** An inode record, host order. */
 struct bfs_inode {
@@ -165,27 +165,27 @@ int bfs_wire_decode_inode(const void *buf, size_t len, struct bfs_inode *ino);
  * Return 0 or -EBADMSG.
  */
 int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
-		     const char *str[BFS_WIRE_NSTR], size_t slen[BFS_WIRE_NSTR]);
+                     const char *str[BFS_WIRE_NSTR], size_t slen[BFS_WIRE_NSTR]);
 
 /*
  * Entries of READDIR reply payloads: u64 ino, u8 d_type, u16 name_len, name bytes.
  * Entries of FIND reply payloads: u32 mode, u64 size, s64 mtime_ns, u16 key_len, key bytes
  * (the metadata key, see path.h). The last FIND entry's key is the resume point.
  */
-#define BFS_WIRE_DIRENT_FIXED 11
+#define BFS_WIRE_DIRENT_FIXED  11
 #define BFS_WIRE_FINDENT_FIXED 22
 
 /** Append a READDIR entry at @buf + *@pos (capacity @cap). Return 0 or -ENOSPC (no room). */
 int bfs_wire_put_dirent(void *buf, size_t cap, size_t *pos, uint64_t ino, uint8_t type,
-			const char *name, size_t name_len);
+                        const char *name, size_t name_len);
 /** Read the READDIR entry at *@pos of @buf (@len bytes); *@name points into @buf.
  *  Return 0, or -EBADMSG when it runs past @len. */
 int bfs_wire_get_dirent(const void *buf, size_t len, size_t *pos, uint64_t *ino, uint8_t *type,
-			const char **name, size_t *name_len);
+                        const char **name, size_t *name_len);
 int bfs_wire_put_findent(void *buf, size_t cap, size_t *pos, uint32_t mode, uint64_t size,
-			 int64_t mtime_ns, const char *key, size_t key_len);
-int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mode,
-			 uint64_t *size, int64_t *mtime_ns, const char **key, size_t *key_len);
+                         int64_t mtime_ns, const char *key, size_t key_len);
+int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mode, uint64_t *size,
+                         int64_t *mtime_ns, const char **key, size_t *key_len);
 
 /** bfs_wire_op_name - printable name of an op ("write", ...), "?" when unknown. */
 const char *bfs_wire_op_name(unsigned op);

@@ -20,14 +20,14 @@
 #include "common/util.h"
 
 #define BFS_DATA_FD_CACHE 2048
-#define FD_SLOTS (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
+#define FD_SLOTS          (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
 
 enum { OP_READ, OP_WRITE, OP_FSYNC };
 
 struct fd_entry {
 	uint64_t ino; /* 0: free slot */
 	int fd;
-	unsigned refs;   /* operations in flight on fd */
+	unsigned refs;  /* operations in flight on fd */
 	int referenced; /* used since the eviction hand last passed */
 };
 
@@ -49,7 +49,7 @@ struct bfs_data {
 	unsigned inflight;
 	struct data_op *free_ops;
 	struct data_op *wait_head, *wait_tail; /* ops that found the submission ring full */
-	struct fd_entry *fds[FD_SLOTS]; /* entries stay put: operations point at them */
+	struct fd_entry *fds[FD_SLOTS];        /* entries stay put: operations point at them */
 	unsigned nfds;
 	unsigned hand; /* eviction clock hand */
 };
@@ -65,7 +65,7 @@ static unsigned slot_of(uint64_t ino)
 static void object_path(const struct bfs_data *d, uint64_t ino, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s/obj/%02x/%016llx", d->dir, (unsigned)(ino & 0xff),
-		 (unsigned long long)ino);
+	         (unsigned long long)ino);
 }
 
 /* Slot of @ino's entry, or of the empty slot ending its probe chain. */
@@ -254,11 +254,11 @@ static void op_queue(struct bfs_data *d, struct data_op *op)
 	switch (op->kind) {
 	case OP_READ:
 		io_uring_prep_read(sqe, op->fe->fd, op->buf + op->done,
-				   (unsigned)(op->len - op->done), op->off + op->done);
+		                   (unsigned)(op->len - op->done), op->off + op->done);
 		break;
 	case OP_WRITE:
 		io_uring_prep_write(sqe, op->fe->fd, op->buf + op->done,
-				    (unsigned)(op->len - op->done), op->off + op->done);
+		                    (unsigned)(op->len - op->done), op->off + op->done);
 		break;
 	default:
 		io_uring_prep_fsync(sqe, op->fe->fd, IORING_FSYNC_DATASYNC);
@@ -267,8 +267,8 @@ static void op_queue(struct bfs_data *d, struct data_op *op)
 	io_uring_sqe_set_data(sqe, op);
 }
 
-static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_t len,
-		    uint64_t off, void *user)
+static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_t len, uint64_t off,
+                    void *user)
 {
 	struct data_op *op;
 	struct fd_entry *fe;
@@ -295,13 +295,12 @@ static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_
 }
 
 int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
-		   void *user)
+                   void *user)
 {
 	return op_start(d, OP_WRITE, ino, (void *)buf, len, off, user);
 }
 
-int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
-		  void *user)
+int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off, void *user)
 {
 	int rc = op_start(d, OP_READ, ino, buf, len, off, user);
 

@@ -35,9 +35,9 @@ int bfs_data_efd(struct bfs_data *d);
  * Return 0 when queued, or -errno when it could not be (then no callback comes).
  */
 int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
-		   void *user);
+                   void *user);
 int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
-		  void *user);
+                  void *user);
 int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user);
 
 /** bfs_data_truncate - drop bytes of the object of @ino past @size (no-op when shorter or

@@ -41,7 +41,7 @@ int bfs_meta_sync(struct bfs_meta *m);
  * existing or the new record is not a regular file, else 1 with *@ino the existing record.
  */
 int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
-		    const char *target, size_t tlen, int excl);
+                    const char *target, size_t tlen, int excl);
 
 /**
  * bfs_meta_lookup - read the record of @path into *@ino, and a symlink's target into @target
@@ -49,7 +49,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
  * Return 0 or -ENOENT.
  */
 int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
-		    char *target, size_t cap);
+                    char *target, size_t cap);
 
 /**
  * bfs_meta_remove - delete the record of @path; @flags BFS_F_DIR: it must be a directory
@@ -58,7 +58,7 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
  * Return 0, -ENOENT, -ENOTDIR, -EISDIR.
  */
 int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
-		    uint64_t expect_ino, struct bfs_inode *old);
+                    uint64_t expect_ino, struct bfs_inode *old);
 
 /**
  * bfs_meta_setattr - update the record of @path: per @flags, BFS_F_SIZE_MAX (size =
@@ -68,8 +68,8 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
  * Return 0, -ENOENT, -EISDIR (a size flag on a directory).
  */
 int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
-		     uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
-		     struct bfs_inode *out);
+                     uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
+                     struct bfs_inode *out);
 
 /**
  * bfs_meta_put - write record *@ino (kept as given, ino included) with @target at @path,
@@ -77,7 +77,7 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
  * Return 0, or -EISDIR (a directory is there).
  */
 int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct bfs_inode *ino,
-		 const char *target, size_t tlen, struct bfs_inode *replaced);
+                 const char *target, size_t tlen, struct bfs_inode *replaced);
 
 /**
  * bfs_meta_readdir - pack the entries directly in directory @dir (may be "/") whose names sort
@@ -86,7 +86,7 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
  * Return the number of bytes used; *@count entries, *@more = 1 when entries were left out.
  */
 size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
-			size_t alen, void *buf, size_t cap, uint32_t *count, int *more);
+                        size_t alen, void *buf, size_t cap, uint32_t *count, int *more);
 
 /**
  * bfs_meta_find - pack the records strictly below directory @top (may be "/") that pass
@@ -95,8 +95,8 @@ size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const 
  * Return bytes used; *@count entries, *@more as for readdir.
  */
 size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const char *after_key,
-		     size_t aklen, const struct benchfs_find_filter *filter, void *buf, size_t cap,
-		     uint32_t *count, int *more);
+                     size_t aklen, const struct benchfs_find_filter *filter, void *buf, size_t cap,
+                     uint32_t *count, int *more);
 
 /** bfs_meta_haschild - 1 if some record lies directly below directory @dir, else 0. */
 int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen);

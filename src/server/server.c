@@ -21,9 +21,9 @@
 #include "server/data.h"
 #include "server/meta.h"
 
-#define URING_DEPTH 256
-#define IDLE_SPINS 64          /* empty rounds before sleeping */
-#define LIST_PAGE (64 * 1024)  /* bytes of READDIR / FIND reply payload */
+#define URING_DEPTH    256
+#define IDLE_SPINS     64          /* empty rounds before sleeping */
+#define LIST_PAGE      (64 * 1024) /* bytes of READDIR / FIND reply payload */
 #define NS_PAYLOAD_MAX (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
 
 /* One request in flight on the server. */
@@ -34,8 +34,8 @@ struct sreq {
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
-	void *am_data;      /* eager payload UCX lets us keep (ucp_am_data_release) */
-	void *buf;          /* malloc'ed: rendezvous target, read buffer, listing page */
+	void *am_data;       /* eager payload UCX lets us keep (ucp_am_data_release) */
+	void *buf;           /* malloc'ed: rendezvous target, read buffer, listing page */
 	const void *payload; /* request payload */
 	size_t payload_len;
 };
@@ -92,7 +92,7 @@ static void reply_sent(void *request, ucs_status_t st, void *user)
 
 	if (st != UCS_OK && st != UCS_ERR_CANCELED)
 		bfs_warn("server %u: reply to %s failed: %s", r->srv->cfg.index,
-			 bfs_wire_op_name(r->req.op), ucs_status_string(st));
+		         bfs_wire_op_name(r->req.op), ucs_status_string(st));
 	ucp_request_free(request);
 	sreq_put(r);
 }
@@ -107,15 +107,15 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 	r->rep.reqid = r->req.reqid;
 	r->rep.length = len;
 	bfs_wire_encode_rep(&r->rep, r->rep_hdr);
-	p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
-			 UCP_OP_ATTR_FIELD_FLAGS;
+	p.op_attr_mask =
+	    UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_FLAGS;
 	p.cb.send = reply_sent;
 	p.user_data = r;
 	p.flags = bfs_ucx_send_flags(&r->srv->ucx, len);
 	sp = ucp_am_send_nbx(r->ep, BFS_AM_REP, r->rep_hdr, sizeof(r->rep_hdr), payload, len, &p);
 	if (UCS_PTR_IS_ERR(sp)) {
 		bfs_warn("server %u: cannot reply: %s", r->srv->cfg.index,
-			 ucs_status_string(UCS_PTR_STATUS(sp)));
+		         ucs_status_string(UCS_PTR_STATUS(sp)));
 		sreq_put(r);
 	} else if (sp == NULL) {
 		sreq_put(r);
@@ -130,7 +130,7 @@ static void reply_status(struct sreq *r, int status)
 
 /* An error reply to a request whose header did not decode: echo its reqid if present. */
 static void reply_malformed(struct bfs_server *s, ucp_ep_h ep, const void *hdr, size_t hlen,
-			    int status)
+                            int status)
 {
 	struct sreq *r = sreq_get(s, ep);
 	const uint8_t *b = hdr;
@@ -229,7 +229,7 @@ static int wire_path(const char *str, size_t len, char *buf, size_t cap)
 }
 
 static void find_filter(const struct bfs_req *q, const char *glob, size_t glen, char *gbuf,
-			struct benchfs_find_filter *f)
+                        struct benchfs_find_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	if (glen) {
@@ -268,15 +268,14 @@ static void do_namespace(struct sreq *r)
 		rc = n;
 		goto out;
 	}
-	if (n == 1 && q->op != BFS_OP_READDIR && q->op != BFS_OP_FIND &&
-	    q->op != BFS_OP_HASCHILD) {
+	if (n == 1 && q->op != BFS_OP_READDIR && q->op != BFS_OP_FIND && q->op != BFS_OP_HASCHILD) {
 		rc = -EINVAL; /* the root is implicit: clients never send it */
 		goto out;
 	}
 	switch (q->op) {
 	case BFS_OP_CREATE:
 		if (S_ISREG(q->mode) && (!bfs_is_pow2(q->chunk_size) || q->chunk_size < 4096 ||
-					 q->chunk_size > (1u << 30))) {
+		                         q->chunk_size > (1u << 30))) {
 			rc = -EINVAL;
 			break;
 		}
@@ -293,7 +292,7 @@ static void do_namespace(struct sreq *r)
 		ino->gid = q->gid;
 		ino->chunk_size = S_ISREG(q->mode) ? q->chunk_size : 0;
 		rc = bfs_meta_create(s->meta, path, (size_t)n, ino, str[1], slen[1],
-				     q->flags & BFS_F_EXCL);
+		                     q->flags & BFS_F_EXCL);
 		if (rc == 1) {
 			r->rep.count = 1; /* it existed */
 			rc = 0;
@@ -317,19 +316,19 @@ static void do_namespace(struct sreq *r)
 		break;
 	case BFS_OP_SETATTR:
 		rc = bfs_meta_setattr(s->meta, path, (size_t)n, q->flags, q->size, q->atime_ns,
-				      q->mtime_ns, q->mode, ino);
+		                      q->mtime_ns, q->mode, ino);
 		break;
 	case BFS_OP_PUT: {
 		struct bfs_inode in = {.ino = q->ino,
-				       .mode = q->mode,
-				       .uid = q->uid,
-				       .gid = q->gid,
-				       .chunk_size = q->chunk_size,
-				       .size = q->size,
-				       .atime_ns = q->atime_ns,
-				       .mtime_ns = q->mtime_ns,
-				       .ctime_ns = bfs_now_ns(),
-				       .target_len = (uint32_t)slen[1]};
+		                       .mode = q->mode,
+		                       .uid = q->uid,
+		                       .gid = q->gid,
+		                       .chunk_size = q->chunk_size,
+		                       .size = q->size,
+		                       .atime_ns = q->atime_ns,
+		                       .mtime_ns = q->mtime_ns,
+		                       .ctime_ns = bfs_now_ns(),
+		                       .target_len = (uint32_t)slen[1]};
 		if (!q->ino || S_ISDIR(q->mode)) {
 			rc = -EINVAL;
 			break;
@@ -349,7 +348,7 @@ static void do_namespace(struct sreq *r)
 		}
 		if (q->op == BFS_OP_READDIR) {
 			used = bfs_meta_readdir(s->meta, path, (size_t)n, str[1], slen[1], r->buf,
-						cap, &r->rep.count, &more);
+			                        cap, &r->rep.count, &more);
 		} else {
 			/* the resume point travels as a path (keys hold a NUL): make it a key */
 			char after[BENCHFS_PATH_MAX + 2];
@@ -366,7 +365,7 @@ static void do_namespace(struct sreq *r)
 			}
 			find_filter(q, str[2], slen[2], glob, &f);
 			used = bfs_meta_find(s->meta, path, (size_t)n, after, (size_t)alen, &f,
-					     r->buf, cap, &r->rep.count, &more);
+			                     r->buf, cap, &r->rep.count, &more);
 		}
 		r->rep.flags = more ? BFS_F_MORE : 0;
 		r->rep.status = 0;
@@ -450,8 +449,8 @@ static void rndv_done(void *request, ucs_status_t st, size_t length, void *user)
 }
 
 /* The AM handler of BFS_AM_REQ: decode, check, then dispatch or first pull the payload. */
-static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void *data,
-			       size_t len, const ucp_am_recv_param_t *param)
+static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void *data, size_t len,
+                               const ucp_am_recv_param_t *param)
 {
 	struct bfs_server *s = arg;
 	ucp_ep_h ep = (param->recv_attr & UCP_AM_RECV_ATTR_FIELD_REPLY_EP) ? param->reply_ep : NULL;
@@ -526,20 +525,23 @@ static int identity_check(const struct bfs_server_config *c)
 	f = fopen(path, "r");
 	if (f) {
 		int ok = fscanf(f, "benchfs-data 1 server %u servers %u vnodes %u seed %llx", &idx,
-				&cnt, &vn, &seed) == 4;
+		                &cnt, &vn, &seed) == 4;
 		fclose(f);
 		if (!ok) {
-			fprintf(stderr, "benchfs: %s: not a BenchFS identity file; refusing to use %s\n",
-				path, c->data_dir);
+			fprintf(stderr,
+			        "benchfs: %s: not a BenchFS identity file; refusing to use %s\n",
+			        path, c->data_dir);
 			return -ESTALE;
 		}
 		if (idx != c->index || cnt != c->count || vn != c->vnodes || seed != c->seed) {
-			fprintf(stderr,
-				"benchfs: %s: holds server %u of %u (ring %u vnodes, seed %llx), but this "
-				"job asks for server %u of %u (ring %u vnodes, seed %llx); refusing to "
-				"remap its data: start with %u servers or use another data directory\n",
-				c->data_dir, idx, cnt, vn, seed, c->index, c->count, c->vnodes,
-				(unsigned long long)c->seed, cnt);
+			fprintf(
+			    stderr,
+			    "benchfs: %s: holds server %u of %u (ring %u vnodes, seed %llx), but "
+			    "this "
+			    "job asks for server %u of %u (ring %u vnodes, seed %llx); refusing to "
+			    "remap its data: start with %u servers or use another data directory\n",
+			    c->data_dir, idx, cnt, vn, seed, c->index, c->count, c->vnodes,
+			    (unsigned long long)c->seed, cnt);
 			return -ESTALE;
 		}
 		return 0;
@@ -551,7 +553,7 @@ static int identity_check(const struct bfs_server_config *c)
 	if (!f)
 		return -errno;
 	fprintf(f, "benchfs-data 1\nserver %u\nservers %u\nvnodes %u\nseed %llx\n", c->index,
-		c->count, c->vnodes, (unsigned long long)c->seed);
+	        c->count, c->vnodes, (unsigned long long)c->seed);
 	if (fflush(f) || fsync(fileno(f))) {
 		int e = -errno;
 		fclose(f);
@@ -585,7 +587,7 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	rc = bfs_mkdir_p(s->dir);
 	if (rc) {
 		fprintf(stderr, "benchfs: %s: cannot create data directory: %s\n", s->dir,
-			strerror(-rc));
+		        strerror(-rc));
 		goto fail;
 	}
 	rc = identity_check(&s->cfg);
@@ -595,13 +597,13 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	rc = bfs_meta_open(&s->meta, path, cfg->index, cfg->sync);
 	if (rc) {
 		fprintf(stderr, "benchfs: %s: cannot open metadata store: %s\n", path,
-			strerror(-rc));
+		        strerror(-rc));
 		goto fail;
 	}
 	rc = bfs_data_open(&s->data, s->dir, URING_DEPTH, data_done);
 	if (rc) {
 		fprintf(stderr, "benchfs: %s: cannot open chunk store (io_uring): %s\n", s->dir,
-			strerror(-rc));
+		        strerror(-rc));
 		goto fail;
 	}
 	rc = bfs_ucx_init(&s->ucx);
