@@ -234,6 +234,16 @@ int benchfs_fstat(int fd, struct stat *st);
 int benchfs_utimens(const char *path, const struct timespec times[2]);
 
 /**
+ * benchfs_futimens - set the access and modification times of the file open as @fd; POSIX
+ * futimens(2). @times as for benchfs_utimens(). The times are published with the file's size at
+ * its next benchfs_fsync() or benchfs_close() (one request for both, so a copy tool sets a
+ * file's times at no extra cost); a write after this call sets the mtime to the time of the
+ * write again, as POSIX says. This process's benchfs_fstat() sees them at once.
+ * Return: 0, -EBADF, -EINVAL (a tv_nsec out of range).
+ */
+int benchfs_futimens(int fd, const struct timespec times[2]);
+
+/**
  * benchfs_chmod - set the permission bits (07777) of @path; POSIX chmod(2) but not following
  * symlinks. Return: 0, -ENOENT, -EINVAL, -ETIMEDOUT, -EIO.
  */

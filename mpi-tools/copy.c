@@ -54,8 +54,9 @@ static int make_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
 	return 0;
 }
 
-/* set_attrs - final mode (when @set_mode) and times of one destination entry. */
-static void set_attrs(struct copy *c, const struct tool_entry *e, int set_mode)
+/* set_attrs - final mode (when @set_mode) and times (when @set_times) of one destination
+ * entry. */
+static void set_attrs(struct copy *c, const struct tool_entry *e, int set_mode, int set_times)
 {
 	struct timespec ts[2] = {e->atime, e->mtime};
 	char *path = tool_join(c->dst, e->rel);
@@ -63,7 +64,7 @@ static void set_attrs(struct copy *c, const struct tool_entry *e, int set_mode)
 
 	if (set_mode)
 		rc = c->ops->dst_chmod(path, e->mode & 07777);
-	if (rc == 0)
+	if (rc == 0 && set_times)
 		rc = c->ops->dst_utimens(path, ts);
 	if (rc < 0) {
 		tool_error(c->t, path, rc);
@@ -79,7 +80,7 @@ static void finish_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
 
 	for (i = ndirs; i-- > 0;)
 		if (is_mine(c, i))
-			set_attrs(c, &c->ent[dirs[i]], 1);
+			set_attrs(c, &c->ent[dirs[i]], 1, 1);
 }
 
 /* ---- files ----------------------------------------------------------------------------------- */
@@ -153,6 +154,14 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 		rc = -1;
 	} else if (!big && copy_range(c, sfd, dfd, 0, whole, spath, dpath) < 0) {
 		rc = 1; /* created, but its data is incomplete */
+	}
+	if (rc >= 0 && !big && c->ops->dst_futimens) {
+		struct timespec ts[2] = {e->atime, e->mtime};
+		int trc = c->ops->dst_futimens(dfd, ts);
+		if (trc < 0) {
+			tool_error(c->t, dpath, trc);
+			rc = rc ? rc : 1;
+		}
 	}
 	if (close_dst(c, dfd, dpath) < 0 && rc == 0)
 		rc = 1;
@@ -266,12 +275,17 @@ static void finish_files(struct copy *c, struct tool_files *f)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < f->n; i++)
-		if (f->plan.owner[i] == c->t->rank && !f->failed[i])
-			set_attrs(c, &c->ent[f->idx[i]], file_chmod(c, &c->ent[f->idx[i]]));
+	for (i = 0; i < f->n; i++) {
+		const struct tool_entry *e = &c->ent[f->idx[i]];
+		int set_mode = file_chmod(c, e);
+		int set_times = f->plan.big[i] || !c->ops->dst_futimens; /* else set before close */
+
+		if (f->plan.owner[i] == c->t->rank && !f->failed[i] && (set_mode || set_times))
+			set_attrs(c, e, set_mode, set_times);
+	}
 	for (i = 0; i < c->n; i++)
 		if (S_ISLNK(c->ent[i].mode) && is_mine(c, k++))
-			set_attrs(c, &c->ent[i], 0);
+			set_attrs(c, &c->ent[i], 0, 1);
 }
 
 /* copy_run - the copy proper, once every rank has the list. Return the exit status. */

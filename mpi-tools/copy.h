@@ -57,6 +57,9 @@ struct copy_ops {
 	int (*dst_chmod)(const char *path, mode_t mode);
 	/** set the access and modification times of @path, not following a symlink: 0 */
 	int (*dst_utimens)(const char *path, const struct timespec ts[2]);
+	/** set the times of the open destination file @fd, to hold after its close (saves the
+	 *  later dst_utimens of a file copied whole), or NULL: 0 */
+	int (*dst_futimens)(int fd, const struct timespec ts[2]);
 
 	/** 1: entries are created with their own permissions (plus the owner access the copy
 	 *  needs) and get exactly these (no umask), so a file needing nothing added is not

@@ -421,6 +421,7 @@ static const struct copy_ops stagein_ops = {
     .dst_symlink = benchfs_symlink,
     .dst_chmod = benchfs_chmod,
     .dst_utimens = benchfs_utimens,
+    .dst_futimens = benchfs_futimens,
     .own_modes = 1,
     .to_eof = 0,
 };

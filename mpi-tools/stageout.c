@@ -258,6 +258,12 @@ static int dst_utimens(const char *path, const struct timespec ts[2])
 	return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
+/* dst_futimens - futimens(2). */
+static int dst_futimens(int fd, const struct timespec ts[2])
+{
+	return futimens(fd, ts) < 0 ? -errno : 0;
+}
+
 /* BenchFS tree out to the local file system: entries are created owner-only (the umask
  * applies) and get every mode at the end; files are copied to their published end. */
 static const struct copy_ops stageout_ops = {
@@ -275,6 +281,7 @@ static const struct copy_ops stageout_ops = {
     .dst_symlink = dst_symlink,
     .dst_chmod = dst_chmod,
     .dst_utimens = dst_utimens,
+    .dst_futimens = dst_futimens,
     .own_modes = 0,
     .to_eof = 1,
 };

@@ -160,6 +160,38 @@ int main(int argc, char **argv)
 	CHECK_EQ(sb.st_mtim.tv_sec, 1300000000);
 	bt_note("utimens: explicit times to the nanosecond, UTIME_OMIT, UTIME_NOW, NULL, symlink");
 
+	/* futimens: times set on the descriptor, published with the size at close; a write after
+	 * it sets the mtime to the write's time again (POSIX) */
+	{
+		const struct timespec t5[2] = {{1100000000, 11}, {1400000000, 13}};
+		int fd5 = benchfs_open(f, O_WRONLY, 0);
+		CHECK(fd5 >= 0);
+		CHECK_RC(benchfs_pwrite(fd5, "z", 1, 200000), 1);
+		CHECK_RC(benchfs_futimens(fd5, t5), 0);
+		CHECK_RC(benchfs_fstat(fd5, &sb), 0);
+		CHECK_EQ(sb.st_mtim.tv_sec, 1400000000);
+		CHECK_RC(benchfs_close(fd5), 0);
+		CHECK_RC(benchfs_stat(f, &sb), 0);
+		CHECK_EQ(sb.st_atim.tv_sec, 1100000000);
+		CHECK_EQ(sb.st_atim.tv_nsec, 11);
+		CHECK_EQ(sb.st_mtim.tv_sec, 1400000000);
+		CHECK_EQ(sb.st_mtim.tv_nsec, 13);
+		CHECK_EQ(sb.st_size, 200001);
+		fd5 = benchfs_open(f, O_WRONLY, 0);
+		CHECK_RC(benchfs_futimens(fd5, t5), 0);
+		CHECK_RC(benchfs_pwrite(fd5, "y", 1, 0), 1);
+		CHECK_RC(benchfs_close(fd5), 0);
+		CHECK_RC(benchfs_stat(f, &sb), 0);
+		CHECK(recent(&sb.st_mtim));
+		CHECK_RC(benchfs_futimens(fd5, t5), -EBADF);
+		const struct timespec bad[2] = {{0, -1}, {0, 0}};
+		CHECK_RC(benchfs_futimens(0, bad), -EINVAL);
+		fd5 = benchfs_open(f, O_WRONLY, 0); /* back to the size later checks expect */
+		CHECK_RC(benchfs_ftruncate(fd5, 100000), 0);
+		CHECK_RC(benchfs_close(fd5), 0);
+	}
+	bt_note("futimens: times published at close with the size; a later write resets mtime");
+
 	/* chmod */
 	CHECK_RC(benchfs_chmod(f, 0600), 0);
 	CHECK_RC(benchfs_stat(f, &sb), 0);

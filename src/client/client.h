@@ -58,8 +58,10 @@ struct bfs_file {
 	int flags;     /* open flags */
 	uint64_t pos;  /* file offset of read/write */
 	uint64_t size; /* size as this client knows it */
-	int dirty;     /* size or mtime to publish at fsync/close */
+	int dirty;     /* size or times to publish at fsync/close */
 	int64_t mtime_ns;
+	int64_t atime_ns; /* set by futimens, published when atime_set */
+	int atime_set;
 };
 
 struct bfs_dircache_ent {
@@ -159,6 +161,13 @@ uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t 
 /** bfs_data_fanout - send @op (TRUNCATE with @arg as size, PURGE, FSYNC) for @ino to the @n
  *  @servers (NULL: servers 0..n-1), all at once. Return 0 or the first error. */
 int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n);
+
+/**
+ * bfs_utimens_args - check utimensat-style @times (NULL: now) and resolve them: *@flags gets
+ * BFS_F_ATIME / BFS_F_MTIME for the times to set (UTIME_OMIT clears one), *@at and *@mt the
+ * values in ns. Return 0 or -EINVAL.
+ */
+int bfs_utimens_args(const struct timespec *times, unsigned *flags, int64_t *at, int64_t *mt);
 
 /** bfs_inode_to_stat - fill @st from @ino. */
 void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st);

@@ -83,14 +83,15 @@ static int publish(struct bfs_file *f)
 	if (!f->dirty)
 		return 0;
 	bfs_ns_call(&c, BFS_OP_SETATTR, f->path, f->plen, NULL, 0, NULL, 0, pbuf);
-	c.req.flags = BFS_F_SIZE_MAX | BFS_F_MTIME;
+	c.req.flags = BFS_F_SIZE_MAX | BFS_F_MTIME | (f->atime_set ? BFS_F_ATIME : 0);
 	c.req.size = f->size;
 	c.req.mtime_ns = f->mtime_ns;
+	c.req.atime_ns = f->atime_ns;
 	rc = bfs_call_run(&c);
 	if (rc == -ENOENT)
 		rc = 0; /* removed or renamed by another client meanwhile: nothing to publish */
 	if (!rc)
-		f->dirty = 0;
+		f->dirty = f->atime_set = 0;
 	return rc;
 }
 
@@ -467,6 +468,29 @@ BFS_API int benchfs_fsync(int fd)
 	BFS_LEAVE(rc);
 }
 
+BFS_API int benchfs_futimens(int fd, const struct timespec times[2])
+{
+	struct bfs_file *f;
+	unsigned flags;
+	int64_t at, mt;
+	int rc = bfs_utimens_args(times, &flags, &at, &mt);
+
+	if (rc)
+		return rc;
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if (flags & BFS_F_ATIME) {
+		f->atime_ns = at;
+		f->atime_set = 1;
+	}
+	if (flags & BFS_F_MTIME)
+		f->mtime_ns = mt;
+	f->dirty = 1; /* published by the next fsync or close, with the size */
+	BFS_LEAVE(0);
+}
+
 BFS_API int benchfs_ftruncate(int fd, off_t length)
 {
 	struct bfs_file *f;
@@ -539,8 +563,11 @@ BFS_API int benchfs_fstat(int fd, struct stat *st)
 		ino.mtime_ns = f->mtime_ns;
 	}
 	ino.size = BFS_MAX(ino.size, bfs_open_size(f->ino));
-	if (f->dirty)
-		ino.mtime_ns = BFS_MAX(ino.mtime_ns, f->mtime_ns);
+	if (f->dirty) {
+		ino.mtime_ns = f->mtime_ns;
+		if (f->atime_set)
+			ino.atime_ns = f->atime_ns;
+	}
 	bfs_inode_to_stat(&ino, st);
 	BFS_LEAVE(0);
 }

@@ -285,17 +285,28 @@ static int64_t utime_value(const struct timespec *ts, unsigned *flags, unsigned 
 	return bfs_ts_to_ns(ts);
 }
 
-BFS_API int benchfs_utimens(const char *path, const struct timespec times[2])
+int bfs_utimens_args(const struct timespec *times, unsigned *flags, int64_t *at, int64_t *mt)
 {
-	unsigned flags = BFS_F_ATIME | BFS_F_MTIME;
-	int64_t now = bfs_now_ns(), at, mt;
+	int64_t now = bfs_now_ns();
 
 	for (int i = 0; times && i < 2; i++)
 		if (times[i].tv_nsec != UTIME_NOW && times[i].tv_nsec != UTIME_OMIT &&
 		    (times[i].tv_nsec < 0 || times[i].tv_nsec >= BFS_NSEC))
 			return -EINVAL;
-	at = utime_value(times ? &times[0] : NULL, &flags, BFS_F_ATIME, now);
-	mt = utime_value(times ? &times[1] : NULL, &flags, BFS_F_MTIME, now);
+	*flags = BFS_F_ATIME | BFS_F_MTIME;
+	*at = utime_value(times ? &times[0] : NULL, flags, BFS_F_ATIME, now);
+	*mt = utime_value(times ? &times[1] : NULL, flags, BFS_F_MTIME, now);
+	return 0;
+}
+
+BFS_API int benchfs_utimens(const char *path, const struct timespec times[2])
+{
+	unsigned flags;
+	int64_t at, mt;
+	int rc = bfs_utimens_args(times, &flags, &at, &mt);
+
+	if (rc)
+		return rc;
 	BFS_ENTER();
 	BFS_LEAVE(do_setattr(path, flags, 0, at, mt, 0, NULL));
 }
