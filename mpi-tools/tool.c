@@ -73,7 +73,7 @@ static void tool_print_help(struct tool *t)
 		printf("\nOptions:\n%s", t->desc->options);
 	if (t->desc->progress)
 		printf(
-		    "      --progress        show a progress line on stderr (default: when it is\n"
+		    "      --progress        show a progress line on stderr (default: when run on\n"
 		    "                        a terminal)\n");
 	printf("  -h, --help            show this help and exit\n"
 	       "      --version         show the version and exit\n");
@@ -378,7 +378,9 @@ void tool_progress_begin(struct tool *t, struct tool_progress *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->t = t;
-	p->on = t->rank == 0 && (t->progress || isatty(STDERR_FILENO));
+	/* under mpirun a rank's stderr is a pipe even on a terminal, but Open MPI gives its
+	 * stdout a pseudo-terminal then: either one being a terminal means a person watches */
+	p->on = t->rank == 0 && (t->progress || isatty(STDERR_FILENO) || isatty(STDOUT_FILENO));
 	tool_bcast_int(t, &p->on);
 	p->last = MPI_Wtime();
 	p->req = MPI_REQUEST_NULL;
