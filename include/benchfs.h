@@ -8,8 +8,7 @@
  *  - Paths are absolute BenchFS paths ("/a/b"). They are normalized: repeated '/' and "." are
  *    removed, ".." is resolved lexically, a trailing '/' is dropped. A path longer than
  *    BENCHFS_PATH_MAX bytes or with a component longer than BENCHFS_NAME_MAX bytes gives
- *    -ENAMETOOLONG; a relative or empty path gives -EINVAL. Metadata keys are limited by LMDB
- *    to 511 bytes: creating a path longer than about 510 bytes gives -ENAMETOOLONG.
+ *    -ENAMETOOLONG; a relative or empty path gives -EINVAL.
  *  - Symbolic links are stored and returned (symlink, readlink, lstat) but never followed by the
  *    file system itself: open/stat of a symlink's path gives -ELOOP/the link's own attributes
  *    respectively, as with O_NOFOLLOW. Tools resolve links themselves.

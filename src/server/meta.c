@@ -4,8 +4,19 @@
  *
  * Every modifying call runs in its own write transaction; reads reuse one read-only
  * transaction handle (reset between calls, renewed on the next), so a lookup allocates nothing.
- * LMDB keys are limited to mdb_env_get_maxkeysize() bytes (511 with a stock liblmdb): a path
- * whose key is longer is refused with -ENAMETOOLONG.
+ *
+ * LMDB keys are limited to mdb_env_get_maxkeysize() bytes (511 with a stock liblmdb). A path
+ * whose key fits is stored under it ("short key"). A longer one is stored under a "long key":
+ * the byte 0x02, the 16-byte XXH3-128 hash of the parent path (canonical, big-endian bytes),
+ * '\0', the basename; at most 18 + 255 bytes. All long-keyed children of one directory are
+ * thus one range, and all long keys one region (after the system record's 0x01, before the
+ * short keys' '/'). Whether a path is long-keyed follows from its length alone (its short key
+ * is longer than the limit), so no lookup needs to try both forms. The value of a long-keyed
+ * record is the inode record, the symlink target (target_len bytes), then the full path: its
+ * length is what remains of the value (the 64-byte record has no field for it). Reads compare
+ * that path with the requested one, so a hash collision is never taken for the record: a
+ * lookup then finds nothing, and a create or put of the second path fails with -ENAMETOOLONG
+ * (the path can not be stored; a collision of 128-bit hashes is not expected to ever happen).
  */
 #include "server/meta.h"
 
@@ -15,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+/* the hash functions as static inline code: no link dependency on libxxhash */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "common/path.h"
 #include "common/util.h"
@@ -27,6 +41,21 @@
 #define KEY_CAP (BENCHFS_PATH_MAX + 2)
 /* a scan's start key: a directory's prefix followed by a name */
 #define START_CAP (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 3)
+/* long keys: 0x02, XXH3-128 of the parent, '\0', basename */
+#define LONG_TAG  0x02
+#define HASH_LEN  16
+#define LONG_HEAD (1 + HASH_LEN + 1)
+#define LONG_CAP  (LONG_HEAD + BENCHFS_NAME_MAX)
+
+/* a record's key: the short key (bfs_path_key) or the long one (@lng set) */
+struct mkey {
+	char k[KEY_CAP];
+	size_t len;
+	int lng;
+};
+
+/* get_rec's answer when a long key holds the record of another path (a hash collision) */
+#define REC_OTHER 1
 
 struct bfs_meta {
 	MDB_env *env;
@@ -91,20 +120,46 @@ static int path_ok(const char *path, size_t len, int root_ok)
 	return 1;
 }
 
-/* make_key - key of normal path @path (not "/") into @key (KEY_CAP bytes).
- * Return its length, -EINVAL for a path that is not normal, -ENAMETOOLONG beyond LMDB's limit. */
-static int make_key(const struct bfs_meta *m, const char *path, size_t len, char *key)
+/* long_head - the first LONG_HEAD bytes of the long keys of the children of directory @dir
+ * (@dlen bytes) into @out: LONG_TAG, the hash of @dir, '\0'. */
+static void long_head(const char *dir, size_t dlen, char *out)
 {
+	XXH128_canonical_t c;
+
+	XXH128_canonicalFromHash(&c, XXH3_128bits(dir, dlen));
+	out[0] = LONG_TAG;
+	memcpy(out + 1, c.digest, HASH_LEN);
+	out[1 + HASH_LEN] = '\0';
+}
+
+/* child_long - 1 when the child named by @nlen bytes of directory @dir (@dlen bytes) has a long
+ * key: its short key (dir '\0' name; "/" '\0' name for the root) exceeds LMDB's limit. */
+static int child_long(const struct bfs_meta *m, size_t dlen, size_t nlen)
+{
+	return dlen + 1 + nlen > m->maxkey;
+}
+
+/* make_key - key of normal path @path (not "/") into @key: the short key when LMDB takes it,
+ * else the long key. Return 0, or -EINVAL for a path that is not normal. */
+static int make_key(const struct bfs_meta *m, const char *path, size_t len, struct mkey *key)
+{
+	size_t plen;
 	int klen;
 
 	if (!path_ok(path, len, 0))
 		return -EINVAL;
-	klen = bfs_path_key(path, len, key, KEY_CAP);
+	klen = bfs_path_key(path, len, key->k, KEY_CAP);
 	if (klen < 0)
 		return klen;
-	if ((size_t)klen > m->maxkey)
-		return -ENAMETOOLONG;
-	return klen;
+	key->len = (size_t)klen;
+	key->lng = key->len > m->maxkey;
+	if (key->lng) {
+		plen = bfs_path_parent(path, len);
+		long_head(path, plen, key->k);
+		memcpy(key->k + LONG_HEAD, path + plen + 1, len - plen - 1);
+		key->len = LONG_HEAD + len - plen - 1;
+	}
+	return 0;
 }
 
 /* key_cmp - LMDB's default key order (bytewise, shorter first) of @k against @s (@slen). */
@@ -171,12 +226,25 @@ static int decode_rec(const MDB_val *v, struct bfs_inode *ino)
 	return 0;
 }
 
-/* get_rec - read the record under key @key (@klen) into @ino and its raw value into @v (may be
- * NULL). Return 0, -ENOENT, -EIO. */
-static int get_rec(struct bfs_meta *m, MDB_txn *txn, const char *key, size_t klen,
-                   struct bfs_inode *ino, MDB_val *v)
+/* rec_path - the full path stored at the end of long-keyed record value @v (decoded into @ino):
+ * the bytes after the inode record and the target. Its length goes to *@len. */
+static const char *rec_path(const MDB_val *v, const struct bfs_inode *ino, size_t *len)
 {
-	MDB_val k = {klen, (void *)key}, val;
+	size_t off = BFS_WIRE_INODE_SIZE + ino->target_len;
+
+	*len = v->mv_size - off;
+	return (const char *)v->mv_data + off;
+}
+
+/* get_rec - read the record of @path (@len bytes) under key @key into @ino and its raw value
+ * into @v (may be NULL); a long key's record must hold @path itself.
+ * Return 0, -ENOENT, -EIO, or REC_OTHER (a long key holding another path's record). */
+static int get_rec(struct bfs_meta *m, MDB_txn *txn, const struct mkey *key, const char *path,
+                   size_t len, struct bfs_inode *ino, MDB_val *v)
+{
+	MDB_val k = {key->len, (void *)key->k}, val;
+	const char *sp;
+	size_t splen;
 	int rc = mdb_get(txn, m->dbi, &k, &val);
 
 	if (rc == MDB_NOTFOUND)
@@ -185,15 +253,21 @@ static int get_rec(struct bfs_meta *m, MDB_txn *txn, const char *key, size_t kle
 		return map_err(rc);
 	if (v)
 		*v = val;
-	return decode_rec(&val, ino);
+	rc = decode_rec(&val, ino);
+	if (rc || !key->lng)
+		return rc;
+	sp = rec_path(&val, ino, &splen);
+	return splen == len && memcmp(sp, path, len) == 0 ? 0 : REC_OTHER;
 }
 
-/* put_rec - store record @ino followed by @tlen target bytes under key @key (@klen); the
- * record's target_len is taken from @tlen. Return 0 or -errno. */
-static int put_rec(struct bfs_meta *m, MDB_txn *txn, const char *key, size_t klen,
-                   const struct bfs_inode *ino, const char *target, size_t tlen)
+/* put_rec - store record @ino followed by @tlen target bytes under key @key, and for a long key
+ * then the @len bytes of @path; the record's target_len is taken from @tlen.
+ * Return 0 or -errno. */
+static int put_rec(struct bfs_meta *m, MDB_txn *txn, const struct mkey *key, const char *path,
+                   size_t len, const struct bfs_inode *ino, const char *target, size_t tlen)
 {
-	MDB_val k = {klen, (void *)key}, v = {BFS_WIRE_INODE_SIZE + tlen, NULL};
+	size_t plen = key->lng ? len : 0;
+	MDB_val k = {key->len, (void *)key->k}, v = {BFS_WIRE_INODE_SIZE + tlen + plen, NULL};
 	struct bfs_inode rec = *ino;
 	int rc;
 
@@ -204,6 +278,8 @@ static int put_rec(struct bfs_meta *m, MDB_txn *txn, const char *key, size_t kle
 	bfs_wire_encode_inode(&rec, v.mv_data);
 	if (tlen)
 		memcpy((char *)v.mv_data + BFS_WIRE_INODE_SIZE, target, tlen);
+	if (plen)
+		memcpy((char *)v.mv_data + BFS_WIRE_INODE_SIZE + tlen, path, plen);
 	return 0;
 }
 
@@ -338,21 +414,25 @@ int bfs_meta_sync(struct bfs_meta *m)
 int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
                     const char *target, size_t tlen, int excl)
 {
-	char key[KEY_CAP];
+	struct mkey key;
 	struct bfs_inode old, rec;
 	MDB_txn *txn;
-	int klen, ret, rc;
+	int ret, rc;
 	int64_t now;
 
-	klen = make_key(m, path, len, key);
-	if (klen < 0)
-		return klen;
+	ret = make_key(m, path, len, &key);
+	if (ret)
+		return ret;
 	if (tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
 	if (rc)
 		return map_err(rc);
-	ret = get_rec(m, txn, key, (size_t)klen, &old, NULL);
+	ret = get_rec(m, txn, &key, path, len, &old, NULL);
+	if (ret == REC_OTHER) {
+		ret = -ENAMETOOLONG; /* the long key is taken by another path: not storable */
+		goto out_abort;
+	}
 	if (ret == 0) {
 		if (excl || !S_ISREG(old.mode) || !S_ISREG(ino->mode)) {
 			ret = -EEXIST;
@@ -373,7 +453,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	rec.size = S_ISLNK(rec.mode) ? tlen : 0; /* a symlink's size is its target's length */
 	rec.atime_ns = rec.mtime_ns = rec.ctime_ns = now;
 	rec.target_len = (uint32_t)tlen;
-	ret = put_rec(m, txn, key, (size_t)klen, &rec, target, tlen);
+	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
 	ret = wr_commit(txn);
@@ -390,20 +470,20 @@ out_abort:
 int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
                     char *target, size_t cap)
 {
-	char key[KEY_CAP];
+	struct mkey key;
 	MDB_txn *txn;
 	MDB_val v;
-	int klen, ret;
+	int ret;
 
-	klen = make_key(m, path, len, key);
-	if (klen == -ENAMETOOLONG)
-		return -ENOENT; /* such a key can not have been stored */
-	if (klen < 0)
-		return klen;
+	ret = make_key(m, path, len, &key);
+	if (ret)
+		return ret;
 	ret = rd_begin(m, &txn);
 	if (ret)
 		return ret;
-	ret = get_rec(m, txn, key, (size_t)klen, ino, &v);
+	ret = get_rec(m, txn, &key, path, len, ino, &v);
+	if (ret == REC_OTHER)
+		ret = -ENOENT;
 	if (ret == 0 && ino->target_len && cap)
 		memcpy(target, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE,
 		       BFS_MIN((size_t)ino->target_len, cap));
@@ -415,21 +495,21 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
 int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
                     uint64_t expect_ino, struct bfs_inode *old)
 {
-	char key[KEY_CAP];
+	struct mkey key;
 	struct bfs_inode rec;
 	MDB_txn *txn;
 	MDB_val k;
-	int klen, ret, rc;
+	int ret, rc;
 
-	klen = make_key(m, path, len, key);
-	if (klen == -ENAMETOOLONG)
-		return -ENOENT;
-	if (klen < 0)
-		return klen;
+	ret = make_key(m, path, len, &key);
+	if (ret)
+		return ret;
 	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
 	if (rc)
 		return map_err(rc);
-	ret = get_rec(m, txn, key, (size_t)klen, &rec, NULL);
+	ret = get_rec(m, txn, &key, path, len, &rec, NULL);
+	if (ret == REC_OTHER)
+		ret = -ENOENT;
 	if (ret)
 		goto out_abort;
 	if (expect_ino && rec.ino != expect_ino) {
@@ -444,8 +524,8 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 		ret = -EISDIR;
 		goto out_abort;
 	}
-	k.mv_size = (size_t)klen;
-	k.mv_data = key;
+	k.mv_size = key.len;
+	k.mv_data = key.k;
 	rc = mdb_del(txn, m->dbi, &k, NULL);
 	if (rc) {
 		ret = map_err(rc);
@@ -467,21 +547,22 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
                      uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
                      struct bfs_inode *out)
 {
-	char key[KEY_CAP], target[BENCHFS_PATH_MAX];
+	char target[BENCHFS_PATH_MAX];
+	struct mkey key;
 	struct bfs_inode rec, old;
 	MDB_txn *txn;
 	MDB_val v;
-	int klen, ret, rc;
+	int ret, rc;
 
-	klen = make_key(m, path, len, key);
-	if (klen == -ENAMETOOLONG)
-		return -ENOENT;
-	if (klen < 0)
-		return klen;
+	ret = make_key(m, path, len, &key);
+	if (ret)
+		return ret;
 	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
 	if (rc)
 		return map_err(rc);
-	ret = get_rec(m, txn, key, (size_t)klen, &rec, &v);
+	ret = get_rec(m, txn, &key, path, len, &rec, &v);
+	if (ret == REC_OTHER)
+		ret = -ENOENT;
 	if (ret)
 		goto out_abort;
 	if ((flags & (BFS_F_SIZE | BFS_F_SIZE_MAX)) && S_ISDIR(rec.mode)) {
@@ -513,7 +594,7 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 		return 0;
 	}
 	rec.ctime_ns = bfs_now_ns();
-	ret = put_rec(m, txn, key, (size_t)klen, &rec, target, rec.target_len);
+	ret = put_rec(m, txn, &key, path, len, &rec, target, rec.target_len);
 	if (ret)
 		goto out_abort;
 	ret = wr_commit(txn);
@@ -530,20 +611,24 @@ out_abort:
 int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct bfs_inode *ino,
                  const char *target, size_t tlen, struct bfs_inode *replaced)
 {
-	char key[KEY_CAP];
+	struct mkey key;
 	struct bfs_inode old;
 	MDB_txn *txn;
-	int klen, ret, rc;
+	int ret, rc;
 
-	klen = make_key(m, path, len, key);
-	if (klen < 0)
-		return klen;
+	ret = make_key(m, path, len, &key);
+	if (ret)
+		return ret;
 	if (tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
 	if (rc)
 		return map_err(rc);
-	ret = get_rec(m, txn, key, (size_t)klen, &old, NULL);
+	ret = get_rec(m, txn, &key, path, len, &old, NULL);
+	if (ret == REC_OTHER) {
+		ret = -ENAMETOOLONG; /* the long key is taken by another path: not storable */
+		goto out_abort;
+	}
 	if (ret == 0 && S_ISDIR(old.mode)) {
 		ret = -EISDIR;
 		goto out_abort;
@@ -552,7 +637,7 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 		memset(&old, 0, sizeof(old));
 	else if (ret)
 		goto out_abort;
-	ret = put_rec(m, txn, key, (size_t)klen, ino, target, tlen);
+	ret = put_rec(m, txn, &key, path, len, ino, target, tlen);
 	if (ret)
 		goto out_abort;
 	ret = wr_commit(txn);
@@ -577,106 +662,153 @@ static uint8_t dtype_of(uint32_t mode)
 	return DT_UNKNOWN;
 }
 
-/* bfs_meta_readdir - pack the children of @dir after name @after (see meta.h). The children's
- * keys are exactly the keys starting with @dir '\0', in name order. */
+/* long_child - 1 when long-keyed record value @v (decoded into @rec) holds a child of directory
+ * @dir (@dlen bytes, not "/"), named by the @nlen bytes after its key's head: its stored path is
+ * @dir '/' name. A record of another directory whose hash collides with @dir's fails this. */
+static int long_child(const MDB_val *v, const struct bfs_inode *rec, const char *dir, size_t dlen,
+                      size_t nlen)
+{
+	size_t splen;
+	const char *sp = rec_path(v, rec, &splen);
+
+	return splen == dlen + 1 + nlen && memcmp(sp, dir, dlen) == 0 && sp[dlen] == '/';
+}
+
+/*
+ * dir_scan - pack READDIR entries of directory @dir (@dlen bytes) from the range of keys that
+ * start with the @plen bytes of @start: from @start (@slen bytes, > @plen when it holds a name
+ * to resume after, then strictly after it) to the end of the range; the names are the keys'
+ * bytes after the prefix. @lng: the long-key range (its records must belong to @dir).
+ * Return 1 when @buf filled up before the range ended, else 0.
+ */
+static int dir_scan(struct bfs_meta *m, MDB_cursor *cur, const char *start, size_t plen,
+                    size_t slen, int lng, const char *dir, size_t dlen, void *buf, size_t cap,
+                    size_t *pos, uint32_t *count)
+{
+	MDB_val k, v;
+	int ret;
+
+	for (ret = seek(m, cur, start, slen, slen > plen, &k, &v);
+	     ret == 0 && has_prefix(&k, start, plen); ret = step(cur, &k, &v)) {
+		struct bfs_inode rec;
+		size_t nlen = k.mv_size - plen;
+
+		if (decode_rec(&v, &rec) || (lng && !long_child(&v, &rec, dir, dlen, nlen)))
+			continue;
+		ret = bfs_wire_put_dirent(buf, cap, pos, rec.ino, dtype_of(rec.mode),
+		                          (const char *)k.mv_data + plen, nlen);
+		if (ret == -ENOSPC)
+			return 1;
+		if (ret == 0)
+			(*count)++;
+	}
+	return 0;
+}
+
+/*
+ * bfs_meta_readdir - pack the children of @dir after name @after (see meta.h). The children
+ * are two ranges: the short keys starting with @dir '\0' (names of up to maxkey - dlen - 1
+ * bytes), then the long keys starting with long_head(@dir) (longer names; none for the root).
+ * Both are served in that order, each in name order. Which range @after resumes in follows
+ * from its length: a name whose short key would be too long is in the long range.
+ */
 size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
                         size_t alen, void *buf, size_t cap, uint32_t *count, int *more)
 {
 	char start[START_CAP];
 	size_t plen = dlen + 1, pos = 0;
+	int root = dlen == 1, after_long;
 	MDB_cursor *cur;
 	MDB_txn *txn;
-	MDB_val k, v;
-	int ret;
 
 	*count = 0;
 	*more = 0;
-	if (!path_ok(dir, dlen, 1) || alen > BENCHFS_NAME_MAX || plen + 1 > m->maxkey)
-		return 0; /* no child key of such a directory can exist */
-	memcpy(start, dir, dlen);
-	start[dlen] = '\0';
-	if (alen)
-		memcpy(start + plen, after, alen);
+	if (!path_ok(dir, dlen, 1) || alen > BENCHFS_NAME_MAX || (alen && !after))
+		return 0;
+	after_long = alen && !root && child_long(m, dlen, alen);
 	if (rd_begin(m, &txn))
 		return 0;
 	if (map_err(mdb_cursor_open(txn, m->dbi, &cur))) {
 		rd_end(m);
 		return 0;
 	}
-	for (ret = seek(m, cur, start, plen + alen, alen != 0, &k, &v);
-	     ret == 0 && has_prefix(&k, start, plen); ret = step(cur, &k, &v)) {
-		struct bfs_inode rec;
-
-		if (decode_rec(&v, &rec))
-			continue;
-		ret = bfs_wire_put_dirent(buf, cap, &pos, rec.ino, dtype_of(rec.mode),
-		                          (const char *)k.mv_data + plen, k.mv_size - plen);
-		if (ret == -ENOSPC) {
-			*more = 1;
-			break;
-		}
-		if (ret == 0)
-			(*count)++;
+	/* short keys: only when some child's key fits (a name of one byte) */
+	if (!after_long && !child_long(m, dlen, 1)) {
+		memcpy(start, dir, dlen);
+		start[dlen] = '\0';
+		if (alen)
+			memcpy(start + plen, after, alen);
+		*more =
+		    dir_scan(m, cur, start, plen, plen + alen, 0, dir, dlen, buf, cap, &pos, count);
+	}
+	/* long keys: only when some child's key is too long (a name of BENCHFS_NAME_MAX bytes) */
+	if (!*more && !root && child_long(m, dlen, BENCHFS_NAME_MAX)) {
+		long_head(dir, dlen, start);
+		if (after_long)
+			memcpy(start + LONG_HEAD, after, alen);
+		*more = dir_scan(m, cur, start, LONG_HEAD, LONG_HEAD + (after_long ? alen : 0), 1,
+		                 dir, dlen, buf, cap, &pos, count);
 	}
 	mdb_cursor_close(cur);
 	rd_end(m);
 	return pos;
 }
 
-/* find_pass - whether record @rec with key @k passes @filter (name: the key's basename). */
-static int find_pass(const MDB_val *k, const struct bfs_inode *rec,
+/* find_pass - whether record @rec named @name (@nlen bytes, its path's basename) passes
+ * @filter. */
+static int find_pass(const char *name, size_t nlen, const struct bfs_inode *rec,
                      const struct benchfs_find_filter *filter)
 {
-	char name[BENCHFS_NAME_MAX + 1];
-	const char *key = k->mv_data, *nul;
+	char nm[BENCHFS_NAME_MAX + 1];
 	struct timespec mt;
-	size_t nlen;
 
 	if (!filter)
 		return 1;
-	nul = memrchr(key, '\0', k->mv_size);
-	if (!nul)
-		return 0;
-	nlen = k->mv_size - (size_t)(nul + 1 - key);
 	if (nlen > BENCHFS_NAME_MAX)
 		return 0;
-	memcpy(name, nul + 1, nlen);
-	name[nlen] = '\0';
+	memcpy(nm, name, nlen);
+	nm[nlen] = '\0';
 	mt = bfs_ns_to_ts(rec->mtime_ns);
-	return benchfs_find_match(filter, name, (mode_t)rec->mode, rec->size, &mt);
+	return benchfs_find_match(filter, nm, (mode_t)rec->mode, rec->size, &mt);
+}
+
+/* find_put - pack record @rec with short-form key @key (@klen bytes) as a FIND entry if it
+ * passes @filter (@name, @nlen: its basename). Return 1 when @buf is full, else 0. */
+static int find_put(const char *key, size_t klen, const char *name, size_t nlen,
+                    const struct bfs_inode *rec, const struct benchfs_find_filter *filter,
+                    void *buf, size_t cap, size_t *pos, uint32_t *count)
+{
+	int ret;
+
+	if (!find_pass(name, nlen, rec, filter))
+		return 0;
+	ret = bfs_wire_put_findent(buf, cap, pos, rec->mode, rec->size, rec->mtime_ns, key, klen);
+	if (ret == -ENOSPC)
+		return 1;
+	if (ret == 0)
+		(*count)++;
+	return 0;
 }
 
 /*
- * bfs_meta_find - pack the records below @top that pass @filter (see meta.h). Below top "/"
- * is every key starting with '/'; below another top T are the keys starting with T '\0'
- * (children) and T '/' (deeper): two ranges, separated by the keys of T's siblings whose
- * names extend T's with a byte below '/' (as "/a-b" for "/a"), which are skipped by a seek.
+ * find_short - the short-key part of bfs_meta_find: below top "/" is every key starting with
+ * '/'; below another top T are the keys starting with T '\0' (children) and T '/' (deeper): two
+ * ranges, separated by the keys of T's siblings whose names extend T's with a byte below '/'
+ * (as "/a-b" for "/a"), which are skipped by a seek. Resumes after @after_key (@aklen bytes, a
+ * short key; 0: from the start). Return 1 when @buf filled up, else 0.
  */
-size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const char *after_key,
-                     size_t aklen, const struct benchfs_find_filter *filter, void *buf, size_t cap,
-                     uint32_t *count, int *more)
+static int find_short(struct bfs_meta *m, MDB_cursor *cur, const char *top, size_t tlen,
+                      const char *after_key, size_t aklen, const struct benchfs_find_filter *filter,
+                      void *buf, size_t cap, size_t *pos, uint32_t *count)
 {
 	char lo[KEY_CAP];
-	int root = tlen == 1 && top && top[0] == '/';
-	size_t lolen = root ? 1 : tlen + 1, pos = 0;
-	MDB_cursor *cur;
-	MDB_txn *txn;
+	int root = tlen == 1, ret;
+	size_t lolen = root ? 1 : tlen + 1;
 	MDB_val k, v;
-	int ret;
 
-	*count = 0;
-	*more = 0;
-	if (!path_ok(top, tlen, 1) || (!root && tlen + 2 > m->maxkey))
-		return 0; /* nothing can be stored below such a top */
 	memcpy(lo, top, tlen);
 	lo[tlen] = '\0'; /* range start: "/" for the root, else T '\0' */
-	if (rd_begin(m, &txn))
-		return 0;
-	if (map_err(mdb_cursor_open(txn, m->dbi, &cur))) {
-		rd_end(m);
-		return 0;
-	}
-	if (aklen && after_key) {
+	if (aklen) {
 		MDB_val ak = {aklen, (void *)after_key};
 
 		if (key_cmp(&ak, lo, lolen) >= 0)
@@ -688,16 +820,17 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 	}
 	while (ret == 0) {
 		struct bfs_inode rec;
+		const char *key = k.mv_data, *nul;
 
 		if (root) {
-			if (k.mv_size == 0 || ((const char *)k.mv_data)[0] != '/')
+			if (k.mv_size == 0 || key[0] != '/')
 				break;
 		} else {
 			unsigned char c;
 
-			if (k.mv_size <= tlen || memcmp(k.mv_data, top, tlen) != 0)
+			if (k.mv_size <= tlen || memcmp(key, top, tlen) != 0)
 				break;
-			c = ((const unsigned char *)k.mv_data)[tlen];
+			c = (unsigned char)key[tlen];
 			if (c > '/')
 				break;
 			if (c != '\0' && c != '/') {
@@ -706,41 +839,152 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 				continue;
 			}
 		}
-		if (decode_rec(&v, &rec) == 0 && find_pass(&k, &rec, filter)) {
-			ret = bfs_wire_put_findent(buf, cap, &pos, rec.mode, rec.size, rec.mtime_ns,
-			                           k.mv_data, k.mv_size);
-			if (ret == -ENOSPC) {
-				*more = 1;
-				break;
-			}
-			if (ret == 0)
-				(*count)++;
-		}
+		nul = memrchr(key, '\0', k.mv_size);
+		if (nul && decode_rec(&v, &rec) == 0 &&
+		    find_put(key, k.mv_size, nul + 1, k.mv_size - (size_t)(nul + 1 - key), &rec,
+		             filter, buf, cap, pos, count))
+			return 1;
 		ret = step(cur, &k, &v);
 	}
+	return 0;
+}
+
+/*
+ * find_long - the long-key part of bfs_meta_find: the whole long-key region, in key order,
+ * keeping the records whose stored path is below @top. Resumes after the record whose path
+ * has short-form key @after_key (@aklen bytes; 0: from the start of the region). Entries carry
+ * the short-form key of the path (longer than LMDB's limit), from which the client rebuilds
+ * the path. Return 1 when @buf filled up, else 0.
+ */
+static int find_long(struct bfs_meta *m, MDB_cursor *cur, const char *top, size_t tlen,
+                     const char *after_key, size_t aklen, const struct benchfs_find_filter *filter,
+                     void *buf, size_t cap, size_t *pos, uint32_t *count)
+{
+	char start[LONG_CAP], key[KEY_CAP];
+	size_t slen = 1;
+	MDB_val k, v;
+	int ret;
+
+	start[0] = LONG_TAG;
+	if (aklen) {
+		/* the resume record's long key: hash of the key's parent part, then its name */
+		const char *nul = memchr(after_key, '\0', aklen);
+		size_t nlen = nul ? aklen - (size_t)(nul + 1 - after_key) : 0;
+
+		if (!nul || nlen > BENCHFS_NAME_MAX)
+			return 0; /* not the key of a path: nothing comes after it */
+		long_head(after_key, (size_t)(nul - after_key), start);
+		memcpy(start + LONG_HEAD, nul + 1, nlen);
+		slen = LONG_HEAD + nlen;
+	}
+	for (ret = seek(m, cur, start, slen, aklen != 0, &k, &v);
+	     ret == 0 && k.mv_size && *(const unsigned char *)k.mv_data == LONG_TAG;
+	     ret = step(cur, &k, &v)) {
+		struct bfs_inode rec;
+		const char *sp, *base;
+		size_t splen;
+		int klen;
+
+		if (decode_rec(&v, &rec))
+			continue;
+		sp = rec_path(&v, &rec, &splen);
+		if (!bfs_path_is_below(sp, splen, top, tlen) || splen > BENCHFS_PATH_MAX)
+			continue;
+		klen = bfs_path_key(sp, splen, key, sizeof(key));
+		if (klen < 0)
+			continue;
+		base = bfs_path_base(sp, splen);
+		if (find_put(key, (size_t)klen, base, splen - (size_t)(base - sp), &rec, filter,
+		             buf, cap, pos, count))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * bfs_meta_find - pack the records below @top that pass @filter (see meta.h): first the
+ * short-keyed ones (find_short), then the long-keyed ones (find_long). A resume key longer
+ * than LMDB's limit is that of a long-keyed record (as every record whose short-form key is
+ * that long), so the scan resumes in the long-key region; a shorter one resumes in the short
+ * ranges, which are followed by the whole long-key region.
+ */
+size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const char *after_key,
+                     size_t aklen, const struct benchfs_find_filter *filter, void *buf, size_t cap,
+                     uint32_t *count, int *more)
+{
+	size_t pos = 0;
+	int root = tlen == 1 && top && top[0] == '/', after_long;
+	MDB_cursor *cur;
+	MDB_txn *txn;
+
+	*count = 0;
+	*more = 0;
+	if (!path_ok(top, tlen, 1))
+		return 0;
+	if (!after_key)
+		aklen = 0;
+	after_long = aklen > m->maxkey;
+	if (rd_begin(m, &txn))
+		return 0;
+	if (map_err(mdb_cursor_open(txn, m->dbi, &cur))) {
+		rd_end(m);
+		return 0;
+	}
+	/* short keys below a top T are at least T '\0' x long */
+	if (!after_long && (root || tlen + 2 <= m->maxkey))
+		*more =
+		    find_short(m, cur, top, tlen, after_key, aklen, filter, buf, cap, &pos, count);
+	if (!*more)
+		*more = find_long(m, cur, top, tlen, after_long ? after_key : NULL,
+		                  after_long ? aklen : 0, filter, buf, cap, &pos, count);
 	mdb_cursor_close(cur);
 	rd_end(m);
 	return pos;
 }
 
-/* bfs_meta_haschild - whether any key starts with @dir '\0' (see meta.h). */
+/* haschild_range - whether a key starts with the @plen bytes of @prefix; for the long range
+ * (@lng) one whose record is a child of @dir (@dlen bytes). */
+static int haschild_range(struct bfs_meta *m, MDB_cursor *cur, const char *prefix, size_t plen,
+                          int lng, const char *dir, size_t dlen)
+{
+	MDB_val k, v;
+	int ret;
+
+	for (ret = seek(m, cur, prefix, plen, 0, &k, &v); ret == 0 && has_prefix(&k, prefix, plen);
+	     ret = step(cur, &k, &v)) {
+		struct bfs_inode rec;
+
+		if (!lng)
+			return 1;
+		if (decode_rec(&v, &rec) == 0 && long_child(&v, &rec, dir, dlen, k.mv_size - plen))
+			return 1;
+	}
+	return 0;
+}
+
+/* bfs_meta_haschild - whether any key starts with @dir '\0', or with long_head(@dir) for a
+ * record of @dir's (see meta.h). */
 int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen)
 {
 	char prefix[KEY_CAP];
 	MDB_cursor *cur;
 	MDB_txn *txn;
-	MDB_val k, v;
 	int found = 0;
 
-	if (!path_ok(dir, dlen, 1) || dlen + 2 > m->maxkey)
+	if (!path_ok(dir, dlen, 1))
 		return 0;
-	memcpy(prefix, dir, dlen);
-	prefix[dlen] = '\0';
 	if (rd_begin(m, &txn))
 		return 0;
 	if (map_err(mdb_cursor_open(txn, m->dbi, &cur)) == 0) {
-		found = seek(m, cur, prefix, dlen + 1, 0, &k, &v) == 0 &&
-		        has_prefix(&k, prefix, dlen + 1);
+		if (!child_long(m, dlen, 1)) {
+			memcpy(prefix, dir, dlen);
+			prefix[dlen] = '\0';
+			found = haschild_range(m, cur, prefix, dlen + 1, 0, dir, dlen);
+		}
+		if (!found && dlen > 1 && child_long(m, dlen, BENCHFS_NAME_MAX)) {
+			long_head(dir, dlen, prefix);
+			found = haschild_range(m, cur, prefix, LONG_HEAD, 1, dir, dlen);
+		}
 		mdb_cursor_close(cur);
 	}
 	rd_end(m);

@@ -3,9 +3,12 @@
  *
  * One LMDB environment per server in DATA_DIR/meta (map size env BENCHFS_META_MAP, bytes,
  * default 8 GiB, sparse). Records: key = bfs_path_key(path), value = bfs_wire_encode_inode()
- * followed by a symlink's target bytes. One system record, key "\001next_ino", holds the next
- * inode counter (u64 LE). Every call runs in its own LMDB write or read transaction. Without
- * @sync the environment is opened MDB_NOSYNC: a commit reaches disk at bfs_meta_sync() or close.
+ * followed by a symlink's target bytes. A path whose key exceeds LMDB's key size limit (511
+ * bytes) is stored under a "long key" instead: 0x02, the XXH3-128 hash of its parent, '\0', its
+ * basename; its value then ends with the full path (see meta.c). One system record, key
+ * "\001next_ino", holds the next inode counter (u64 LE). Every call runs in its own LMDB write or
+ * read transaction. Without @sync the environment is opened MDB_NOSYNC: a commit reaches disk at
+ * bfs_meta_sync() or close.
  *
  * All paths are normal paths (path.h) other than "/" unless stated; "/" is never stored.
  * Calls are not thread-safe (one server thread).
@@ -38,7 +41,8 @@ int bfs_meta_sync(struct bfs_meta *m);
  * target's length), times now), with
  * symlink target @target (@tlen bytes, 0 for none).
  * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
- * existing or the new record is not a regular file, else 1 with *@ino the existing record.
+ * existing or the new record is not a regular file, else 1 with *@ino the existing record;
+ * -ENAMETOOLONG if @path's long key holds another path (a hash collision, see meta.c).
  */
 int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
                     const char *target, size_t tlen, int excl);
@@ -74,15 +78,16 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 /**
  * bfs_meta_put - write record *@ino (kept as given, ino included) with @target at @path,
  * replacing an existing non-directory record, which goes to *@replaced (ino 0 when none).
- * Return 0, or -EISDIR (a directory is there).
+ * Return 0, or -EISDIR (a directory is there), -ENAMETOOLONG as for bfs_meta_create.
  */
 int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct bfs_inode *ino,
                  const char *target, size_t tlen, struct bfs_inode *replaced);
 
 /**
- * bfs_meta_readdir - pack the entries directly in directory @dir (may be "/") whose names sort
- * after @after (@alen bytes; 0 = from the start) as READDIR entries (wire.h) into @buf
- * (capacity @cap bytes), in name order, as many as fit.
+ * bfs_meta_readdir - pack the entries directly in directory @dir (may be "/") that come after
+ * the entry named @after (@alen bytes; 0 = from the start) as READDIR entries (wire.h) into
+ * @buf (capacity @cap bytes), as many as fit. Order: the names whose key is short (dir '\0'
+ * name fits LMDB's limit) in name order, then the longer ones in name order.
  * Return the number of bytes used; *@count entries, *@more = 1 when entries were left out.
  */
 size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
@@ -90,8 +95,10 @@ size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const 
 
 /**
  * bfs_meta_find - pack the records strictly below directory @top (may be "/") that pass
- * @filter and whose key sorts after @after_key (@aklen bytes; 0 = from the start) as FIND
- * entries (wire.h) into @buf (capacity @cap), in key order, as many as fit.
+ * @filter and come after the record whose bfs_path_key is @after_key (@aklen bytes; 0 = from
+ * the start) as FIND entries (wire.h; key: bfs_path_key of the path, of any length) into @buf
+ * (capacity @cap), as many as fit. Order: records with keys within LMDB's limit in key order,
+ * then the long-keyed ones in the order of their long keys.
  * Return bytes used; *@count entries, *@more as for readdir.
  */
 size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const char *after_key,

@@ -1,6 +1,7 @@
 /*
  * meta_test.c - unit tests of src/server/meta.c on a real LMDB store in a temporary directory:
- * create/lookup/remove/setattr/put semantics, paged readdir and find, persistence, counts.
+ * create/lookup/remove/setattr/put semantics, paged readdir and find, persistence, counts;
+ * paths whose keys exceed LMDB's key size limit (stored under hashed "long keys").
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <lmdb.h>
 
 #include "common/path.h"
 #include "common/util.h"
@@ -102,6 +104,35 @@ static struct bfs_inode mk(struct bfs_meta *m, const char *path, uint32_t mode, 
 	return ino;
 }
 
+/* max_key - LMDB's key size limit (511 bytes with a stock liblmdb). */
+static size_t max_key(void)
+{
+	static size_t max;
+	MDB_env *env;
+
+	if (!max) {
+		assert_int_equal(mdb_env_create(&env), 0);
+		max = (size_t)mdb_env_get_maxkeysize(env);
+		mdb_env_close(env);
+	}
+	return max;
+}
+
+/* fill_path - append '/' and a component of @n bytes (@c repeated, then the decimal @tag at its
+ * end) to @path, which holds *@len bytes; NUL-terminated. */
+static void fill_path(char *path, size_t *len, size_t n, char c, int tag)
+{
+	char t[16];
+	int tl = snprintf(t, sizeof(t), "%d", tag);
+
+	assert_true((size_t)tl <= n && *len + 1 + n <= BENCHFS_PATH_MAX);
+	path[(*len)++] = '/';
+	memset(path + *len, c, n - (size_t)tl);
+	memcpy(path + *len + n - (size_t)tl, t, (size_t)tl);
+	*len += n;
+	path[*len] = '\0';
+}
+
 /* setsize - give @path size @size (BFS_F_SIZE) and mtime @mtime. */
 static void setsize(struct bfs_meta *m, const char *path, uint64_t size, int64_t mtime)
 {
@@ -176,46 +207,6 @@ static void test_create_lookup(void **state)
 	mk(f->m, "/d/../y", S_IFREG | 0644, -EINVAL);
 	mk(f->m, "/d/.hidden", S_IFREG | 0644, 0);
 	assert_int_equal(bfs_meta_count(f->m), 4);
-}
-
-/* test_long_path - keys beyond LMDB's key size limit are refused cleanly. */
-static void test_long_path(void **state)
-{
-	struct fixture *f = *state;
-	char path[BENCHFS_PATH_MAX + 1];
-	struct bfs_inode l;
-	size_t n;
-	int ret;
-
-	/* "/dddd.../dddd..." with 200-byte components */
-	n = 0;
-	while (n + 201 <= 1000) {
-		path[n++] = '/';
-		memset(path + n, 'd', 200);
-		n += 200;
-	}
-	path[n] = '\0';
-	memset(&l, 0, sizeof(l));
-	l.mode = S_IFREG | 0644;
-	ret = bfs_meta_create(f->m, path, n, &l, NULL, 0, 0);
-	assert_true(ret == 0 || ret == -ENAMETOOLONG);
-	if (ret == -ENAMETOOLONG) {
-		assert_int_equal(bfs_meta_lookup(f->m, path, n, &l, NULL, 0), -ENOENT);
-		assert_int_equal(bfs_meta_remove(f->m, path, n, 0, 0, &l), -ENOENT);
-	} else {
-		assert_int_equal(bfs_meta_lookup(f->m, path, n, &l, NULL, 0), 0);
-	}
-	/* scans of such directories find nothing and do not fail */
-	{
-		uint8_t buf[256];
-		uint32_t count;
-		int more;
-
-		assert_int_equal(
-		    bfs_meta_readdir(f->m, path, n, "x", 1, buf, sizeof(buf), &count, &more), 0);
-		assert_int_equal(count, 0);
-		assert_int_equal(bfs_meta_haschild(f->m, path, n), 0);
-	}
 }
 
 /* test_symlink - a symlink's target is stored and read back, truncated to the buffer. */
@@ -555,8 +546,10 @@ static void test_haschild(void **state)
 	assert_int_equal(bfs_meta_haschild(f->m, "/a/sub", 6), 1);
 }
 
-/* find_all - run a find over @top with @filter in pages of @cap bytes; the paths found (in key
- * order, ',' separated) go to @out. Return the number of pages. */
+/* find_all - run a find over @top with @filter in pages of @cap bytes; the paths found (in
+ * order, ',' separated) go to @out. Short keys come in increasing order, before any long-keyed
+ * record's key (longer than LMDB's limit). Each page resumes as the server does: after the key
+ * of the path the client rebuilt from the last entry. Return the number of pages. */
 static int find_all(struct bfs_meta *m, const char *top, const struct benchfs_find_filter *flt,
                     size_t cap, char *out, size_t outcap)
 {
@@ -574,6 +567,7 @@ static int find_all(struct bfs_meta *m, const char *top, const struct benchfs_fi
 		used =
 		    bfs_meta_find(m, top, strlen(top), after, aklen, flt, buf, cap, &count, &more);
 		pages++;
+		assert_true(pages < 100000); /* a resume that does not advance */
 		if (more)
 			assert_true(count > 0);
 		for (uint32_t c = 0; c < count; c++) {
@@ -586,18 +580,23 @@ static int find_all(struct bfs_meta *m, const char *top, const struct benchfs_fi
 
 			assert_int_equal(
 			    bfs_wire_get_findent(buf, used, &pos, &mode, &size, &mt, &key, &kl), 0);
-			/* strictly increasing keys */
-			if (prevlen) {
+			int n;
+
+			/* strictly increasing short keys, all before the long-keyed records */
+			if (prevlen && kl <= max_key()) {
 				int cmp = memcmp(prevkey, key, prevlen < kl ? prevlen : kl);
 
+				assert_true(prevlen <= max_key());
 				assert_true(cmp < 0 || (cmp == 0 && prevlen < kl));
 			}
 			memcpy(prevkey, key, kl);
 			prevlen = kl;
-			assert_true(bfs_path_from_key(key, kl, path, sizeof(path)) > 0);
+			n = bfs_path_from_key(key, kl, path, sizeof(path));
+			assert_true(n > 0);
 			snprintf(out + ol, outcap - ol, "%s%s", ol ? "," : "", path);
-			memcpy(after, key, kl);
-			aklen = kl;
+			n = bfs_path_key(path, (size_t)n, after, sizeof(after));
+			assert_int_equal(n, kl);
+			aklen = (size_t)n;
 		}
 		assert_int_equal(pos, used);
 	} while (more);
@@ -870,16 +869,560 @@ static void test_open_errors(void **state)
 	assert_int_equal(bfs_meta_open(&m2, f->dir, 0xffff, 0), -EINVAL);
 }
 
+/* long_dir - make the directories "/AAA..0" (200-byte name) and "/AAA..0/BBB..1" (@n-byte
+ * name, @c repeated; 0: none) into @dir; return its length. Its children's keys are
+ * len + 1 + name bytes long. */
+static size_t long_dir(struct bfs_meta *m, char *dir, char c, size_t n)
+{
+	size_t len = 0;
+	struct bfs_inode l;
+
+	fill_path(dir, &len, 200, 'A', 0);
+	if (bfs_meta_lookup(m, dir, len, &l, NULL, 0) == -ENOENT)
+		mk(m, dir, S_IFDIR | 0755, 0);
+	if (n) {
+		fill_path(dir, &len, n, c, 1);
+		mk(m, dir, S_IFDIR | 0755, 0);
+	}
+	return len;
+}
+
+/* test_long_paths - keys of 500..520 bytes (around LMDB's limit) and of ~4000 bytes: create,
+ * lookup, setattr, put and remove round trips. */
+static void test_long_paths(void **state)
+{
+	struct fixture *f = *state;
+	char dir[BENCHFS_PATH_MAX + 1], path[BENCHFS_PATH_MAX + 1], other[BENCHFS_PATH_MAX + 1];
+	static char tgt[3000], buf[sizeof(tgt) + 1];
+	struct bfs_inode a[21], l, out, rep, rec;
+	size_t dlen, len, olen;
+	int nlong = 0;
+
+	/* "/AAA..0/BBB..1" (402 bytes): a child's key is as long as its path */
+	dlen = long_dir(f->m, dir, 'B', 200);
+	for (size_t kl = 500; kl <= 520; kl++) {
+		struct bfs_inode *x = &a[kl - 500];
+
+		memcpy(path, dir, dlen + 1);
+		len = dlen;
+		fill_path(path, &len, kl - dlen - 1, 'f', (int)kl);
+		assert_int_equal(len, kl);
+		nlong += kl > max_key();
+		*x = mk(f->m, path, S_IFREG | 0644, 0);
+		l = mk(f->m, path, S_IFREG | 0600, 1); /* exists: the existing record */
+		assert_inode_equal(&l, x);
+		mk(f->m, path, S_IFDIR | 0755, -EEXIST);
+		assert_int_equal(bfs_meta_create(f->m, path, len, &l, NULL, 0, 1), -EEXIST);
+		assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), 0);
+		assert_inode_equal(&l, x);
+		assert_int_equal(
+		    bfs_meta_setattr(f->m, path, len, BFS_F_SIZE | BFS_F_MTIME, kl, 0, 7, 0, &out),
+		    0);
+		assert_int_equal(out.size, kl);
+		assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), 0);
+		assert_inode_equal(&l, &out);
+		*x = out;
+		/* a sibling differing in the last byte is not there */
+		path[len - 1] = 'x';
+		assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), -ENOENT);
+		assert_int_equal(bfs_meta_setattr(f->m, path, len, BFS_F_SIZE, 1, 0, 0, 0, &l),
+		                 -ENOENT);
+		assert_int_equal(bfs_meta_remove(f->m, path, len, 0, 0, &l), -ENOENT);
+	}
+	assert_true(nlong > 0 && nlong < 21); /* both kinds of keys */
+	assert_int_equal(bfs_meta_count(f->m), 2 + 21);
+
+	/* remove the even ones, put over the odd ones */
+	memset(&rec, 0, sizeof(rec));
+	rec.ino = 0x0002000000000123ull;
+	rec.mode = S_IFLNK | 0777;
+	rec.size = 3;
+	for (size_t kl = 500; kl <= 520; kl++) {
+		memcpy(path, dir, dlen + 1);
+		len = dlen;
+		fill_path(path, &len, kl - dlen - 1, 'f', (int)kl);
+		if (kl % 2 == 0) {
+			assert_int_equal(bfs_meta_remove(f->m, path, len, BFS_F_DIR, 0, &l),
+			                 -ENOTDIR);
+			assert_int_equal(
+			    bfs_meta_remove(f->m, path, len, 0, a[kl - 500].ino + 1, &l), -ENOENT);
+			assert_int_equal(
+			    bfs_meta_remove(f->m, path, len, BFS_F_NOTDIR, a[kl - 500].ino, &l), 0);
+			assert_inode_equal(&l, &a[kl - 500]);
+			assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), -ENOENT);
+			assert_int_equal(bfs_meta_remove(f->m, path, len, 0, 0, &l), -ENOENT);
+		} else {
+			rec.ino++;
+			assert_int_equal(bfs_meta_put(f->m, path, len, &rec, "tgt", 3, &rep), 0);
+			assert_inode_equal(&rep, &a[kl - 500]);
+			memset(buf, 0, 8);
+			assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, buf, 8), 0);
+			assert_int_equal(l.ino, rec.ino);
+			assert_int_equal(l.target_len, 3);
+			assert_memory_equal(buf, "tgt", 4);
+		}
+	}
+	assert_int_equal(bfs_meta_count(f->m), 2 + 10);
+	/* put at a new long path: nothing replaced */
+	memcpy(path, dir, dlen + 1);
+	len = dlen;
+	fill_path(path, &len, 150, 'p', 0);
+	assert_true(len > max_key());
+	assert_int_equal(bfs_meta_put(f->m, path, len, &rec, NULL, 0, &rep), 0);
+	assert_int_equal(rep.ino, 0);
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), 0);
+	assert_int_equal(l.ino, rec.ino);
+	assert_int_equal(l.target_len, 0);
+
+	/* ~4000 bytes: 15 nested directories with 255-byte names, then a symlink */
+	len = 0;
+	for (int i = 0; i < 15; i++) {
+		fill_path(path, &len, 255, (char)('a' + i), i);
+		mk(f->m, path, S_IFDIR | 0755, 0);
+	}
+	assert_int_equal(bfs_meta_put(f->m, path, len, &rec, NULL, 0, &rep), -EISDIR);
+	fill_path(path, &len, 200, 'z', 99);
+	assert_true(len > 4000);
+	for (size_t i = 0; i < sizeof(tgt); i++)
+		tgt[i] = (char)('0' + i % 10);
+	memset(&l, 0, sizeof(l));
+	l.mode = S_IFLNK | 0777;
+	assert_int_equal(bfs_meta_create(f->m, path, len, &l, tgt, sizeof(tgt), 1), 0);
+	assert_int_equal(l.size, sizeof(tgt));
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &out, buf, sizeof(buf)), 0);
+	assert_inode_equal(&out, &l);
+	assert_memory_equal(buf, tgt, sizeof(tgt));
+	/* setattr keeps the target (and the stored path) */
+	assert_int_equal(bfs_meta_setattr(f->m, path, len, BFS_F_MTIME, 0, 0, 5, 0, &out), 0);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &out, buf, sizeof(buf)), 0);
+	assert_true(out.mtime_ns == 5);
+	assert_int_equal(out.target_len, sizeof(tgt));
+	assert_memory_equal(buf, tgt, sizeof(tgt));
+	assert_int_equal(bfs_meta_setattr(f->m, path, len, BFS_F_MTIME, 0, 0, 6, 0, &out), 0);
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &out, buf, sizeof(buf)), 0);
+	assert_true(out.mtime_ns == 6);
+	/* the same name in another deep directory is another record */
+	memcpy(other, path, len + 1);
+	olen = len;
+	other[2] = 'X';
+	assert_int_equal(bfs_meta_lookup(f->m, other, olen, &l, NULL, 0), -ENOENT);
+	/* put a regular file over the symlink, then remove it */
+	rec.mode = S_IFREG | 0644;
+	rec.ino++;
+	assert_int_equal(bfs_meta_put(f->m, path, len, &rec, NULL, 0, &rep), 0);
+	assert_int_equal(rep.target_len, sizeof(tgt));
+	assert_true(rep.mtime_ns == 6);
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), 0);
+	assert_int_equal(l.ino, rec.ino);
+	assert_int_equal(l.target_len, 0);
+	assert_int_equal(bfs_meta_remove(f->m, path, len, BFS_F_DIR, 0, &l), -ENOTDIR);
+	assert_int_equal(bfs_meta_remove(f->m, path, len, BFS_F_NOTDIR, rec.ino, &l), 0);
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, NULL, 0), -ENOENT);
+	/* the deepest directory: -EISDIR for a put, removed as a directory */
+	len = bfs_path_parent(path, len);
+	path[len] = '\0';
+	assert_int_equal(bfs_meta_remove(f->m, path, len, BFS_F_NOTDIR, 0, &l), -EISDIR);
+	assert_int_equal(bfs_meta_remove(f->m, path, len, BFS_F_DIR, 0, &l), 0);
+	assert_int_equal(bfs_meta_count(f->m), 2 + 10 + 1 + 14);
+}
+
+/* name_tag - the number at the end of name @name (@nl bytes), -1 when none. */
+static int name_tag(const char *name, size_t nl)
+{
+	size_t i = nl;
+	int v = 0, mul = 1;
+
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9') {
+		v += (name[i - 1] - '0') * mul;
+		mul *= 10;
+		i--;
+	}
+	return i == nl ? -1 : v;
+}
+
+/* readdir_check - list @dir in pages of @cap bytes from after @after (NULL: the start): each
+ * of the @n names "n..n<i>" of @nlen[i] bytes exactly once (seen[i] counts), dirs for i % 5 == 0;
+ * the short-keyed names first, each range in name order. Return the number of entries. */
+static int readdir_check(struct bfs_meta *m, const char *dir, const char *after, size_t cap,
+                         const size_t *nlen, int n, int *seen)
+{
+	uint8_t *buf = malloc(cap);
+	char last[BENCHFS_NAME_MAX + 1];
+	size_t alen = after ? strlen(after) : 0, dlen = strlen(dir), prevlen = 0;
+	int more, total = 0, in_long = 0;
+
+	assert_non_null(buf);
+	if (alen)
+		memcpy(last, after, alen);
+	memset(seen, 0, sizeof(int) * (size_t)n);
+	do {
+		uint32_t count;
+		size_t used, pos = 0;
+
+		used = bfs_meta_readdir(m, dir, dlen, last, alen, buf, cap, &count, &more);
+		if (more)
+			assert_true(count > 0);
+		for (uint32_t c = 0; c < count; c++) {
+			uint64_t ino;
+			uint8_t type;
+			const char *name;
+			size_t nl;
+			int i, lng;
+
+			assert_int_equal(
+			    bfs_wire_get_dirent(buf, used, &pos, &ino, &type, &name, &nl), 0);
+			i = name_tag(name, nl);
+			assert_true(i >= 0 && i < n);
+			assert_int_equal(nl, nlen[i]);
+			assert_int_equal(type, i % 5 == 0 ? DT_DIR : DT_REG);
+			seen[i]++;
+			lng = dlen + 1 + nl > max_key();
+			assert_true(lng >= in_long); /* no short name after a long one */
+			if (lng == in_long && prevlen) {
+				int cmp = memcmp(last, name, prevlen < nl ? prevlen : nl);
+
+				assert_true(cmp < 0 || (cmp == 0 && prevlen < nl));
+			}
+			in_long = lng;
+			memcpy(last, name, nl);
+			alen = prevlen = nl;
+			total++;
+		}
+		assert_int_equal(pos, used);
+	} while (more);
+	free(buf);
+	return total;
+}
+
+/* long_children - in @dir (made by long_dir), @n children "n..n<i>" of @nlen[i] bytes (3..255,
+ * varied), directories for i % 5 == 0. */
+static void long_children(struct bfs_meta *m, const char *dir, size_t *nlen, int n)
+{
+	char path[BENCHFS_PATH_MAX + 1];
+	size_t dlen = strlen(dir), len;
+
+	for (int i = 0; i < n; i++) {
+		nlen[i] = 3 + (size_t)(i * 53) % 253;
+		memcpy(path, dir, dlen + 1);
+		len = dlen;
+		fill_path(path, &len, nlen[i], 'n', i);
+		mk(m, path, i % 5 == 0 ? S_IFDIR | 0755 : S_IFREG | 0644, 0);
+	}
+}
+
+/* test_long_readdir - a directory whose children are partly short- and partly long-keyed:
+ * paged listings give every name once; neighbours' children never show up. */
+static void test_long_readdir(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 120 };
+	char dir[BENCHFS_PATH_MAX + 1], sib[BENCHFS_PATH_MAX + 1], path[BENCHFS_PATH_MAX + 1];
+	size_t nlen[N], dlen, len, maxshort = 0;
+	int seen[N], nshort = 0, nl = 0;
+	char names[512];
+
+	dlen = long_dir(f->m, dir, 'D', 99); /* 301 bytes */
+	long_children(f->m, dir, nlen, N);
+	for (int i = 0; i < N; i++) {
+		if (dlen + 1 + nlen[i] > max_key()) {
+			nl++;
+		} else {
+			nshort++;
+			maxshort = nlen[i] > maxshort ? nlen[i] : maxshort;
+		}
+	}
+	assert_true(nshort > 10 && nl > 10);
+	/* neighbours: a sibling directory (one byte different) with its own children, a
+	 * grandchild below a long-named child, a name prefix sibling */
+	memcpy(sib, dir, dlen + 1);
+	sib[dlen - 2] = 'd';
+	mk(f->m, sib, S_IFDIR | 0755, 0);
+	for (int i = 0; i < 10; i++) {
+		memcpy(path, sib, dlen + 1);
+		len = dlen;
+		fill_path(path, &len, 200 + (size_t)i, 'n', i);
+		mk(f->m, path, S_IFREG | 0644, 0);
+	}
+	memcpy(path, dir, dlen + 1);
+	len = dlen;
+	fill_path(path, &len, nlen[5], 'n', 5);
+	fill_path(path, &len, 250, 'g', 0);
+	mk(f->m, path, S_IFREG | 0644, 0);
+	memcpy(path, dir, dlen + 1);
+	memcpy(path + dlen, "-x", 3);
+	mk(f->m, path, S_IFREG | 0644, 0);
+
+	/* tiny pages (one 255-byte name fits), and one big page */
+	assert_int_equal(readdir_check(f->m, dir, NULL, BFS_WIRE_DIRENT_FIXED + 255, nlen, N, seen),
+	                 N);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(readdir_check(f->m, dir, NULL, 300, nlen, N, seen), N);
+	assert_int_equal(readdir_check(f->m, dir, NULL, 1 << 16, nlen, N, seen), N);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+	/* resuming after the longest short name gives exactly the long ones, after a long name
+	 * only long ones */
+	for (int i = 0; i < N; i++) {
+		char after[BENCHFS_NAME_MAX + 1];
+		size_t al = 0;
+		int got, lng = dlen + 1 + nlen[i] > max_key();
+
+		if (nlen[i] != maxshort && !lng)
+			continue;
+		fill_path(after, &al, nlen[i], 'n', i);
+		got = readdir_check(f->m, dir, after + 1, 400, nlen, N, seen);
+		if (!lng)
+			assert_true(got >= nl); /* all long ones, and short ones sorting after */
+		else
+			assert_true(got < nl);
+		for (int j = 0; j < N; j++)
+			if (dlen + 1 + nlen[j] > max_key())
+				assert_true(seen[j] == (lng ? seen[j] : 1));
+	}
+	/* the sibling lists its own 10 */
+	{
+		uint8_t buf[8192];
+		uint32_t count;
+		int more;
+
+		bfs_meta_readdir(f->m, sib, dlen, NULL, 0, buf, sizeof(buf), &count, &more);
+		assert_int_equal(count, 10);
+		assert_int_equal(more, 0);
+	}
+	/* the root is unaffected */
+	readdir_names(f->m, "/", names, sizeof(names));
+	assert_int_equal(strlen(names), 200 + 2);
+}
+
+/* test_long_haschild - children with long keys only count as children. */
+static void test_long_haschild(void **state)
+{
+	struct fixture *f = *state;
+	char dir[BENCHFS_PATH_MAX + 1], path[BENCHFS_PATH_MAX + 1], deep[BENCHFS_PATH_MAX + 1];
+	size_t dlen, len, deeplen;
+
+	dlen = long_dir(f->m, dir, 'H', 100);
+	assert_int_equal(bfs_meta_haschild(f->m, dir, dlen), 0);
+	/* only a grandchild (its parent's record elsewhere): not a child */
+	memcpy(deep, dir, dlen + 1);
+	deeplen = dlen;
+	fill_path(deep, &deeplen, 255, 'c', 0);
+	fill_path(deep, &deeplen, 255, 'g', 0);
+	mk(f->m, deep, S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_haschild(f->m, dir, dlen), 0);
+	assert_int_equal(bfs_meta_haschild(f->m, deep, bfs_path_parent(deep, deeplen)), 1);
+	/* one long-keyed child */
+	memcpy(path, dir, dlen + 1);
+	len = dlen;
+	fill_path(path, &len, 255, 'k', 0);
+	assert_true(len > max_key());
+	mk(f->m, path, S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_haschild(f->m, dir, dlen), 1);
+	/* a directory differing in one byte has none */
+	dir[dlen - 2] = 'h';
+	assert_int_equal(bfs_meta_haschild(f->m, dir, dlen), 0);
+	dir[dlen - 2] = 'H';
+	assert_int_equal(bfs_meta_remove(f->m, path, len, 0, 0, NULL), 0);
+	assert_int_equal(bfs_meta_haschild(f->m, dir, dlen), 0);
+	/* a deep directory (all its children long-keyed) */
+	assert_int_equal(bfs_meta_haschild(f->m, path, len), 0);
+	mk(f->m, path, S_IFDIR | 0755, 0);
+	fill_path(path, &len, 3, 'x', 1);
+	mk(f->m, path, S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_haschild(f->m, path, bfs_path_parent(path, len)), 1);
+}
+
+/* cmp_str - qsort order of strings. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* check_found - the ','-separated paths in @out are exactly the @n paths @want (any order). */
+static void check_found(char *out, char **want, int n)
+{
+	char **got = calloc((size_t)n + 1, sizeof(*got));
+	int k = 0;
+
+	assert_non_null(got);
+	for (char *p = strtok(out, ","); p; p = strtok(NULL, ",")) {
+		assert_true(k < n);
+		got[k++] = p;
+	}
+	assert_int_equal(k, n);
+	qsort(got, (size_t)n, sizeof(*got), cmp_str);
+	qsort(want, (size_t)n, sizeof(*want), cmp_str);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(got[i], want[i]);
+	free(got);
+}
+
+/* add_path - create @path (@mode) and record a copy in @want[*@n] when @listed. */
+static void add_path(struct bfs_meta *m, const char *path, uint32_t mode, char **want, int *n,
+                     int listed)
+{
+	mk(m, path, mode, 0);
+	if (listed)
+		want[(*n)++] = strdup(path);
+}
+
+/* test_long_find - find below a top with long-keyed descendants, paged: every record once,
+ * the paths rebuilt from the entries' keys; neighbours never show up. */
+static void test_long_find(void **state)
+{
+	struct fixture *f = *state;
+	enum { MAXW = 200 };
+	char *want[MAXW], *wdirs[MAXW], path[BENCHFS_PATH_MAX + 1];
+	size_t len, deep = 0;
+	int n = 0, ndirs = 0, nlong = 0, pages;
+	char *out = malloc(1 << 20);
+	struct benchfs_find_filter flt;
+
+	assert_non_null(out);
+	mk(f->m, "/T", S_IFDIR | 0755, 0);
+	/* /T/AAA..0/BBB..1 and files with keys of 500..520 bytes */
+	len = 2;
+	strcpy(path, "/T");
+	fill_path(path, &len, 200, 'A', 0);
+	add_path(f->m, path, S_IFDIR | 0755, want, &n, 1);
+	fill_path(path, &len, 200, 'B', 1);
+	add_path(f->m, path, S_IFDIR | 0755, want, &n, 1);
+	wdirs[ndirs++] = strdup(want[0]);
+	wdirs[ndirs++] = strdup(want[1]);
+	for (size_t kl = 500; kl <= 520; kl++) {
+		size_t l2 = len;
+
+		fill_path(path, &l2, kl - len - 1, 'f', (int)kl);
+		add_path(f->m, path, S_IFREG | 0644, want, &n, 1);
+		nlong += l2 > max_key();
+		path[len] = '\0';
+	}
+	/* /T/e0/e1/... ~4000 bytes deep */
+	len = 2;
+	path[len] = '\0';
+	for (int i = 0; i < 15; i++) {
+		fill_path(path, &len, 255, (char)('a' + i), i);
+		add_path(f->m, path, S_IFDIR | 0755, want, &n, 1);
+		wdirs[ndirs++] = strdup(path);
+		if (len > max_key() && !deep)
+			deep = len;
+	}
+	fill_path(path, &len, 200, 'z', 99);
+	add_path(f->m, path, S_IFREG | 0644, want, &n, 1);
+	assert_true(len > 4000);
+	/* neighbours of /T with long paths */
+	strcpy(path, "/T-x");
+	len = 4;
+	add_path(f->m, path, S_IFDIR | 0755, want, &n, 0);
+	fill_path(path, &len, 255, 'a', 0);
+	fill_path(path, &len, 255, 'b', 0);
+	fill_path(path, &len, 255, 'c', 0);
+	add_path(f->m, path, S_IFREG | 0644, want, &n, 0);
+	strcpy(path, "/T2");
+	len = 3;
+	fill_path(path, &len, 255, 'a', 0);
+	fill_path(path, &len, 255, 'b', 0);
+	fill_path(path, &len, 255, 'c', 0);
+	add_path(f->m, path, S_IFREG | 0644, want, &n, 0);
+	assert_true(nlong > 0 && deep);
+
+	/* one big page; pages of one entry of the longest path; small pages */
+	find_all(f->m, "/T", NULL, 1 << 20, out, 1 << 20);
+	check_found(out, want, n);
+	pages = find_all(f->m, "/T", NULL, BFS_WIRE_FINDENT_FIXED + 4096, out, 1 << 20);
+	check_found(out, want, n);
+	assert_true(pages >= 8);
+	/* a filter: the directories only */
+	memset(&flt, 0, sizeof(flt));
+	flt.type = S_IFDIR;
+	find_all(f->m, "/T", &flt, BFS_WIRE_FINDENT_FIXED + 4096, out, 1 << 20);
+	check_found(out, wdirs, ndirs);
+	/* a name glob matching only long-keyed files */
+	flt.type = 0;
+	flt.name = "f*51?";
+	find_all(f->m, "/T", &flt, 1 << 16, out, 1 << 20);
+	{
+		int k = 0;
+
+		for (char *p = strtok(out, ","); p; p = strtok(NULL, ","))
+			k++;
+		assert_int_equal(k, 10); /* 510..519: short and long keys */
+	}
+	/* from the root: everything */
+	find_all(f->m, "/", NULL, BFS_WIRE_FINDENT_FIXED + 4096, out, 1 << 20);
+	{
+		int k = 0;
+
+		for (char *p = strtok(out, ","); p; p = strtok(NULL, ","))
+			k++;
+		assert_int_equal(k, (int)bfs_meta_count(f->m));
+	}
+	/* a top whose own key is long: only long-keyed records below it */
+	strcpy(path, "/T");
+	len = 2;
+	for (int i = 0; i < 15 && len < deep; i++)
+		fill_path(path, &len, 255, (char)('a' + i), i);
+	find_all(f->m, path, NULL, BFS_WIRE_FINDENT_FIXED + 4096, out, 1 << 20);
+	{
+		int k = 0;
+
+		for (char *p = strtok(out, ","); p; p = strtok(NULL, ","))
+			k++;
+		assert_int_equal(k, 15 - (int)((len - 2) / 256) + 1);
+	}
+	for (int i = 0; i < n; i++)
+		free(want[i]);
+	for (int i = 0; i < ndirs; i++)
+		free(wdirs[i]);
+	free(out);
+}
+
+/* test_long_reopen - long-keyed records survive close and open. */
+static void test_long_reopen(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 60 };
+	char dir[BENCHFS_PATH_MAX + 1], path[BENCHFS_PATH_MAX + 1], buf[8];
+	size_t nlen[N], dlen, len;
+	struct bfs_inode s, l;
+	int seen[N];
+
+	dlen = long_dir(f->m, dir, 'R', 150);
+	long_children(f->m, dir, nlen, N);
+	memcpy(path, dir, dlen + 1);
+	len = dlen;
+	fill_path(path, &len, 250, 's', 0);
+	memset(&s, 0, sizeof(s));
+	s.mode = S_IFLNK | 0777;
+	assert_int_equal(bfs_meta_create(f->m, path, len, &s, "/tgt", 4, 1), 0);
+	assert_int_equal(bfs_meta_count(f->m), 2 + N + 1);
+	bfs_meta_close(f->m);
+	f->m = NULL;
+
+	assert_int_equal(bfs_meta_open(&f->m, f->dir, SERVER, 0), 0);
+	assert_int_equal(bfs_meta_count(f->m), 2 + N + 1);
+	assert_int_equal(bfs_meta_lookup(f->m, path, len, &l, buf, sizeof(buf)), 0);
+	assert_inode_equal(&l, &s);
+	assert_memory_equal(buf, "/tgt", 4);
+	assert_int_equal(bfs_meta_remove(f->m, path, len, 0, 0, NULL), 0);
+	assert_int_equal(readdir_check(f->m, dir, NULL, 300, nlen, N, seen), N);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_create_lookup), T(test_long_path),        T(test_symlink),
-	    T(test_remove),        T(test_setattr),          T(test_put),
-	    T(test_readdir_large), T(test_readdir_children), T(test_haschild),
-	    T(test_find),          T(test_find_large),       T(test_reopen),
-	    T(test_count),         T(test_open_errors),
+	    T(test_create_lookup),    T(test_symlink),    T(test_remove),
+	    T(test_setattr),          T(test_put),        T(test_readdir_large),
+	    T(test_readdir_children), T(test_haschild),   T(test_find),
+	    T(test_find_large),       T(test_reopen),     T(test_count),
+	    T(test_open_errors),      T(test_long_paths), T(test_long_readdir),
+	    T(test_long_haschild),    T(test_long_find),  T(test_long_reopen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
