@@ -73,7 +73,7 @@ static void tool_print_help(struct tool *t)
 		printf("\nOptions:\n%s", t->desc->options);
 	if (t->desc->progress)
 		printf(
-		    "      --progress        show a progress line on stderr (default: when run on\n"
+		    "      --progress        show a progress line on stderr (default: when it is\n"
 		    "                        a terminal)\n");
 	printf("  -h, --help            show this help and exit\n"
 	       "      --version         show the version and exit\n");
@@ -378,9 +378,9 @@ void tool_progress_begin(struct tool *t, struct tool_progress *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->t = t;
-	/* under mpirun a rank's stderr is a pipe even on a terminal, but Open MPI gives its
-	 * stdout a pseudo-terminal then: either one being a terminal means a person watches */
-	p->on = t->rank == 0 && (t->progress || isatty(STDERR_FILENO) || isatty(STDOUT_FILENO));
+	/* under mpirun a rank's stderr is a pipe even on a terminal (and its stdout a pty even
+	 * off one), so a terminal is seen only outside mpirun; --progress forces the line */
+	p->on = t->rank == 0 && (t->progress || isatty(STDERR_FILENO));
 	tool_bcast_int(t, &p->on);
 	p->last = MPI_Wtime();
 	p->req = MPI_REQUEST_NULL;
@@ -432,15 +432,18 @@ void tool_progress_update(struct tool_progress *p, uint64_t items, uint64_t byte
 /* tool_progress_end - match every rank's count of reductions, then clear the line. */
 void tool_progress_end(struct tool_progress *p)
 {
-	uint64_t most;
+	uint64_t most, mine[2] = {0, 0}, sum[2];
 
 	if (!p->on)
 		return;
+	/* agree on the count on the tool's communicator, not on p->comm where reductions may
+	 * still be in flight; ranks behind then issue theirs (matched in issue order), and only
+	 * then does anyone wait for its pending one */
+	MPI_Allreduce(&p->issued, &most, 1, MPI_UINT64_T, MPI_MAX, p->t->comm);
+	for (; p->issued < most; p->issued++)
+		MPI_Reduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, 0, p->comm);
 	if (p->pending)
 		MPI_Wait(&p->req, MPI_STATUS_IGNORE);
-	MPI_Allreduce(&p->issued, &most, 1, MPI_UINT64_T, MPI_MAX, p->comm);
-	for (; p->issued < most; p->issued++)
-		MPI_Reduce(p->mine, p->sum, 2, MPI_UINT64_T, MPI_SUM, 0, p->comm);
 	MPI_Comm_free(&p->comm);
 	if (p->t->rank == 0)
 		fprintf(stderr, "\r\033[K");

@@ -2,7 +2,8 @@
 # real_tree: a real system tree goes into BenchFS with benchfs-stagein and comes back out with
 # benchfs-stageout, in separate MPI jobs (2 in-job servers, 2 clients each), byte-identical
 # (diff -r, symlinks compared as links), with modes and mtimes kept; benchfs-find counts equal
-# GNU find's on the source for several predicates.
+# GNU find's on the source for several predicates. Both copies show their progress line
+# (--progress), whose reductions must end in step on every rank.
 set -uo pipefail
 set -f # predicates hold globs for find, not for the shell
 . "$(dirname "$0")/common.sh"
@@ -17,7 +18,7 @@ T=(--servers 2 --data-dir "$W/data")
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
 
-"${MPI[@]}" "$B/benchfs-stagein" "${T[@]}" "$SRC" /tree || { echo "FAIL: stagein"; exit 1; }
+"${MPI[@]}" "$B/benchfs-stagein" --progress "${T[@]}" "$SRC" /tree || { echo "FAIL: stagein"; exit 1; }
 # (-size on files and links: a directory's size is its file system's own, 0 in BenchFS)
 for pred in "-type f" "-type d" "-type l" "-name *.gz" "-type f -size +10k" "-type f -size -2" \
 	"-type l -size 1" "-name README*" "-type f -name *.html -size +1M"; do
@@ -27,7 +28,7 @@ for pred in "-type f" "-type d" "-type l" "-name *.gz" "-type f -size +10k" "-ty
 	got=$("${MPI[@]}" "$B/benchfs-find" "${T[@]}" /tree $pred -count)
 	check "find /tree $pred -count: $got, GNU find: $want" '[ "$got" = "$want" ]'
 done
-"${MPI[@]}" "$B/benchfs-stageout" "${T[@]}" /tree "$W/out" || { echo "FAIL: stageout"; exit 1; }
+"${MPI[@]}" "$B/benchfs-stageout" --progress "${T[@]}" /tree "$W/out" || { echo "FAIL: stageout"; exit 1; }
 check "diff -r --no-dereference $SRC out" 'diff -r --no-dereference "$SRC" "$W/out" >"$W/diff" 2>&1'
 [ -s "$W/diff" ] && head -20 "$W/diff"
 # modes, types, sizes, mtimes (seconds) and link targets of every entry
