@@ -373,14 +373,31 @@ static void tool_human(uint64_t bytes, char *out, size_t cap)
 	snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
+/*
+ * on_terminal - whether a person watches stderr: ours is a terminal, or (under mpirun, which
+ * hands ranks a pipe) that of our parent, the mpirun or orted that forwards it, is one.
+ */
+static int on_terminal(void)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	if (isatty(STDERR_FILENO))
+		return 1;
+	snprintf(link, sizeof(link), "/proc/%d/fd/2", (int)getppid());
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	return !strncmp(target, "/dev/pts/", 9) || !strncmp(target, "/dev/tty", 8);
+}
+
 /* tool_progress_begin - rank 0 decides whether a line is shown; all follow. */
 void tool_progress_begin(struct tool *t, struct tool_progress *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->t = t;
-	/* under mpirun a rank's stderr is a pipe even on a terminal (and its stdout a pty even
-	 * off one), so a terminal is seen only outside mpirun; --progress forces the line */
-	p->on = t->rank == 0 && (t->progress || isatty(STDERR_FILENO));
+	p->on = t->rank == 0 && (t->progress || on_terminal());
 	tool_bcast_int(t, &p->on);
 	p->last = MPI_Wtime();
 	p->req = MPI_REQUEST_NULL;
