@@ -3,7 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
       libopenmpi-dev openmpi-bin libucx-dev liburing-dev libhwloc-dev libibverbs-dev
-      liblmdb-dev libxxhash-dev libcmocka-dev)
+      liblmdb-dev libxxhash-dev libcmocka-dev
+      procps) # pgrep, for the tests
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
