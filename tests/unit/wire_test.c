@@ -392,7 +392,7 @@ static void test_unknown_op(void **state)
 		p.op = (uint8_t)op;
 		bfs_wire_encode_rep(&p, buf);
 		assert_int_equal(bfs_wire_decode_rep(buf, sizeof(buf), &dp),
-				 op == BFS_OP_NONE ? 0 : want);
+		                 op == BFS_OP_NONE ? 0 : want);
 		if (want == 0)
 			assert_string_not_equal(bfs_wire_op_name((unsigned)op), "?");
 		else
