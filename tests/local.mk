@@ -122,3 +122,6 @@ tests_malformed_request_SOURCES = tests/malformed_request.c
 tests_malformed_request_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS)
 tests_malformed_request_LDADD = libbenchfs.la $(UCX_LIBS)
 tests_malformed_request_LDFLAGS = -static
+
+# One style: clang-format over every C file
+INTEG_TESTS += tests/style.sh
