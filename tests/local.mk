@@ -117,7 +117,7 @@ INTEG_TESTS += tests/real_tree.sh tests/tools_errors.sh
 
 # Raw malformed requests against a live server (uses the internal wire and UCX layers)
 INTEG_BINS += tests/malformed_request
-INTEG_TESTS += tests/malformed_request.sh
+INTEG_TESTS += tests/malformed_request.sh tests/killed_client.sh
 tests_malformed_request_SOURCES = tests/malformed_request.c
 tests_malformed_request_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS)
 tests_malformed_request_LDADD = libbenchfs.la $(UCX_LIBS)

@@ -149,7 +149,32 @@ int main(int argc, char **argv)
 	rc = roundtrip(hdr, BFS_WIRE_REQ_SIZE, "/a//b", 5);
 	expect("path not in normal form", rc, -EINVAL, 1002);
 
+	/* data requests are answered later, on the endpoint HELLO makes: first without one */
 	memset(&q, 0, sizeof(q));
+	q.op = BFS_OP_READ;
+	q.reqid = 1005;
+	q.secret = secret;
+	q.ino = 12345;
+	q.length = 10;
+	q.client = 77;
+	bfs_wire_encode_req(&q, hdr);
+	rc = roundtrip(hdr, BFS_WIRE_REQ_SIZE, NULL, 0);
+	expect("data request from a client that never said HELLO", rc, -ENOTCONN, 1005);
+	{
+		void *me;
+		size_t melen;
+		if (bfs_ucx_address(&ucx, &me, &melen))
+			return 1;
+		q.op = BFS_OP_HELLO;
+		q.length = 0;
+		q.ino = 0;
+		bfs_wire_encode_req(&q, hdr);
+		rc = roundtrip(hdr, BFS_WIRE_REQ_SIZE, me, melen);
+		expect("HELLO", rc, 0, 1005);
+		free(me);
+	}
+	memset(&q, 0, sizeof(q));
+	q.client = reply.count;
 	q.op = BFS_OP_WRITE;
 	q.reqid = 1003;
 	q.secret = secret;

@@ -155,18 +155,67 @@ static void ep_reset(uint32_t server)
 
 static int ep_get(uint32_t server, ucp_ep_h *ep)
 {
-	int rc;
-
-	if (bfs_cl->ep_failed[server])
-		ep_reset(server);
-	if (!bfs_cl->eps[server]) {
-		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[server], &bfs_cl->eps[server],
-		                     on_ep_error, (void *)(uintptr_t)server);
-		if (rc)
-			return rc;
-	}
+	if (bfs_cl->ep_failed[server] || !bfs_cl->eps[server])
+		return bfs_cl->conn_err[server] ? bfs_cl->conn_err[server] : -EIO;
 	*ep = bfs_cl->eps[server];
 	return 0;
+}
+
+static void call_start(struct bfs_call *c);
+static int calls_wait(struct bfs_call **calls, size_t n);
+
+/*
+ * Connect to the servers of @calls that have no endpoint yet (or a failed one), and introduce
+ * this client to each with HELLO (all at once): the server answers later replies on an
+ * endpoint of its own, and gives the id the requests carry.
+ */
+static void connect_servers(struct bfs_call **calls, size_t n)
+{
+	struct bfs_call **hello = NULL;
+	size_t nh = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = calls[i]->server;
+		int rc;
+
+		if (bfs_cl->ep_failed[s])
+			ep_reset(s);
+		if (bfs_cl->eps[s])
+			continue;
+		bfs_cl->conn_err[s] = 0;
+		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[s], &bfs_cl->eps[s], on_ep_error,
+		                     (void *)(uintptr_t)s);
+		if (rc) {
+			bfs_cl->conn_err[s] = rc, bfs_cl->conn_xerr[s] = 1;
+			continue; /* the calls to it fail in call_start() */
+		}
+		if (!hello && !(hello = bfs_calls_new(bfs_cl->nservers, BFS_OP_HELLO, NULL))) {
+			ep_reset(s);
+			continue;
+		}
+		struct bfs_call *h = hello[nh++];
+		bfs_call_init(h, BFS_OP_HELLO, s);
+		h->send_buf = bfs_cl->my_addr;
+		h->send_len = bfs_cl->my_addr_len;
+	}
+	if (!nh)
+		return;
+	for (size_t i = 0; i < nh; i++)
+		call_start(hello[i]);
+	calls_wait(hello, nh);
+	for (size_t i = 0; i < nh; i++) {
+		uint32_t s = hello[i]->server;
+
+		if (hello[i]->status == 0) {
+			bfs_cl->client_id[s] = hello[i]->rep.count;
+			continue;
+		}
+		/* the calls to it end with the same error; the next batch tries again */
+		bfs_cl->conn_err[s] = hello[i]->status;
+		bfs_cl->conn_xerr[s] = hello[i]->xerr != 0;
+		ep_reset(s);
+	}
+	free(hello);
 }
 
 /* ---- calls ----------------------------------------------------------------------------------- */
@@ -227,11 +276,15 @@ static void call_start(struct bfs_call *c)
 	}
 	rc = ep_get(c->server, &ep);
 	if (rc) {
-		call_failed(c, rc);
+		if (bfs_cl->conn_xerr[c->server])
+			call_failed(c, rc);
+		else
+			call_replied(c, rc); /* the server refused us (wrong secret, ...) */
 		return;
 	}
 	c->req.reqid = (uint64_t)bfs_cl->gen[c->slot] << 32 | c->slot;
 	c->req.secret = bfs_cl->secret;
+	c->req.client = bfs_cl->client_id[c->server];
 	bfs_wire_encode_req(&c->req, c->hdr);
 	p.op_attr_mask =
 	    UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_FLAGS;
@@ -250,12 +303,19 @@ static void call_start(struct bfs_call *c)
 
 int bfs_calls_run(struct bfs_call **calls, size_t n)
 {
+	connect_servers(calls, n);
+	for (size_t i = 0; i < n; i++)
+		call_start(calls[i]);
+	return calls_wait(calls, n);
+}
+
+/* Progress until every started call is DONE, failing the late ones at the deadline. */
+static int calls_wait(struct bfs_call **calls, size_t n)
+{
 	int64_t deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
 	unsigned idle = 0, empty_wakeups = 0;
 	int cancelling = 0;
 
-	for (size_t i = 0; i < n; i++)
-		call_start(calls[i]);
 	while (bfs_cl->unfinished) {
 		if (ucp_worker_progress(bfs_cl->ucx.worker)) {
 			idle = empty_wakeups = 0;
@@ -376,7 +436,11 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 	cl->addr_lens = calloc(nservers, sizeof(*cl->addr_lens));
 	cl->eps = calloc(nservers, sizeof(*cl->eps));
 	cl->ep_failed = calloc(nservers, 1);
-	if (!cl->addrs || !cl->addr_lens || !cl->eps || !cl->ep_failed)
+	cl->client_id = calloc(nservers, sizeof(*cl->client_id));
+	cl->conn_err = calloc(nservers, sizeof(*cl->conn_err));
+	cl->conn_xerr = calloc(nservers, 1);
+	if (!cl->addrs || !cl->addr_lens || !cl->eps || !cl->ep_failed || !cl->client_id ||
+	    !cl->conn_err || !cl->conn_xerr)
 		goto fail;
 	for (uint32_t i = 0; i < nservers; i++) {
 		cl->addrs[i] = malloc(lens[i]);
@@ -392,6 +456,8 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 	if (rc)
 		goto fail_ring;
 	rc = bfs_ucx_set_am(&cl->ucx, BFS_AM_REP, on_reply, cl);
+	if (!rc)
+		rc = bfs_ucx_address(&cl->ucx, &cl->my_addr, &cl->my_addr_len);
 	if (rc)
 		goto fail_ucx;
 	bfs_cl = cl;
@@ -407,6 +473,9 @@ fail:
 	free(cl->addr_lens);
 	free(cl->eps);
 	free(cl->ep_failed);
+	free(cl->client_id);
+	free(cl->conn_err);
+	free(cl->conn_xerr);
 	free(cl);
 	return rc;
 }
@@ -434,6 +503,10 @@ int bfs_client_detach(void)
 	free(cl->addr_lens);
 	free(cl->eps);
 	free(cl->ep_failed);
+	free(cl->client_id);
+	free(cl->conn_err);
+	free(cl->conn_xerr);
+	free(cl->my_addr);
 	free(cl);
 	bfs_cl = NULL;
 	return rc;

@@ -75,7 +75,12 @@ struct bfs_client {
 	void **addrs;
 	size_t *addr_lens;
 	ucp_ep_h *eps;
-	uint8_t *ep_failed; /* peer failure seen: close and connect again on next use */
+	uint8_t *ep_failed;  /* peer failure seen: close and connect again on next use */
+	uint32_t *client_id; /* our id on each server (HELLO), valid while eps[i] is */
+	int *conn_err;       /* why the last connection or HELLO to a server failed, or 0 */
+	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
+	void *my_addr;       /* this worker's address, sent in HELLO */
+	size_t my_addr_len;
 	struct bfs_ring ring;
 	uint64_t secret;
 	int64_t timeout_ns;

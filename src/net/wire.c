@@ -30,7 +30,8 @@
 #define REQ_MTIME    80
 #define REQ_LEN0     88
 #define REQ_MAX      100
-#define REQ_RESERVED 104
+#define REQ_CLIENT   104
+#define REQ_RESERVED 108
 
 /* byte offsets of the reply header fields */
 #define REP_MAGIC    0
@@ -139,7 +140,7 @@ static int op_known(unsigned op)
 {
 	return (op >= BFS_OP_CREATE && op <= BFS_OP_HASCHILD) ||
 	       (op >= BFS_OP_WRITE && op <= BFS_OP_FSYNC) ||
-	       (op >= BFS_OP_PING && op <= BFS_OP_SHUTDOWN);
+	       (op >= BFS_OP_PING && op <= BFS_OP_HELLO);
 }
 
 /* check_head - common checks of a request or reply header: magic, version, op (a reply may
@@ -211,6 +212,7 @@ void bfs_wire_encode_req(const struct bfs_req *r, void *buf)
 	for (int i = 0; i < BFS_WIRE_NSTR; i++)
 		put_u32(p + REQ_LEN0 + 4 * i, r->len[i]);
 	put_u32(p + REQ_MAX, r->max);
+	put_u32(p + REQ_CLIENT, r->client);
 	memset(p + REQ_RESERVED, 0, BFS_WIRE_REQ_SIZE - REQ_RESERVED);
 }
 
@@ -245,6 +247,7 @@ int bfs_wire_decode_req(const void *buf, size_t len, struct bfs_req *r)
 	for (int i = 0; i < BFS_WIRE_NSTR; i++)
 		r->len[i] = get_u32(p + REQ_LEN0 + 4 * i);
 	r->max = get_u32(p + REQ_MAX);
+	r->client = get_u32(p + REQ_CLIENT);
 	return 0;
 }
 
@@ -428,7 +431,7 @@ const char *bfs_wire_op_name(unsigned op)
 	    [BFS_OP_WRITE] = "write",       [BFS_OP_READ] = "read",
 	    [BFS_OP_TRUNCATE] = "truncate", [BFS_OP_PURGE] = "purge",
 	    [BFS_OP_FSYNC] = "fsync",       [BFS_OP_PING] = "ping",
-	    [BFS_OP_SHUTDOWN] = "shutdown",
+	    [BFS_OP_HELLO] = "hello",       [BFS_OP_SHUTDOWN] = "shutdown",
 	};
 
 	if (op >= BFS_OP_MAX || !names[op])

@@ -13,7 +13,8 @@
  *   24 u64 ino                         32 u64 offset        40 u64 length
  *   48 u32 mode   52 u32 uid   56 u32 gid   60 u32 chunk_size
  *   64 u64 size                        72 s64 atime_ns      80 s64 mtime_ns
- *   88 u32 len[0]  92 u32 len[1]  96 u32 len[2]  100 u32 max   104..127 reserved (zero)
+ *   88 u32 len[0]  92 u32 len[1]  96 u32 len[2]  100 u32 max   104 u32 client
+ *   108..127 reserved (zero)
  * Reply header layout:
  *    0 u32 magic   4 u8 version   5 u8 op   6 u16 flags
  *    8 u64 reqid  16 s32 status (0 or -errno; >= 0 byte count for READ/WRITE)  20 u32 count
@@ -75,7 +76,11 @@ enum bfs_op {
 	/* control */
 	BFS_OP_PING = 32,     /* reply: count = server index, size = server count */
 	BFS_OP_SHUTDOWN = 33, /* flush everything, reply, stop serving */
-	BFS_OP_MAX = 34
+	BFS_OP_HELLO = 34,    /* payload = the client's UCX worker address: the server makes its
+	                         own endpoint to it (replies never use UCX's internal reply
+	                         endpoint, which UCX frees when the client dies). Reply: count =
+	                         the client id to put in every later request */
+	BFS_OP_MAX = 35
 };
 
 /* request and reply flags */
@@ -126,6 +131,7 @@ struct bfs_req {
 	int64_t mtime_ns;
 	uint32_t len[BFS_WIRE_NSTR]; /* bytes of each payload string, no NUL on the wire */
 	uint32_t max;
+	uint32_t client; /* the id HELLO gave this client on this server */
 };
 
 /** A reply header, host order. */

@@ -30,7 +30,9 @@
 struct sreq {
 	struct sreq *next; /* free list */
 	struct bfs_server *srv;
-	ucp_ep_h ep;
+	ucp_ep_h ep;     /* UCX's reply endpoint: valid only inside the AM callback */
+	uint32_t client; /* where deferred replies go: an endpoint of our own (HELLO) */
+	int deferred;    /* the reply leaves after the AM callback returned */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -50,10 +52,41 @@ struct bfs_server {
 	struct sreq *free_reqs;
 	unsigned active; /* requests between arrival and reply completion */
 	int stopping;
-	struct sreq *shutdown; /* the SHUTDOWN request, answered once everything is flushed */
+	struct sreq *shutdown;     /* the SHUTDOWN request, answered once everything is flushed */
+	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
+	uint32_t nclients, cap_clients;
+};
+
+/* A client's endpoint, made by the server from the address HELLO carried. */
+struct client_ep {
+	ucp_ep_h ep;
+	int failed;
 };
 
 static void dispatch(struct sreq *r);
+
+/* UCX reports a client's endpoint failed (the client died): its replies are dropped. */
+static void client_failed(void *arg, ucp_ep_h ep, ucs_status_t st)
+{
+	struct bfs_server *s = arg;
+
+	(void)st;
+	for (uint32_t i = 0; i < s->nclients; i++)
+		if (s->clients[i].ep == ep)
+			s->clients[i].failed = 1;
+}
+
+/* The endpoint a reply of @r goes to, or NULL when its client is gone. */
+static ucp_ep_h reply_ep(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+
+	if (!r->deferred)
+		return r->ep; /* still inside the AM callback: UCX's reply endpoint is valid */
+	if (r->client < s->nclients && !s->clients[r->client].failed)
+		return s->clients[r->client].ep;
+	return NULL;
+}
 
 /* ---- requests ------------------------------------------------------------------------------ */
 
@@ -102,6 +135,7 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 {
 	ucp_request_param_t p = {0};
 	ucs_status_ptr_t sp;
+	ucp_ep_h ep;
 
 	r->rep.op = r->req.op;
 	r->rep.reqid = r->req.reqid;
@@ -112,7 +146,12 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 	p.cb.send = reply_sent;
 	p.user_data = r;
 	p.flags = bfs_ucx_send_flags(&r->srv->ucx, len);
-	sp = ucp_am_send_nbx(r->ep, BFS_AM_REP, r->rep_hdr, sizeof(r->rep_hdr), payload, len, &p);
+	ep = reply_ep(r);
+	if (!ep) { /* the client is gone: nobody to answer */
+		sreq_put(r);
+		return;
+	}
+	sp = ucp_am_send_nbx(ep, BFS_AM_REP, r->rep_hdr, sizeof(r->rep_hdr), payload, len, &p);
 	if (UCS_PTR_IS_ERR(sp)) {
 		bfs_warn("server %u: cannot reply: %s", r->srv->cfg.index,
 		         ucs_status_string(UCS_PTR_STATUS(sp)));
@@ -151,6 +190,7 @@ static void data_done(void *user, int res)
 {
 	struct sreq *r = user;
 
+	r->deferred = 1; /* may run after the AM callback returned */
 	r->rep.status = res;
 	if (r->req.op == BFS_OP_READ && res > 0) {
 		reply(r, r->buf, (size_t)res);
@@ -383,10 +423,45 @@ out:
 
 /* ---- control ------------------------------------------------------------------------------- */
 
+/* HELLO: make an endpoint of our own to the client's worker address, give it an id. */
+static void do_hello(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+	ucp_ep_h ep;
+	int rc;
+
+	if (r->payload_len == 0) {
+		reply_status(r, -EBADMSG);
+		return;
+	}
+	if (s->nclients == s->cap_clients) {
+		uint32_t cap = s->cap_clients ? 2 * s->cap_clients : 64;
+		struct client_ep *c = realloc(s->clients, cap * sizeof(*c));
+		if (!c) {
+			reply_status(r, -ENOMEM);
+			return;
+		}
+		s->clients = c;
+		s->cap_clients = cap;
+	}
+	rc = bfs_ucx_connect(&s->ucx, r->payload, &ep, client_failed, s);
+	if (rc) {
+		reply_status(r, rc);
+		return;
+	}
+	s->clients[s->nclients] = (struct client_ep){.ep = ep, .failed = 0};
+	r->rep.count = s->nclients++;
+	reply_status(r, 0);
+}
+
 static void do_control(struct sreq *r)
 {
 	struct bfs_server *s = r->srv;
 
+	if (r->req.op == BFS_OP_HELLO) {
+		do_hello(r);
+		return;
+	}
 	if (r->req.op == BFS_OP_PING) {
 		r->rep.count = s->cfg.index;
 		r->rep.inode.size = s->cfg.count;
@@ -427,6 +502,7 @@ static void dispatch(struct sreq *r)
 		break;
 	case BFS_OP_PING:
 	case BFS_OP_SHUTDOWN:
+	case BFS_OP_HELLO:
 		do_control(r);
 		break;
 	default:
@@ -440,12 +516,20 @@ static void rndv_done(void *request, ucs_status_t st, size_t length, void *user)
 	struct sreq *r = user;
 
 	(void)length;
+	r->deferred = 1; /* the AM callback has returned */
 	ucp_request_free(request);
 	if (st != UCS_OK) {
 		reply_status(r, bfs_ucs_errno(st));
 		return;
 	}
 	dispatch(r);
+}
+
+/* Whether @q may be answered after its AM callback returned (I/O, shutdown, a pulled payload). */
+static int may_defer(const struct bfs_req *q, const ucp_am_recv_param_t *param)
+{
+	return (q->op >= BFS_OP_WRITE && q->op <= BFS_OP_FSYNC) || q->op == BFS_OP_SHUTDOWN ||
+	       (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV);
 }
 
 /* The AM handler of BFS_AM_REQ: decode, check, then dispatch or first pull the payload. */
@@ -469,12 +553,17 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 		rc = -EACCES;
 	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX : NS_PAYLOAD_MAX))
 		rc = -EMSGSIZE;
+	/* requests answered later need the endpoint HELLO made for their client */
+	if (rc == 0 && may_defer(&r->req, param) &&
+	    (r->req.client >= s->nclients || s->clients[r->req.client].failed))
+		rc = -ENOTCONN;
 	if (rc) {
 		sreq_put(r);
 		reply_malformed(s, ep, header, hlen, rc);
 		return UCS_OK;
 	}
 	r->payload_len = len;
+	r->client = r->req.client;
 	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
 		ucp_request_param_t p = {0};
 		ucs_status_ptr_t sp;
@@ -640,6 +729,7 @@ static void finish_shutdown(struct bfs_server *s)
 	struct sreq *r = s->shutdown;
 
 	s->shutdown = NULL;
+	r->deferred = 1;
 	reply_status(r, rc ? rc : rc2);
 }
 
@@ -687,6 +777,9 @@ void bfs_server_close(struct bfs_server *s)
 		return;
 	if (s->epfd >= 0)
 		close(s->epfd);
+	for (uint32_t i = 0; i < s->nclients; i++)
+		bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
+	free(s->clients);
 	if (s->ucx.worker)
 		bfs_ucx_fini(&s->ucx);
 	bfs_data_close(s->data);

@@ -20,7 +20,7 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* every op the protocol knows */
-static const uint8_t known_ops[] = {1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 32, 33};
+static const uint8_t known_ops[] = {1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 32, 33, 34};
 
 /* is_known - 1 when @op is listed in known_ops. */
 static int is_known(unsigned op)
@@ -55,6 +55,7 @@ static struct bfs_req sample_req(void)
 	r.len[1] = 0xa1a2a3a4u;
 	r.len[2] = 0xb1b2b3b4u;
 	r.max = 0xc1c2c3c4u;
+	r.client = 0xd1d2d3d4u;
 	return r;
 }
 
@@ -114,6 +115,7 @@ static void assert_req_equal(const struct bfs_req *a, const struct bfs_req *b)
 	for (int i = 0; i < BFS_WIRE_NSTR; i++)
 		assert_int_equal(a->len[i], b->len[i]);
 	assert_int_equal(a->max, b->max);
+	assert_int_equal(a->client, b->client);
 }
 
 /* assert_inode_equal - compare every field of two inode records. */
@@ -183,7 +185,8 @@ static void test_req_roundtrip(void **state)
 	assert_int_equal(le_at(buf + 92, 4), r.len[1]);
 	assert_int_equal(le_at(buf + 96, 4), r.len[2]);
 	assert_int_equal(le_at(buf + 100, 4), r.max);
-	for (int i = 104; i < BFS_WIRE_REQ_SIZE; i++)
+	assert_int_equal(le_at(buf + 104, 4), r.client);
+	for (int i = 108; i < BFS_WIRE_REQ_SIZE; i++)
 		assert_int_equal(buf[i], 0);
 
 	memset(&d, 0x5a, sizeof(d));
@@ -372,7 +375,7 @@ static void test_bad_version(void **state)
 	}
 }
 
-/* test_unknown_op - ops outside 1..8, 16..20, 32..33 give -EBADMSG; known ones decode. A
+/* test_unknown_op - ops outside 1..8, 16..20, 32..34 give -EBADMSG; known ones decode. A
  * reply may also carry op 0 (BFS_OP_NONE): the answer to a request that did not decode. */
 static void test_unknown_op(void **state)
 {
@@ -398,7 +401,7 @@ static void test_unknown_op(void **state)
 		else
 			assert_string_equal(bfs_wire_op_name((unsigned)op), "?");
 	}
-	assert_int_equal(nknown, 15);
+	assert_int_equal(nknown, 16);
 	assert_string_equal(bfs_wire_op_name(BFS_OP_WRITE), "write");
 	assert_string_equal(bfs_wire_op_name(1000), "?");
 }
@@ -411,7 +414,7 @@ static void test_reserved(void **state)
 	uint8_t buf[BFS_WIRE_REQ_SIZE];
 
 	(void)state;
-	for (int i = 104; i < BFS_WIRE_REQ_SIZE; i++) {
+	for (int i = 108; i < BFS_WIRE_REQ_SIZE; i++) {
 		bfs_wire_encode_req(&r, buf);
 		buf[i] = 0x80;
 		assert_int_equal(bfs_wire_decode_req(buf, sizeof(buf), &d), -EBADMSG);
@@ -672,7 +675,7 @@ static int header_valid(const uint8_t *b, int reply)
 		return -EPROTO;
 	if (!is_known(b[5]) && !(reply && b[5] == BFS_OP_NONE))
 		return -EBADMSG;
-	for (int i = reply ? 92 : 104; i < 128; i++)
+	for (int i = reply ? 92 : 108; i < 128; i++)
 		if (b[i])
 			return -EBADMSG;
 	return 0;
@@ -701,7 +704,7 @@ static void test_fuzz(void **state)
 			memcpy(b, "BFS1", 4);
 			b[4] = BFS_WIRE_VERSION;
 			b[5] = known_ops[fuzz_rand(&seed) % sizeof(known_ops)];
-			memset(b + (reply ? 92 : 104), 0, reply ? 36 : 24);
+			memset(b + (reply ? 92 : 108), 0, reply ? 36 : 20);
 			for (uint64_t k = fuzz_rand(&seed) % 3; k > 0; k--)
 				b[fuzz_rand(&seed) % 128] = (uint8_t)fuzz_rand(&seed);
 		}
