@@ -276,8 +276,8 @@ static void call_start(struct bfs_call *c)
 	}
 	rc = ep_get(c->server, &ep);
 	if (rc) {
-		if (bfs_cl->conn_xerr[c->server])
-			call_failed(c, rc);
+		if (bfs_cl->conn_xerr[c->server] || !bfs_cl->conn_err[c->server])
+			call_failed(c, rc); /* a transport failure, or no endpoint at all */
 		else
 			call_replied(c, rc); /* the server refused us (wrong secret, ...) */
 		return;
