@@ -185,6 +185,117 @@ ssize_t benchfs_write(int fd, const void *buf, size_t count);
  *  Same return and errors. */
 ssize_t benchfs_read(int fd, void *buf, size_t count);
 
+/* ---------------------------------------------------------------------------------------------
+ * Sharing an open file between processes (scalable collective open, as MPI-IO drivers need)
+ */
+
+/**
+ * benchfs_export - describe open descriptor @fd (its inode number, chunk size, mode, path and
+ * the size this process knows) in @buf (@len bytes) so that other processes can open the same
+ * file with benchfs_import() without asking any server. One process opens or creates the file,
+ * exports it, and broadcasts the bytes (DAOS's dfs_obj_local2global does the same job).
+ * Return: the number of bytes written to @buf (at most BENCHFS_EXPORT_MAX), or -EBADF,
+ *   -ERANGE (@buf NULL or smaller than needed), -ENOTCONN.
+ */
+#define BENCHFS_EXPORT_MAX (32 + BENCHFS_PATH_MAX)
+ssize_t benchfs_export(int fd, void *buf, size_t len);
+
+/**
+ * benchfs_import - open a descriptor from @buf (@len bytes, made by benchfs_export() in this
+ * or another process of the same file system) with access mode and flags @flags (O_RDONLY,
+ * O_WRONLY, O_RDWR, O_APPEND; O_CREAT, O_EXCL and O_TRUNC are ignored: the file exists).
+ * No server is contacted: if the file was removed meanwhile, later calls on the descriptor
+ * fail as they do when a file is removed while open.
+ * Return: the new descriptor (>= 0), or -EINVAL (not an export, bad access mode), -EISDIR
+ *   (a directory opened for writing), -EMFILE, -ENOMEM, -ENOTCONN.
+ */
+int benchfs_import(const void *buf, size_t len, int flags);
+
+/**
+ * benchfs_frefresh - read the file's record again and make the size this descriptor knows equal
+ * to the published one, dropping a larger size it produced itself and has not published. For
+ * use after another process set the size (MPI_File_set_size: one process truncates, the
+ * others refresh). Waits for the descriptor's list I/O requests first.
+ * Return: 0, or -EBADF, -ENOENT (removed), -ESTALE (the path now names another file),
+ *   -ETIMEDOUT, -EIO.
+ */
+int benchfs_frefresh(int fd);
+
+/* ---------------------------------------------------------------------------------------------
+ * List I/O and non-blocking I/O
+ *
+ * A list operation moves several (memory buffer, file offset, length) segments of one file in
+ * one call: every segment is cut at chunk boundaries and the pieces go to their servers as
+ * concurrent requests (up to 128 in flight per operation, more started as replies come in), in
+ * no particular order. This is the form MPI-IO's strided accesses take (ROMIO's "list I/O",
+ * without data sieving and without locks). Segments may be given in any order; overlapping
+ * segments of one write leave the overlap with bytes of either (as with POSIX lio_listio).
+ */
+
+/** One segment of a list operation. */
+struct benchfs_ioseg {
+	void *buf;     /* memory: source of a write, destination of a read */
+	off_t offset;  /* file offset, bytes (>= 0) */
+	size_t length; /* bytes; 0 is allowed and moves nothing */
+};
+
+/**
+ * benchfs_pwritel - write the @nsegs segments of @segs to descriptor @fd.
+ * Return: the total length written, or
+ *   -EBADF  not open for writing;  -EINVAL  a negative offset, or the total overflows ssize_t;
+ *   -EISDIR a directory;  -EFBIG a segment ends past BENCHFS_FILE_MAX (nothing is written);
+ *   -ENOSPC, -ETIMEDOUT, -EIO as benchfs_pwrite() (some segments may have been written).
+ * The size and mtime follow as for benchfs_pwrite().
+ */
+ssize_t benchfs_pwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs);
+
+/**
+ * benchfs_preadl - read the @nsegs segments of @segs from descriptor @fd.
+ * Each segment is read as benchfs_pread() would read it: holes read as zeros, and bytes at or
+ * past the end of file (as this client knows it) are not read and their buffer bytes are left
+ * as they were.
+ * Return: the number of bytes read (the segments' bytes below the end of file), or -EBADF,
+ *   -EINVAL, -EISDIR, -ETIMEDOUT, -EIO.
+ */
+ssize_t benchfs_preadl(int fd, const struct benchfs_ioseg *segs, size_t nsegs);
+
+/** A non-blocking list operation in flight (opaque). */
+typedef struct benchfs_request benchfs_request_t;
+
+/**
+ * benchfs_ipwritel, benchfs_ipreadl - start benchfs_pwritel() / benchfs_preadl() and return
+ * without waiting: *@req gets the request, which benchfs_test() or benchfs_wait() completes.
+ * @segs is copied (the caller may reuse it at once); the buffers it points to must stay valid
+ * and, for a read, untouched until the request completes. Requests progress whenever any call
+ * of the library runs (benchfs_progress() being the cheapest), so several requests, and
+ * computation between benchfs_progress() calls, overlap. benchfs_close() of @fd waits for its
+ * requests first.
+ * Return: 0 with *@req set, or the errors of the blocking form that are found before any
+ *   request is sent (-EBADF, -EINVAL, -EISDIR, -EFBIG), or -ENOMEM; *@req is then NULL.
+ */
+int benchfs_ipwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs,
+                     benchfs_request_t **req);
+int benchfs_ipreadl(int fd, const struct benchfs_ioseg *segs, size_t nsegs,
+                    benchfs_request_t **req);
+
+/**
+ * benchfs_test - progress, and complete @req if it has finished.
+ * Return: 1 when finished: *@result (may be NULL) gets what the blocking form would have
+ *   returned, and @req is freed; 0 when still in flight; -EINVAL for a NULL @req.
+ * Thread-safety: a request is completed once, by one thread.
+ */
+int benchfs_test(benchfs_request_t *req, ssize_t *result);
+
+/** benchfs_wait - wait for @req to finish, free it, and return the blocking form's result. */
+ssize_t benchfs_wait(benchfs_request_t *req);
+
+/**
+ * benchfs_progress - move every request in flight along without blocking (reap replies, start
+ * further pieces).
+ * Return: 0, or -ENOTCONN when not attached. Cheap enough to call from an MPI progress hook.
+ */
+int benchfs_progress(void);
+
 /**
  * benchfs_lseek - move the descriptor's offset; POSIX lseek(2), whence SEEK_SET, SEEK_CUR,
  * SEEK_END. Return: the new offset, or -EBADF, or -EINVAL (bad @whence or negative result).

@@ -18,6 +18,7 @@ BFSTEST_LINK = -static
 
 # MPI test programs, one per behaviour
 INTEG_BINS += tests/io_unaligned \
+	tests/io_listio \
 	tests/io_sparse \
 	tests/io_shared_file \
 	tests/io_file_per_process \
@@ -34,6 +35,7 @@ INTEG_BINS += tests/io_unaligned \
 	tests/stat_attrs \
 	tests/find
 INTEG_TESTS += tests/io_unaligned.sh \
+	tests/io_listio.sh \
 	tests/io_sparse.sh \
 	tests/io_shared_file.sh \
 	tests/io_file_per_process.sh \
@@ -57,6 +59,9 @@ INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/kil
 tests_io_unaligned_SOURCES = tests/io_unaligned.c
 tests_io_unaligned_LDADD = $(BFSTEST_LIBS)
 tests_io_unaligned_LDFLAGS = $(BFSTEST_LINK)
+tests_io_listio_SOURCES = tests/io_listio.c
+tests_io_listio_LDADD = $(BFSTEST_LIBS)
+tests_io_listio_LDFLAGS = $(BFSTEST_LINK)
 tests_io_sparse_SOURCES = tests/io_sparse.c
 tests_io_sparse_LDADD = $(BFSTEST_LIBS)
 tests_io_sparse_LDFLAGS = $(BFSTEST_LINK)

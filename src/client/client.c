@@ -22,8 +22,6 @@ pthread_mutex_t bfs_lock = PTHREAD_MUTEX_INITIALIZER;
 static void call_finish_op(struct bfs_call *c)
 {
 	c->ucx_ops--;
-	if (c->replied && c->ucx_ops == 0)
-		bfs_cl->unfinished--;
 }
 
 /* Mark @c replied with @status (first status wins); frees its slot. */
@@ -35,8 +33,6 @@ static void call_replied(struct bfs_call *c, int status)
 	c->status = status;
 	bfs_cl->slots[c->slot] = NULL;
 	bfs_cl->gen[c->slot]++;
-	if (c->ucx_ops == 0)
-		bfs_cl->unfinished--;
 }
 
 /* A transport failure (not a server's answer) ends @c. */
@@ -98,8 +94,7 @@ static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *d
 		p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
 		p.cb.recv_am = payload_received;
 		p.user_data = c;
-		c->ucx_ops++;
-		cl->unfinished += c->ucx_ops == 1; /* DONE again only when the payload is in */
+		c->ucx_ops++; /* DONE again only when the payload is in */
 		sp = ucp_am_recv_data_nbx(cl->ucx.worker, data, dst, len, &p);
 		if (UCS_PTR_IS_ERR(sp)) {
 			c->status = bfs_ucs_errno(UCS_PTR_STATUS(sp));
@@ -162,7 +157,7 @@ static int ep_get(uint32_t server, ucp_ep_h *ep)
 }
 
 static void call_start(struct bfs_call *c);
-static int calls_wait(struct bfs_call **calls, size_t n);
+static void calls_wait(struct bfs_call **calls, size_t n);
 
 /*
  * Connect to the servers of @calls that have no endpoint yet (or a failed one), and introduce
@@ -265,13 +260,12 @@ static void call_start(struct bfs_call *c)
 	ucp_ep_h ep;
 	int rc;
 
-	bfs_cl->unfinished++;
 	c->replied = 0;
 	c->ucx_ops = 0;
+	c->deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
 	rc = slot_take(c);
 	if (rc) {
 		c->replied = 1, c->status = rc;
-		bfs_cl->unfinished--;
 		return;
 	}
 	rc = ep_get(c->server, &ep);
@@ -306,65 +300,115 @@ int bfs_calls_run(struct bfs_call **calls, size_t n)
 	connect_servers(calls, n);
 	for (size_t i = 0; i < n; i++)
 		call_start(calls[i]);
-	return calls_wait(calls, n);
+	calls_wait(calls, n);
+	for (size_t i = 0; i < n; i++)
+		if (calls[i]->xerr)
+			return calls[i]->xerr;
+	return 0;
 }
 
-/* Progress until every started call is DONE, failing the late ones at the deadline. */
-static int calls_wait(struct bfs_call **calls, size_t n)
+void bfs_call_start(struct bfs_call *c)
 {
-	int64_t deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
-	unsigned idle = 0, empty_wakeups = 0;
-	int cancelling = 0;
+	call_start(c);
+}
 
-	while (bfs_cl->unfinished) {
+int bfs_call_done(struct bfs_call *c, int64_t now)
+{
+	if (!c->replied)
+		return 0;
+	if (c->ucx_ops && now && now >= c->deadline + 5 * BFS_NSEC) {
+		/* a cancelled UCX operation that never ended: stop waiting for it */
+		bfs_warn("UCX operations of a timed-out request did not end; abandoning them");
+		c->ucx_ops = 0;
+	}
+	return c->ucx_ops == 0;
+}
+
+int bfs_connect(const uint32_t *servers, size_t n)
+{
+	struct bfs_call **calls = bfs_calls_new(n, BFS_OP_NONE, servers);
+
+	if (!calls)
+		return -ENOMEM;
+	connect_servers(calls, n);
+	free(calls);
+	return 0;
+}
+
+/* Fail the calls whose deadline passed; closing their endpoints cancels their UCX operations. */
+void bfs_expire(int64_t now)
+{
+	int any = 0;
+
+	if (now < bfs_cl->next_expiry)
+		return;
+	bfs_cl->next_expiry = now + BFS_NSEC / 10; /* a scan of the slots at most every 100 ms */
+
+	for (uint32_t i = 0; i < BFS_SLOTS; i++) {
+		struct bfs_call *c = bfs_cl->slots[i];
+		if (c && now >= c->deadline) {
+			bfs_cl->ep_failed[c->server] = 1;
+			call_failed(c, -ETIMEDOUT);
+			any = 1;
+		}
+	}
+	if (any)
+		for (uint32_t s = 0; s < bfs_cl->nservers; s++)
+			if (bfs_cl->ep_failed[s])
+				ep_reset(s);
+}
+
+void bfs_wait(int (*done)(void *arg, int64_t now), void *arg)
+{
+	unsigned idle = 0, empty_wakeups = 0;
+
+	while (!done(arg, 0)) {
 		if (ucp_worker_progress(bfs_cl->ucx.worker)) {
 			idle = empty_wakeups = 0;
+			bfs_aio_pump_all();
 			continue;
 		}
 		for (uint32_t s = 0; s < bfs_cl->nservers; s++)
 			if (bfs_cl->ep_failed[s])
 				ep_reset(s); /* cancels what is still queued on it */
-		if (!bfs_cl->unfinished)
-			break;
 		int64_t now = bfs_mono_ns();
-		if (now >= deadline && cancelling) {
-			bfs_warn(
-			    "UCX operations of timed-out requests did not end; abandoning them");
-			bfs_cl->unfinished = 0;
+		bfs_expire(now);
+		bfs_aio_pump_all();
+		if (done(arg, now))
 			break;
-		}
-		if (now >= deadline) {
-			/* time out: fail what is left, close its endpoints to cancel UCX ops */
-			cancelling = 1;
-			for (size_t i = 0; i < n; i++)
-				if (!calls[i]->replied) {
-					call_failed(calls[i], -ETIMEDOUT);
-					bfs_cl->ep_failed[calls[i]->server] = 1;
-				}
-			for (size_t i = 0; i < n; i++)
-				if (calls[i]->ucx_ops && bfs_cl->ep_failed[calls[i]->server])
-					ep_reset(calls[i]->server);
-			deadline = now + 5 * BFS_NSEC; /* cancellation must end */
-			if (bfs_cl->unfinished == 0)
-				break;
-			continue;
-		}
 		if (++idle < IDLE_SPINS)
 			continue;
 		idle = 0;
-		int64_t left_ms = (deadline - now) / 1000000 + 1;
 		if (++empty_wakeups > 4) {
 			/* woken again and again with nothing to do (UCX's TCP transport does that
 			 * while a stopped peer does not read): back off up to 10 ms */
 			struct timespec ts = {0, BFS_MIN(empty_wakeups, 100) * 100000L};
 			nanosleep(&ts, NULL);
 		}
-		bfs_ucx_wait_fd(&bfs_cl->ucx, (int)BFS_MIN(left_ms, 100));
+		bfs_ucx_wait_fd(&bfs_cl->ucx, 100);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (calls[i]->xerr)
-			return calls[i]->xerr;
-	return 0;
+}
+
+struct calls_arg {
+	struct bfs_call **calls;
+	size_t n, first; /* calls before first are DONE */
+};
+
+static int calls_done(void *arg, int64_t now)
+{
+	struct calls_arg *a = arg;
+
+	while (a->first < a->n && bfs_call_done(a->calls[a->first], now))
+		a->first++;
+	return a->first == a->n;
+}
+
+/* Progress until every call of @calls is DONE (replied, failed or timed out). */
+static void calls_wait(struct bfs_call **calls, size_t n)
+{
+	struct calls_arg a = {calls, n, 0};
+
+	bfs_wait(calls_done, &a);
 }
 
 struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers)
@@ -488,6 +532,7 @@ int bfs_client_detach(void)
 	if (!cl)
 		return -ENOTCONN;
 	rc = bfs_close_all();
+	bfs_aio_fini();
 	for (uint32_t i = 0; i < cl->nservers; i++) {
 		if (cl->eps[i])
 			bfs_ucx_close_ep(&cl->ucx, cl->eps[i], cl->ep_failed[i]);

@@ -46,6 +46,8 @@ struct bfs_call {
 	int xerr;         /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
 	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
 	uint32_t slot;
+	int64_t
+	    deadline; /* monotonic ns: the call fails with -ETIMEDOUT when not replied by then */
 };
 
 struct bfs_file {
@@ -55,10 +57,11 @@ struct bfs_file {
 	uint64_t ino;
 	uint32_t chunk_size;
 	mode_t mode;
-	int flags;     /* open flags */
-	uint64_t pos;  /* file offset of read/write */
-	uint64_t size; /* size as this client knows it */
-	int dirty;     /* size or times to publish at fsync/close */
+	int flags;        /* open flags */
+	uint64_t pos;     /* file offset of read/write */
+	uint64_t size;    /* size as this client knows it */
+	int dirty;        /* size or times to publish at fsync/close */
+	unsigned pending; /* list I/O requests on this descriptor not finished */
 	int64_t mtime_ns;
 	int64_t atime_ns; /* set by futimens, published when atime_set */
 	int atime_set;
@@ -89,7 +92,10 @@ struct bfs_client {
 	struct bfs_call *slots[BFS_SLOTS];
 	uint32_t gen[BFS_SLOTS];
 	uint32_t next_slot;
-	unsigned unfinished; /* calls of the running batch not DONE */
+	struct benchfs_request *aio;   /* list I/O requests in progress */
+	struct benchfs_request *spare; /* a finished request kept for reuse */
+	int pumping;                   /* bfs_aio_pump_all() is running */
+	int64_t next_expiry;           /* monotonic ns of the next scan for overdue calls */
 	struct bfs_file *files;
 	int nfiles; /* size of files[] */
 	struct bfs_dircache_ent *dcache;
@@ -128,6 +134,34 @@ int bfs_calls_run(struct bfs_call **calls, size_t n);
  * calls. Free it with free(). NULL when out of memory.
  */
 struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers);
+/** bfs_call_start - send @c (connected server or not: it then fails at once) without waiting. */
+void bfs_call_start(struct bfs_call *c);
+/**
+ * bfs_call_done - whether started call @c is DONE: replied (or failed) and no UCX operation
+ * refers to it. With a non-zero @now (monotonic ns), a failed call whose cancelled UCX
+ * operations still have not ended 5 s past its deadline is abandoned (counted DONE).
+ */
+int bfs_call_done(struct bfs_call *c, int64_t now);
+/** bfs_connect - connect (and HELLO) to those of the @n @servers that have no endpoint. */
+int bfs_connect(const uint32_t *servers, size_t n);
+/**
+ * bfs_wait - progress the worker (sleeping on its fd when idle, failing calls past their
+ * deadline, pumping list I/O requests) until @done(@arg, now) is true. @now is 0 on the busy
+ * path and the monotonic time in ns when idle.
+ */
+void bfs_wait(int (*done)(void *arg, int64_t now), void *arg);
+/** bfs_expire - fail the calls whose deadline is before @now (monotonic ns) with -ETIMEDOUT. */
+void bfs_expire(int64_t now);
+/** bfs_io_pwrite, bfs_io_pread - the data path of benchfs_pwrite()/benchfs_pread() (no lock). */
+ssize_t bfs_io_pwrite(int fd, const void *buf, size_t count, off_t offset);
+ssize_t bfs_io_pread(int fd, void *buf, size_t count, off_t offset);
+/** bfs_aio_pump_all - reap finished calls of every list I/O request and start more. */
+void bfs_aio_pump_all(void);
+/** bfs_aio_drain - wait until descriptor @f has no list I/O request in flight. */
+void bfs_aio_drain(struct bfs_file *f);
+/** bfs_aio_fini - free the spare request (at detach). */
+void bfs_aio_fini(void);
+
 /** bfs_calls_status - the first non-zero status of @n calls, or 0. */
 int bfs_calls_status(struct bfs_call **calls, size_t n);
 /** bfs_call_run - one call; return its status (reply status or transport error). */

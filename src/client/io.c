@@ -97,7 +97,10 @@ static int publish(struct bfs_file *f)
 
 static int close_file(struct bfs_file *f)
 {
-	int rc = publish(f);
+	int rc;
+
+	bfs_aio_drain(f); /* its list I/O requests end first */
+	rc = publish(f);
 
 	free(f->path);
 	memset(f, 0, sizeof(*f));
@@ -251,112 +254,19 @@ BFS_API int benchfs_close(int fd)
 /* ---- data path ----------------------------------------------------------------------------------
  */
 
-/*
- * Move [@off, @off + @len) between @buf and the file's chunks: cut the range at chunk
- * boundaries (and at BFS_IO_MAX), start up to BFS_BATCH calls at once, wait, repeat.
- * For reads, *@got gets the end of the data actually found (holes are zero-filled here).
- */
-static int transfer(struct bfs_file *f, uint8_t op, void *buf, uint64_t len, uint64_t off)
+static int fd_of(const struct bfs_file *f)
 {
-	struct bfs_call *calls = malloc(BFS_BATCH * sizeof(*calls));
-	struct bfs_call *ptrs[BFS_BATCH];
-	uint64_t cs = f->chunk_size, step = BFS_MIN(cs, (uint64_t)BFS_IO_MAX);
-	uint64_t done = 0;
-	int rc = 0;
-
-	if (!calls)
-		return -ENOMEM;
-	while (done < len && !rc) {
-		size_t n = 0;
-		while (n < BFS_BATCH && done < len) {
-			uint64_t pos = off + done;
-			/* a piece never crosses a chunk, nor exceeds BFS_IO_MAX */
-			uint64_t room = step - (pos % step);
-			uint64_t piece = BFS_MIN(room, len - done);
-			struct bfs_call *c = &calls[n];
-
-			bfs_call_init(c, op, bfs_ring_chunk(&bfs_cl->ring, f->ino, pos / cs));
-			c->req.ino = f->ino;
-			c->req.offset = pos;
-			c->req.length = piece;
-			if (op == BFS_OP_WRITE) {
-				c->send_buf = (const char *)buf + done;
-				c->send_len = piece;
-			} else {
-				c->recv_buf = (char *)buf + done;
-				c->recv_cap = piece;
-			}
-			ptrs[n++] = c;
-			done += piece;
-		}
-		bfs_calls_run(ptrs, n);
-		for (size_t i = 0; i < n; i++) {
-			struct bfs_call *c = &calls[i];
-			if (c->status < 0) {
-				rc = rc ? rc : c->status;
-				continue;
-			}
-			if (op == BFS_OP_READ) {
-				/* bytes past what the server had are a hole */
-				size_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
-				memset((char *)c->recv_buf + got, 0, c->req.length - got);
-			} else if ((uint64_t)c->status != c->req.length) {
-				rc = rc ? rc : -EIO;
-			}
-		}
-	}
-	free(calls);
-	return rc;
+	return (int)(f - bfs_cl->files);
 }
 
 static ssize_t do_pwrite(struct bfs_file *f, const void *buf, size_t count, off_t offset)
 {
-	int rc;
-
-	if (!writable(f))
-		return -EBADF;
-	if (offset < 0)
-		return -EINVAL;
-	if (!S_ISREG(f->mode))
-		return -EISDIR;
-	if ((uint64_t)offset > (uint64_t)BENCHFS_FILE_MAX ||
-	    count > (uint64_t)BENCHFS_FILE_MAX - (uint64_t)offset)
-		return -EFBIG;
-	if (count == 0)
-		return 0;
-	rc = transfer(f, BFS_OP_WRITE, (void *)buf, count, (uint64_t)offset);
-	if (rc)
-		return rc;
-	f->size = BFS_MAX(f->size, (uint64_t)offset + count);
-	f->mtime_ns = bfs_now_ns();
-	f->dirty = 1;
-	return (ssize_t)count;
+	return bfs_io_pwrite(fd_of(f), buf, count, offset);
 }
 
 static ssize_t do_pread(struct bfs_file *f, void *buf, size_t count, off_t offset)
 {
-	uint64_t end;
-	int rc;
-
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
-		return -EBADF;
-	if (offset < 0)
-		return -EINVAL;
-	if (!S_ISREG(f->mode))
-		return -EISDIR;
-	if ((uint64_t)offset + count > f->size) {
-		/* past the size we know: another client may have published a larger one */
-		struct bfs_inode ino;
-		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-			f->size = BFS_MAX(f->size, ino.size);
-	}
-	if ((uint64_t)offset >= f->size || count == 0)
-		return 0;
-	end = BFS_MIN(f->size, (uint64_t)offset + count);
-	rc = transfer(f, BFS_OP_READ, buf, end - (uint64_t)offset, (uint64_t)offset);
-	if (rc)
-		return rc;
-	return (ssize_t)(end - (uint64_t)offset);
+	return bfs_io_pread(fd_of(f), buf, count, offset);
 }
 
 BFS_API ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset)
@@ -570,4 +480,100 @@ BFS_API int benchfs_fstat(int fd, struct stat *st)
 	}
 	bfs_inode_to_stat(&ino, st);
 	BFS_LEAVE(0);
+}
+
+/* ---- sharing an open file between processes ---------------------------------------------------
+ */
+
+#define EXPORT_MAGIC 0x42465348u /* "BFSH" */
+
+struct export_hdr {
+	uint32_t magic;
+	uint32_t chunk_size;
+	uint64_t ino;
+	uint64_t size;
+	uint32_t mode;
+	uint32_t plen;
+};
+
+BFS_API ssize_t benchfs_export(int fd, void *buf, size_t len)
+{
+	struct export_hdr h;
+	struct bfs_file *f;
+	size_t need;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	need = sizeof(h) + f->plen;
+	if (!buf || len < need)
+		BFS_LEAVE(-ERANGE);
+	h = (struct export_hdr){EXPORT_MAGIC, f->chunk_size,     f->ino,
+	                        f->size,      (uint32_t)f->mode, (uint32_t)f->plen};
+	memcpy(buf, &h, sizeof(h));
+	memcpy((char *)buf + sizeof(h), f->path, f->plen);
+	BFS_LEAVE((ssize_t)need);
+}
+
+BFS_API int benchfs_import(const void *buf, size_t len, int flags)
+{
+	int acc = flags & O_ACCMODE, fd;
+	struct export_hdr h;
+	struct bfs_file *f;
+	char *path;
+
+	if (!buf || len < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, buf, sizeof(h));
+	if (h.magic != EXPORT_MAGIC || h.plen == 0 || h.plen > BENCHFS_PATH_MAX ||
+	    len < sizeof(h) + h.plen || !bfs_is_pow2(h.chunk_size))
+		return -EINVAL;
+	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
+		return -EINVAL;
+	if (S_ISDIR(h.mode) && acc != O_RDONLY)
+		return -EISDIR;
+	if (!(path = strndup((const char *)buf + sizeof(h), h.plen)))
+		return -ENOMEM;
+	pthread_mutex_lock(&bfs_lock);
+	if (!bfs_cl) {
+		pthread_mutex_unlock(&bfs_lock);
+		free(path);
+		return -ENOTCONN;
+	}
+	fd = file_alloc();
+	if (fd < 0) {
+		free(path);
+		BFS_LEAVE(fd);
+	}
+	f = &bfs_cl->files[fd];
+	f->path = path;
+	f->used = 1;
+	f->plen = h.plen;
+	f->ino = h.ino;
+	f->chunk_size = h.chunk_size;
+	f->mode = h.mode;
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
+	f->size = BFS_MAX(h.size, bfs_open_size(h.ino));
+	f->mtime_ns = bfs_now_ns();
+	BFS_LEAVE(fd);
+}
+
+BFS_API int benchfs_frefresh(int fd)
+{
+	struct bfs_inode ino;
+	struct bfs_file *f;
+	int rc;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	bfs_aio_drain(f);
+	rc = bfs_lookup(f->path, f->plen, &ino, NULL);
+	if (!rc && ino.ino != f->ino)
+		rc = -ESTALE;
+	if (!rc)
+		f->size = ino.size;
+	BFS_LEAVE(rc);
 }

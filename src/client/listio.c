@@ -1,0 +1,474 @@
+/*
+ * listio.c - the data path: list I/O requests, blocking and non-blocking.
+ *
+ * Every read and write is a request (struct benchfs_request): a list of segments (memory
+ * buffer, file offset, length) of one file. A request walks its segments in order, cutting
+ * them into pieces that never cross a chunk (nor BFS_IO_MAX bytes), and keeps up to BFS_BATCH
+ * pieces in flight as calls of a sliding window: whenever a call is DONE, its slot takes the
+ * next piece. Requests are "pumped" (reap DONE calls, start more) from every wait loop of the
+ * library (bfs_wait), from benchfs_test() and from benchfs_progress(), so any number of
+ * requests overlap with each other and with the caller's work. The blocking calls are a
+ * request started and waited for at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "common/util.h"
+
+#define WALK_MAX 65536 /* pieces looked ahead to find the servers to connect to at once */
+
+struct bfs_seg {
+	char *buf;
+	uint64_t off, len;
+};
+
+struct benchfs_request {
+	struct benchfs_request *next; /* in bfs_cl->aio while in flight */
+	int fd;
+	uint64_t ino;
+	uint32_t chunk_size;
+	uint8_t op; /* BFS_OP_READ or BFS_OP_WRITE */
+	struct bfs_seg *segs;
+	size_t nsegs, cap;
+	size_t seg;        /* cursor: the next piece starts in segs[seg] ... */
+	uint64_t seg_done; /* ... this many bytes in */
+	unsigned inflight;
+	int rc;         /* first error */
+	int finished;   /* every call DONE and the descriptor updated */
+	uint64_t bytes; /* what a successful request returns */
+	uint64_t end;   /* write: furthest end offset */
+	uint8_t *tried; /* servers this request has tried to connect to (NULL: none yet) */
+	uint8_t busy[BFS_BATCH];
+	struct bfs_call win[BFS_BATCH];
+};
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+static struct benchfs_request *req_get(size_t nsegs)
+{
+	struct benchfs_request *r = bfs_cl->spare;
+
+	if (r)
+		bfs_cl->spare = NULL;
+	else if (!(r = calloc(1, sizeof(*r))))
+		return NULL;
+	if (r->cap < nsegs) {
+		struct bfs_seg *s = realloc(r->segs, BFS_MAX(nsegs, (size_t)4) * sizeof(*s));
+		if (!s) {
+			free(r->segs);
+			free(r);
+			return NULL;
+		}
+		r->segs = s;
+		r->cap = BFS_MAX(nsegs, (size_t)4);
+	}
+	r->next = NULL;
+	r->nsegs = r->seg = 0;
+	r->seg_done = r->bytes = r->end = 0;
+	r->inflight = 0;
+	r->rc = r->finished = 0;
+	memset(r->busy, 0, sizeof(r->busy));
+	return r;
+}
+
+static void req_put(struct benchfs_request *r)
+{
+	free(r->tried);
+	r->tried = NULL;
+	if (!bfs_cl->spare && r->cap <= 4096) {
+		bfs_cl->spare = r;
+		return;
+	}
+	free(r->segs);
+	free(r);
+}
+
+void bfs_aio_fini(void)
+{
+	if (bfs_cl->spare) {
+		free(bfs_cl->spare->segs);
+		free(bfs_cl->spare);
+		bfs_cl->spare = NULL;
+	}
+}
+
+/*
+ * Check the segments against descriptor @fd and copy them into a new request: zero-length
+ * segments are dropped, reads are clipped at the end of file. Return 0 or -errno.
+ */
+static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t n,
+                       struct benchfs_request **out)
+{
+	struct bfs_file *f = bfs_file_get(fd);
+	struct benchfs_request *r;
+	uint64_t total = 0, end = 0;
+
+	*out = NULL;
+	if (!f)
+		return -EBADF;
+	if (op == BFS_OP_WRITE ? (f->flags & O_ACCMODE) == O_RDONLY
+	                       : (f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (n && !segs)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (segs[i].offset < 0 || segs[i].length > (uint64_t)SSIZE_MAX - total)
+			return -EINVAL;
+		total += segs[i].length;
+		if (segs[i].length)
+			end = BFS_MAX(end, (uint64_t)segs[i].offset + segs[i].length);
+	}
+	if (!S_ISREG(f->mode))
+		return -EISDIR;
+	if (op == BFS_OP_WRITE && end > (uint64_t)BENCHFS_FILE_MAX)
+		return -EFBIG;
+	if (op == BFS_OP_READ && end > f->size) {
+		/* past the size we know: another client may have published a larger one */
+		struct bfs_inode ino;
+		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+			f->size = BFS_MAX(f->size, ino.size);
+	}
+	r = req_get(n);
+	if (!r)
+		return -ENOMEM;
+	r->fd = fd;
+	r->ino = f->ino;
+	r->chunk_size = f->chunk_size;
+	r->op = op;
+	r->end = end;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = (uint64_t)segs[i].offset, len = segs[i].length;
+
+		if (op == BFS_OP_READ)
+			len = off >= f->size ? 0 : BFS_MIN(len, f->size - off);
+		if (!len)
+			continue;
+		r->segs[r->nsegs++] = (struct bfs_seg){segs[i].buf, off, len};
+		r->bytes += len;
+	}
+	*out = r;
+	return 0;
+}
+
+/* The piece at cursor (*@seg, *@done) of @r, and move the cursor past it. */
+static void next_piece(const struct benchfs_request *r, size_t *seg, uint64_t *done, uint64_t *off,
+                       uint64_t *len, char **buf)
+{
+	const struct bfs_seg *s = &r->segs[*seg];
+	uint64_t step = BFS_MIN((uint64_t)r->chunk_size, (uint64_t)BFS_IO_MAX);
+
+	*off = s->off + *done;
+	*len = BFS_MIN(step - *off % step, s->len - *done); /* never crosses a chunk */
+	*buf = s->buf + *done;
+	*done += *len;
+	if (*done == s->len)
+		(*seg)++, *done = 0;
+}
+
+static int needs_connect(uint32_t s)
+{
+	return !bfs_cl->eps[s] || bfs_cl->ep_failed[s];
+}
+
+/*
+ * Server @s of the next piece has no endpoint: connect to it and to the other unconnected
+ * servers of the pieces ahead, all at once (each server once per request).
+ */
+static void req_connect(struct benchfs_request *r, uint32_t s)
+{
+	uint32_t *want, nw = 0;
+	size_t seg = r->seg;
+	uint64_t done = r->seg_done;
+
+	if (!r->tried && !(r->tried = calloc(bfs_cl->nservers, 1)))
+		return;
+	if (r->tried[s])
+		return;
+	want = malloc(bfs_cl->nservers * sizeof(*want));
+	if (!want)
+		return;
+	for (size_t k = 0; k < WALK_MAX && seg < r->nsegs; k++) {
+		uint64_t off, len;
+		char *buf;
+		uint32_t t;
+
+		next_piece(r, &seg, &done, &off, &len, &buf);
+		t = bfs_ring_chunk(&bfs_cl->ring, r->ino, off / r->chunk_size);
+		if (!r->tried[t] && needs_connect(t)) {
+			r->tried[t] = 1;
+			want[nw++] = t;
+		}
+	}
+	if (!r->tried[s]) {
+		r->tried[s] = 1;
+		want[nw++] = s;
+	}
+	bfs_connect(want, nw);
+	free(want);
+}
+
+/* Account the DONE call @c of @r. */
+static void req_reap(struct benchfs_request *r, struct bfs_call *c)
+{
+	if (c->status < 0) {
+		r->rc = r->rc ? r->rc : c->status;
+	} else if (r->op == BFS_OP_READ) {
+		/* bytes past what the server had are a hole */
+		size_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
+		memset((char *)c->recv_buf + got, 0, c->req.length - got);
+	} else if ((uint64_t)c->status != c->req.length) {
+		r->rc = r->rc ? r->rc : -EIO;
+	}
+}
+
+/* The request has ended: take it off the list and update its descriptor. */
+static void req_finish(struct benchfs_request *r)
+{
+	struct benchfs_request **pp = &bfs_cl->aio;
+	struct bfs_file *f = bfs_file_get(r->fd);
+
+	while (*pp && *pp != r)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = r->next;
+	r->finished = 1;
+	if (!f)
+		return;
+	f->pending--;
+	if (r->op == BFS_OP_WRITE && !r->rc && r->bytes) {
+		f->size = BFS_MAX(f->size, r->end);
+		f->mtime_ns = bfs_now_ns();
+		f->dirty = 1;
+	}
+}
+
+/* Reap the DONE calls of @r and fill the free slots of its window with the next pieces. */
+static void req_pump(struct benchfs_request *r, int64_t now)
+{
+	if (r->finished)
+		return;
+	for (unsigned i = 0; i < BFS_BATCH && r->inflight; i++)
+		if (r->busy[i] && bfs_call_done(&r->win[i], now)) {
+			req_reap(r, &r->win[i]);
+			r->busy[i] = 0;
+			r->inflight--;
+		}
+	for (unsigned i = 0; i < BFS_BATCH && !r->rc && r->seg < r->nsegs; i++) {
+		struct bfs_call *c = &r->win[i];
+		uint64_t off, len;
+		uint32_t server;
+		char *buf;
+
+		if (r->busy[i])
+			continue;
+		{
+			const struct bfs_seg *s = &r->segs[r->seg];
+			server = bfs_ring_chunk(&bfs_cl->ring, r->ino,
+			                        (s->off + r->seg_done) / r->chunk_size);
+		}
+		if (needs_connect(server))
+			req_connect(r, server);
+		next_piece(r, &r->seg, &r->seg_done, &off, &len, &buf);
+		bfs_call_init(c, r->op, server);
+		c->req.ino = r->ino;
+		c->req.offset = off;
+		c->req.length = len;
+		if (r->op == BFS_OP_WRITE) {
+			c->send_buf = buf;
+			c->send_len = len;
+		} else {
+			c->recv_buf = buf;
+			c->recv_cap = len;
+		}
+		r->busy[i] = 1;
+		r->inflight++;
+		bfs_call_start(c);
+	}
+	if (!r->inflight && (r->rc || r->seg == r->nsegs))
+		req_finish(r);
+}
+
+void bfs_aio_pump_all(void)
+{
+	struct benchfs_request *r, *next;
+
+	if (bfs_cl->pumping)
+		return; /* a pump is connecting to a server, and that waits */
+	bfs_cl->pumping++;
+	for (r = bfs_cl->aio; r; r = next) {
+		next = r->next; /* @r may leave the list */
+		req_pump(r, 0);
+	}
+	bfs_cl->pumping--;
+}
+
+static void req_start(struct benchfs_request *r)
+{
+	struct bfs_file *f = bfs_file_get(r->fd);
+
+	f->pending++;
+	r->next = bfs_cl->aio;
+	bfs_cl->aio = r;
+	bfs_cl->pumping++;
+	req_pump(r, 0);
+	bfs_cl->pumping--;
+}
+
+static int req_done(void *arg, int64_t now)
+{
+	struct benchfs_request *r = arg;
+
+	if (!r->finished && now) {
+		bfs_cl->pumping++;
+		req_pump(r, now); /* with @now: abandons calls stuck after cancellation */
+		bfs_cl->pumping--;
+	}
+	return r->finished;
+}
+
+/* The result of finished request @r, which is freed. */
+static ssize_t req_result(struct benchfs_request *r)
+{
+	ssize_t rc = r->rc ? r->rc : (ssize_t)r->bytes;
+
+	req_put(r);
+	return rc;
+}
+
+static ssize_t req_run(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t n)
+{
+	struct benchfs_request *r;
+	int rc = req_prepare(fd, op, segs, n, &r);
+
+	if (rc)
+		return rc;
+	req_start(r);
+	bfs_wait(req_done, r);
+	return req_result(r);
+}
+
+struct drain_arg {
+	struct bfs_file *f;
+};
+
+static int drained(void *arg, int64_t now)
+{
+	(void)now;
+	return ((struct drain_arg *)arg)->f->pending == 0;
+}
+
+void bfs_aio_drain(struct bfs_file *f)
+{
+	struct drain_arg a = {f};
+
+	if (f->pending)
+		bfs_wait(drained, &a);
+}
+
+/* ---- blocking forms ------------------------------------------------------------------------ */
+
+ssize_t bfs_io_pwrite(int fd, const void *buf, size_t count, off_t offset)
+{
+	struct benchfs_ioseg seg = {(void *)buf, offset, count};
+
+	return req_run(fd, BFS_OP_WRITE, &seg, 1);
+}
+
+ssize_t bfs_io_pread(int fd, void *buf, size_t count, off_t offset)
+{
+	struct benchfs_ioseg seg = {buf, offset, count};
+
+	return req_run(fd, BFS_OP_READ, &seg, 1);
+}
+
+BFS_API ssize_t benchfs_pwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs)
+{
+	BFS_ENTER();
+	BFS_LEAVE(req_run(fd, BFS_OP_WRITE, segs, nsegs));
+}
+
+BFS_API ssize_t benchfs_preadl(int fd, const struct benchfs_ioseg *segs, size_t nsegs)
+{
+	BFS_ENTER();
+	BFS_LEAVE(req_run(fd, BFS_OP_READ, segs, nsegs));
+}
+
+/* ---- non-blocking forms -------------------------------------------------------------------- */
+
+static int istart(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t nsegs,
+                  benchfs_request_t **req)
+{
+	struct benchfs_request *r;
+	int rc;
+
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	rc = req_prepare(fd, op, segs, nsegs, &r);
+	if (!rc) {
+		req_start(r);
+		*req = r;
+	}
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_ipwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs,
+                             benchfs_request_t **req)
+{
+	return istart(fd, BFS_OP_WRITE, segs, nsegs, req);
+}
+
+BFS_API int benchfs_ipreadl(int fd, const struct benchfs_ioseg *segs, size_t nsegs,
+                            benchfs_request_t **req)
+{
+	return istart(fd, BFS_OP_READ, segs, nsegs, req);
+}
+
+/* One non-blocking round: progress the worker, fail overdue calls, pump every request. */
+static void progress_once(void)
+{
+	while (ucp_worker_progress(bfs_cl->ucx.worker))
+		;
+	bfs_expire(bfs_mono_ns());
+	bfs_aio_pump_all();
+}
+
+BFS_API int benchfs_test(benchfs_request_t *req, ssize_t *result)
+{
+	ssize_t rc;
+
+	if (!req)
+		return -EINVAL;
+	BFS_ENTER();
+	if (!req->finished) {
+		progress_once();
+		req_done(req, bfs_mono_ns()); /* abandons calls stuck after cancellation */
+	}
+	if (!req->finished)
+		BFS_LEAVE(0);
+	rc = req_result(req);
+	if (result)
+		*result = rc;
+	BFS_LEAVE(1);
+}
+
+BFS_API ssize_t benchfs_wait(benchfs_request_t *req)
+{
+	if (!req)
+		return -EINVAL;
+	BFS_ENTER();
+	bfs_wait(req_done, req);
+	BFS_LEAVE(req_result(req));
+}
+
+BFS_API int benchfs_progress(void)
+{
+	BFS_ENTER();
+	progress_once();
+	BFS_LEAVE(0);
+}
