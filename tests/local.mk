@@ -130,3 +130,11 @@ tests_malformed_request_LDFLAGS = -static
 
 # One style: clang-format over every C file
 INTEG_TESTS += tests/style.sh
+
+# ---- MPI-IO programs (tests/mpiio.sh) --------------------------------------------------------
+# tests/mpiio is a plain MPI program: built by mpicc with no BenchFS headers or libraries, it
+# does all its I/O through MPI_File_*. tests/mpiio.sh runs it with adio/libbenchfs-romio.so
+# preloaded (ROMIO with the BenchFS driver) on benchfs: names, and skips without that library.
+INTEG_BINS += tests/mpiio
+INTEG_TESTS += tests/mpiio.sh
+tests_mpiio_SOURCES = tests/mpiio.c

@@ -85,11 +85,14 @@ int ADIOI_BENCHFS_Fd(ADIO_File fd)
 	return ((struct ADIOI_BENCHFS_file *)fd->fs_ptr)->bfd;
 }
 
+/*
+ * A write-only file is opened read-write underneath: ROMIO's two-phase collective writes read
+ * the holes of a file domain before writing it back (MPI's access checks are ROMIO's, made on
+ * the mode the user gave).
+ */
 static int open_flags(int access_mode)
 {
-	int flags = access_mode & ADIO_RDONLY   ? O_RDONLY
-	            : access_mode & ADIO_WRONLY ? O_WRONLY
-	                                        : O_RDWR;
+	int flags = access_mode & ADIO_RDONLY ? O_RDONLY : O_RDWR;
 	if (access_mode & ADIO_CREATE)
 		flags |= O_CREAT;
 	if (access_mode & ADIO_EXCL)
@@ -205,6 +208,9 @@ void ADIOI_BENCHFS_Close(ADIO_File fd, int *error_code)
 	rc = benchfs_close(ADIOI_BENCHFS_Fd(fd));
 	ADIOI_Free(fd->fs_ptr);
 	fd->fs_ptr = NULL;
+	/* every process has published its size before any returns: an open after the
+	 * (collective) close sees the whole file */
+	MPI_Barrier(fd->comm);
 	*error_code = rc < 0 ? ADIOI_BENCHFS_Errcode(myname, fd->filename, rc) : MPI_SUCCESS;
 }
 
