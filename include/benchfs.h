@@ -221,6 +221,27 @@ int benchfs_import(const void *buf, size_t len, int flags);
  */
 int benchfs_frefresh(int fd);
 
+/**
+ * benchfs_lock - take or release a byte-range lock on an open regular file, as fcntl(2)'s
+ * F_SETLK/F_SETLKW do: @cmd F_SETLKW waits, F_SETLK fails at once with -EAGAIN; @type F_RDLCK
+ * (shared), F_WRLCK (exclusive) or F_UNLCK; the range is [@start, @start + @len) bytes, @len 0
+ * meaning to the end of the file (constants from <fcntl.h>).
+ *
+ * Locks are advisory and belong to the process (all its descriptors), like POSIX record locks;
+ * a process's own locks never conflict with each other. They live on the server of the file's
+ * first chunk and are granted in arrival order. Unlike POSIX, F_UNLCK releases every lock of the
+ * process that overlaps the range, whole (no splitting), and also cancels a waiting request of
+ * the process there. Locks of a process that dies are released when its server notices the
+ * connection failed. Consistency: taking a lock refreshes the file size this process knows,
+ * releasing one first publishes the size and mtime it produced, so data written under a lock
+ * is seen whole by the next holder (what MPI-IO's atomic mode and shared file pointers need;
+ * ROMIO's driver takes its locks here).
+ * Return: 0, or -EBADF, -EINVAL (bad @cmd, @type or range, not a regular file), -EAGAIN
+ *   (F_SETLK: held by another process), -ETIMEDOUT (F_SETLKW waited longer than the RPC
+ *   timeout; the request is withdrawn), -ESHUTDOWN (the servers are stopping), -EIO.
+ */
+int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len);
+
 /* ---------------------------------------------------------------------------------------------
  * List I/O and non-blocking I/O
  *

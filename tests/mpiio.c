@@ -472,7 +472,7 @@ static void sec_contig_fp(void)
 	OK(MPI_File_seek(fh, 0, MPI_SEEK_END));
 	POSITION_IS(fh, end, "after seek to SEEK_END");
 	/* (where the pointer is after a read at the end differs: ROMIO adds the bytes read, ompio
-	 * the bytes asked for; the standard's wording allows both) */
+	 * the bytes asked for) */
 	if (OK(MPI_File_read(fh, rd, 100, MPI_BYTE, &st)))
 		COUNT_IS(&st, MPI_BYTE, 0, "read at the end");
 	OK(MPI_File_seek(fh, -B, MPI_SEEK_END));

@@ -33,11 +33,7 @@ struct ADIOI_Fns_struct ADIO_BENCHFS_operations = {
     "BENCHFS: ROMIO driver for BenchFS",
     ADIOI_GEN_IreadStridedColl,  /* IreadStridedColl */
     ADIOI_GEN_IwriteStridedColl, /* IwriteStridedColl */
-#if defined(F_SETLKW64)
-    ADIOI_GEN_SetLock, /* SetLock: never called (no data sieving, no atomic mode) */
-#else
-    ADIOI_GEN_SetLock64,
-#endif
+    ADIOI_BENCHFS_SetLock,       /* SetLock: byte-range locks on the file's first server */
 };
 
 /*
@@ -45,8 +41,9 @@ struct ADIOI_Fns_struct ADIO_BENCHFS_operations = {
  *  - scalable open: yes (OpenColl creates on one process and broadcasts);
  *  - scalable resize: no: after one process sets the size, every process refreshes the size
  *    it knows (ADIOI_BENCHFS_Resize), so ROMIO must call Resize everywhere;
- *  - shared file pointers, locks, atomic mode, data sieving writes: no (ROMIO then refuses
- *    MPI_File_*_shared / *_ordered and MPI_File_set_atomicity(true) with an error);
+ *  - locks: yes (benchfs_lock), and with them atomic mode and shared file pointers (ROMIO
+ *    keeps the pointer in a hidden file and updates it under a lock);
+ *  - data sieving writes: no (no read-modify-write of other processes' bytes);
  *  - two-phase collective buffering: yes (ROMIO's generic code over our contiguous calls);
  *  - unlink after close: no (a removed file's data goes at once, see benchfs.h).
  */
@@ -56,13 +53,13 @@ int ADIOI_BENCHFS_Feature(ADIO_File fd, int flag)
 	switch (flag) {
 	case ADIO_SCALABLE_OPEN:
 	case ADIO_TWO_PHASE:
+	case ADIO_LOCKS:
+	case ADIO_SHARED_FP:
+	case ADIO_ATOMIC_MODE:
 		return 1;
 	case ADIO_SCALABLE_RESIZE:
-	case ADIO_SHARED_FP:
-	case ADIO_LOCKS:
 	case ADIO_SEQUENTIAL:
 	case ADIO_DATA_SIEVING_WRITES:
-	case ADIO_ATOMIC_MODE:
 	case ADIO_UNLINK_AFTER_CLOSE:
 	default:
 		return 0;

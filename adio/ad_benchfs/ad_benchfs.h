@@ -66,5 +66,7 @@ void ADIOI_BENCHFS_Fcntl(ADIO_File fd, int flag, ADIO_Fcntl_t *fcntl_struct, int
 void ADIOI_BENCHFS_Resize(ADIO_File fd, ADIO_Offset size, int *error_code);
 void ADIOI_BENCHFS_Flush(ADIO_File fd, int *error_code);
 int ADIOI_BENCHFS_Feature(ADIO_File fd, int flag);
+int ADIOI_BENCHFS_SetLock(ADIO_File fd, int cmd, int type, ADIO_Offset offset, int whence,
+                          ADIO_Offset len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "ad_benchfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 
 #include <benchfs.h>
@@ -103,7 +104,7 @@ static int flat_has_data(const ADIOI_Flatlist_node *flat)
  * (ADIO_EXPLICIT_OFFSET), or the individual file pointer (a byte offset in the file).
  */
 static void walk_file_start(ADIO_File fd, struct walk *w, int file_ptr_type, ADIO_Offset offset,
-                            MPI_Count ft_size)
+                            MPI_Count ft_size, MPI_Aint lb)
 {
 	ADIOI_Flatlist_node *flat = w->flat;
 
@@ -116,8 +117,9 @@ static void walk_file_start(ADIO_File fd, struct walk *w, int file_ptr_type, ADI
 		w->skip = pos;
 		return;
 	}
-	/* the first block that ends after the file pointer */
-	ADIO_Offset at = fd->fp_ind, n = w->extent ? (at - w->base) / w->extent : 0;
+	/* the first block that ends after the file pointer; the tile holding it starts about
+	 * (at - disp - lb) / extent tiles in (the type's blocks lie from its lower bound on) */
+	ADIO_Offset at = fd->fp_ind, n = w->extent ? (at - w->base - lb) / w->extent : 0;
 	w->tile = n > 0 ? n - 1 : 0;
 	w->idx = w->skip = 0;
 	for (;;) {
@@ -174,7 +176,7 @@ static int make_segs(ADIO_File fd, const void *buf, int count, MPI_Datatype data
 		file.extent = extent;
 		if (ft_size == 0 || !flat_has_data(file.flat))
 			return -EINVAL;
-		walk_file_start(fd, &file, file_ptr_type, offset, ft_size);
+		walk_file_start(fd, &file, file_ptr_type, offset, ft_size, lb);
 	}
 
 	for (MPI_Count left = *total; left > 0;) {
@@ -217,9 +219,25 @@ static void access_sync(ADIO_File fd, int write, void *buf, int count, MPI_Datat
 	ssize_t rc;
 
 	rc = make_segs(fd, buf, count, datatype, file_ptr_type, offset, contig_file, &sl, &total);
-	if (rc == 0 && sl.n)
-		rc = write ? benchfs_pwritel(ADIOI_BENCHFS_Fd(fd), sl.v, sl.n)
-		           : benchfs_preadl(ADIOI_BENCHFS_Fd(fd), sl.v, sl.n);
+	if (rc == 0 && sl.n) {
+		/* atomic mode: a strided access holds a lock over its whole extent (ROMIO itself
+		 * locks around contiguous ones) */
+		int lock = fd->atomicity && !contig_file;
+		off_t lo = 0, hi = 0;
+		for (size_t i = 0; lock && i < sl.n; i++) {
+			off_t end = sl.v[i].offset + (off_t)sl.v[i].length;
+			lo = i == 0 || sl.v[i].offset < lo ? sl.v[i].offset : lo;
+			hi = end > hi ? end : hi;
+		}
+		if (lock)
+			rc = benchfs_lock(ADIOI_BENCHFS_Fd(fd), F_SETLKW, write ? F_WRLCK : F_RDLCK,
+			                  lo, hi - lo);
+		if (rc == 0)
+			rc = write ? benchfs_pwritel(ADIOI_BENCHFS_Fd(fd), sl.v, sl.n)
+			           : benchfs_preadl(ADIOI_BENCHFS_Fd(fd), sl.v, sl.n);
+		if (lock)
+			benchfs_lock(ADIOI_BENCHFS_Fd(fd), F_SETLKW, F_UNLCK, lo, hi - lo);
+	}
 	if (rc < 0) {
 		free_segs(&sl);
 		*error_code = ADIOI_BENCHFS_Errcode(myname, fd->filename, (int)rc);

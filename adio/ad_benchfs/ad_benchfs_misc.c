@@ -4,6 +4,8 @@
 #include "ad_benchfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <benchfs.h>
@@ -31,14 +33,9 @@ void ADIOI_BENCHFS_Fcntl(ADIO_File fd, int flag, ADIO_Fcntl_t *fcntl_struct, int
 			rc = benchfs_ftruncate(bfd, fcntl_struct->diskspace);
 		break;
 	case ADIO_FCNTL_SET_ATOMICITY:
-		if (fcntl_struct->atomicity) {
-			/* concurrent overlapping writes are not serialized (no locks) */
-			*error_code = MPIO_Err_create_code(
-			    MPI_SUCCESS, MPIR_ERR_RECOVERABLE, myname, __LINE__,
-			    MPI_ERR_UNSUPPORTED_OPERATION, "**fileatomic", 0);
-			return;
-		}
-		fd->atomicity = 0;
+		/* atomic mode: every access runs under a byte-range lock (ROMIO takes it around
+		 * contiguous accesses, ADIOI_BENCHFS_*Strided around the others) */
+		fd->atomicity = fcntl_struct->atomicity ? 1 : 0;
 		break;
 	default:
 		*error_code =
@@ -75,4 +72,19 @@ void ADIOI_BENCHFS_Flush(ADIO_File fd, int *error_code)
 	int rc = benchfs_fsync(ADIOI_BENCHFS_Fd(fd));
 
 	*error_code = rc < 0 ? ADIOI_BENCHFS_Errcode(myname, fd->filename, rc) : MPI_SUCCESS;
+}
+
+/* ROMIO's lock calls (atomic mode, shared file pointers): @whence is SEEK_SET in ROMIO. */
+int ADIOI_BENCHFS_SetLock(ADIO_File fd, int cmd, int type, ADIO_Offset offset, int whence,
+                          ADIO_Offset len)
+{
+	static const char myname[] = "ADIOI_BENCHFS_SETLOCK";
+	int rc;
+
+	if (whence != SEEK_SET)
+		return MPIO_Err_create_code(MPI_SUCCESS, MPIR_ERR_RECOVERABLE, myname, __LINE__,
+		                            MPI_ERR_ARG, "**flag", "**flag %d", whence);
+	rc = benchfs_lock(ADIOI_BENCHFS_Fd(fd), cmd == F_SETLK ? F_SETLK : F_SETLKW, type, offset,
+	                  len);
+	return rc < 0 ? ADIOI_BENCHFS_Errcode(myname, fd->filename, rc) : MPI_SUCCESS;
 }

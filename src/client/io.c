@@ -577,3 +577,52 @@ BFS_API int benchfs_frefresh(int fd)
 		f->size = ino.size;
 	BFS_LEAVE(rc);
 }
+
+/* ---- byte-range locks -------------------------------------------------------------------------
+ */
+
+BFS_API int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len)
+{
+	struct bfs_inode ino;
+	struct bfs_file *f;
+	struct bfs_call c;
+	int rc;
+
+	if ((cmd != F_SETLK && cmd != F_SETLKW) ||
+	    (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) || start < 0 || len < 0)
+		return -EINVAL;
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if (!S_ISREG(f->mode))
+		BFS_LEAVE(-EINVAL);
+	if (type == F_UNLCK) {
+		/* release consistency: what was written under the lock is published first */
+		bfs_aio_drain(f);
+		rc = publish(f);
+		if (rc)
+			BFS_LEAVE(rc);
+	}
+	bfs_call_init(&c, type == F_UNLCK ? BFS_OP_UNLOCK : BFS_OP_LOCK,
+	              bfs_ring_chunk(&bfs_cl->ring, f->ino, 0));
+	c.req.ino = f->ino;
+	c.req.offset = (uint64_t)start;
+	c.req.length = (uint64_t)len;
+	c.req.flags = (type == F_WRLCK ? BFS_F_WRLOCK : 0) | (cmd == F_SETLK ? BFS_F_NOWAIT : 0);
+	rc = bfs_call_run(&c);
+	if (type == F_UNLCK)
+		BFS_LEAVE(rc);
+	if (rc == -ETIMEDOUT) {
+		/* still queued on the server, maybe: take the request back */
+		c.req.op = BFS_OP_UNLOCK;
+		c.req.flags = 0;
+		bfs_call_run(&c);
+	}
+	if (rc)
+		BFS_LEAVE(rc);
+	/* acquire: take the size the previous holder published */
+	if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+		f->size = BFS_MAX(f->size, ino.size);
+	BFS_LEAVE(0);
+}

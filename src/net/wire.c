@@ -139,7 +139,7 @@ static int all_zero(const uint8_t *p, size_t n)
 static int op_known(unsigned op)
 {
 	return (op >= BFS_OP_CREATE && op <= BFS_OP_HASCHILD) ||
-	       (op >= BFS_OP_WRITE && op <= BFS_OP_FSYNC) ||
+	       (op >= BFS_OP_WRITE && op <= BFS_OP_UNLOCK) ||
 	       (op >= BFS_OP_PING && op <= BFS_OP_HELLO);
 }
 
@@ -430,7 +430,8 @@ const char *bfs_wire_op_name(unsigned op)
 	    [BFS_OP_FIND] = "find",         [BFS_OP_HASCHILD] = "haschild",
 	    [BFS_OP_WRITE] = "write",       [BFS_OP_READ] = "read",
 	    [BFS_OP_TRUNCATE] = "truncate", [BFS_OP_PURGE] = "purge",
-	    [BFS_OP_FSYNC] = "fsync",       [BFS_OP_PING] = "ping",
+	    [BFS_OP_FSYNC] = "fsync",       [BFS_OP_LOCK] = "lock",
+	    [BFS_OP_UNLOCK] = "unlock",     [BFS_OP_PING] = "ping",
 	    [BFS_OP_HELLO] = "hello",       [BFS_OP_SHUTDOWN] = "shutdown",
 	};
 

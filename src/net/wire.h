@@ -73,6 +73,12 @@ enum bfs_op {
 	BFS_OP_TRUNCATE = 18, /* size = new file size: drop this server's bytes past it */
 	BFS_OP_PURGE = 19,    /* remove this server's object of ino */
 	BFS_OP_FSYNC = 20,    /* flush this server's object of ino */
+	BFS_OP_LOCK = 21,     /* byte-range lock of ino [offset, offset + length) for this client
+	                         (length 0: to the end of file); flags BFS_F_WRLOCK (exclusive,
+	                         else shared), BFS_F_NOWAIT (-EAGAIN instead of queueing). Sent to
+	                         the server of the file's chunk 0; the reply waits for the grant */
+	BFS_OP_UNLOCK = 22,   /* release this client's locks of ino within the range, and cancel
+	                         its queued ones there (they get -ECANCELED) */
 	/* control */
 	BFS_OP_PING = 32,     /* reply: count = server index, size = server count */
 	BFS_OP_SHUTDOWN = 33, /* flush everything, reply, stop serving */
@@ -97,6 +103,8 @@ enum bfs_op {
 #define BFS_F_SIZE_EQ  0x0400
 #define BFS_F_NEWER    0x0800
 #define BFS_F_MORE     0x1000 /* reply: more entries follow in another page */
+#define BFS_F_WRLOCK   0x2000
+#define BFS_F_NOWAIT   0x4000
 
 /** An inode record, host order. */
 struct bfs_inode {

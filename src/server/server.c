@@ -19,6 +19,7 @@
 #include "net/rpc.h"
 #include "net/wire.h"
 #include "server/data.h"
+#include "server/lock.h"
 #include "server/meta.h"
 
 #define URING_DEPTH    256
@@ -55,6 +56,7 @@ struct bfs_server {
 	struct sreq *shutdown;     /* the SHUTDOWN request, answered once everything is flushed */
 	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
 	uint32_t nclients, cap_clients;
+	struct bfs_locks *locks; /* byte-range locks of the files whose chunk 0 is here */
 };
 
 /* A client's endpoint, made by the server from the address HELLO carried. */
@@ -72,8 +74,10 @@ static void client_failed(void *arg, ucp_ep_h ep, ucs_status_t st)
 
 	(void)st;
 	for (uint32_t i = 0; i < s->nclients; i++)
-		if (s->clients[i].ep == ep)
+		if (s->clients[i].ep == ep && !s->clients[i].failed) {
 			s->clients[i].failed = 1;
+			bfs_lock_drop_client(s->locks, i); /* its locks go, others' waits end */
+		}
 }
 
 /* The endpoint a reply of @r goes to, or NULL when its client is gone. */
@@ -421,6 +425,41 @@ out:
 	reply_status(r, rc);
 }
 
+/* ---- locks --------------------------------------------------------------------------------- */
+
+/* A waiting LOCK request was granted (0) or cancelled: answer it now. */
+static void lock_done(void *waiter, int status)
+{
+	reply_status(waiter, status);
+}
+
+static void do_lock(struct sreq *r)
+{
+	const struct bfs_req *q = &r->req;
+	uint64_t end = q->length == 0 || q->offset + q->length < q->offset ? UINT64_MAX
+	                                                                   : q->offset + q->length;
+	int rc;
+
+	if (r->payload_len) {
+		reply_status(r, -EBADMSG);
+		return;
+	}
+	if (q->op == BFS_OP_UNLOCK) {
+		bfs_lock_release(r->srv->locks, q->ino, r->client, q->offset, end);
+		reply_status(r, 0);
+		return;
+	}
+	if (r->srv->stopping) {
+		reply_status(r, -ESHUTDOWN);
+		return;
+	}
+	r->deferred = 1; /* when queued, the grant answers through the client's own endpoint */
+	rc = bfs_lock_acquire(r->srv->locks, q->ino, r->client, q->offset, end,
+	                      (q->flags & BFS_F_WRLOCK) != 0, (q->flags & BFS_F_NOWAIT) != 0, r);
+	if (rc != 0)
+		reply_status(r, rc == 1 ? 0 : rc);
+}
+
 /* ---- control ------------------------------------------------------------------------------- */
 
 /* HELLO: make an endpoint of our own to the client's worker address, give it an id. */
@@ -500,6 +539,10 @@ static void dispatch(struct sreq *r)
 		else
 			do_data(r);
 		break;
+	case BFS_OP_LOCK:
+	case BFS_OP_UNLOCK:
+		do_lock(r);
+		break;
 	case BFS_OP_PING:
 	case BFS_OP_SHUTDOWN:
 	case BFS_OP_HELLO:
@@ -528,7 +571,7 @@ static void rndv_done(void *request, ucs_status_t st, size_t length, void *user)
 /* Whether @q may be answered after its AM callback returned (I/O, shutdown, a pulled payload). */
 static int may_defer(const struct bfs_req *q, const ucp_am_recv_param_t *param)
 {
-	return (q->op >= BFS_OP_WRITE && q->op <= BFS_OP_FSYNC) || q->op == BFS_OP_SHUTDOWN ||
+	return (q->op >= BFS_OP_WRITE && q->op <= BFS_OP_UNLOCK) || q->op == BFS_OP_SHUTDOWN ||
 	       (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV);
 }
 
@@ -689,6 +732,11 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		        strerror(-rc));
 		goto fail;
 	}
+	s->locks = bfs_locks_new(lock_done);
+	if (!s->locks) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	rc = bfs_data_open(&s->data, s->dir, URING_DEPTH, data_done);
 	if (rc) {
 		fprintf(stderr, "benchfs: %s: cannot open chunk store (io_uring): %s\n", s->dir,
@@ -747,6 +795,8 @@ int bfs_server_run(struct bfs_server *s)
 			moved++;
 		moved += (unsigned)bfs_data_reap(s->data);
 		bfs_data_submit(s->data);
+		if (s->stopping && !answered)
+			bfs_lock_cancel_all(s->locks, -ESHUTDOWN); /* waiting locks end the wait */
 		if (s->stopping && !answered && s->active == 1 && !bfs_data_inflight(s->data)) {
 			finish_shutdown(s); /* only the SHUTDOWN request itself is left */
 			answered = 1;
@@ -780,6 +830,7 @@ void bfs_server_close(struct bfs_server *s)
 	for (uint32_t i = 0; i < s->nclients; i++)
 		bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
 	free(s->clients);
+	bfs_locks_free(s->locks);
 	if (s->ucx.worker)
 		bfs_ucx_fini(&s->ucx);
 	bfs_data_close(s->data);
