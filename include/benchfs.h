@@ -23,9 +23,11 @@
  * Consistency model (close-to-open, like NFS and CHFS):
  *  - Bytes written by benchfs_pwrite()/benchfs_write() are on their servers when the call
  *    returns, and any client reading that range afterwards reads them.
- *  - A file's size and mtime, as seen by other clients (stat, and reads clamped at end of file),
- *    are updated when the writer calls benchfs_fsync() or benchfs_close(). A client opening the
- *    file after that sees them. The writer always sees its own size.
+ *  - A file's size and mtime, as seen by other clients' stat, are updated when the writer calls
+ *    benchfs_fsync() or benchfs_close() (or releases a lock, benchfs_lock()). A client opening
+ *    the file after that sees them. The writer always sees its own size. A read reaching past
+ *    the size the reader knows asks the servers, and ends at the furthest byte any writer has
+ *    written there: data is readable when its write returns, before the size is published.
  *  - Namespace operations (create, mkdir, unlink, rename, ...) are visible to every client when
  *    they return. rename of a file is not atomic with respect to concurrent lookups of the two
  *    paths (the record is copied, then the old one removed).
@@ -171,7 +173,8 @@ ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset);
  * benchfs_pread - read up to @count bytes at @offset into @buf; POSIX pread(2).
  *
  * Holes (ranges never written, below the end of file) read as zeros. The read stops at the end
- * of file as this client knows it (see the consistency model).
+ * of file: the larger of the size this client knows (asked again when the read reaches past
+ * it) and the end of the data the servers hold in the range (see the consistency model).
  * Return: bytes read (0 at or past end of file), or -EBADF (not open for reading), -EINVAL
  *   (@offset < 0), -ETIMEDOUT, -EIO.
  */
@@ -273,8 +276,8 @@ ssize_t benchfs_pwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs);
 /**
  * benchfs_preadl - read the @nsegs segments of @segs from descriptor @fd.
  * Each segment is read as benchfs_pread() would read it: holes read as zeros, and bytes at or
- * past the end of file (as this client knows it) are not read and their buffer bytes are left
- * as they were.
+ * past the end of file (the larger of the size this client knows and the end of the data the
+ * servers hold) are not counted and their buffer bytes are left as they were.
  * Return: the number of bytes read (the segments' bytes below the end of file), or -EBADF,
  *   -EINVAL, -EISDIR, -ETIMEDOUT, -EIO.
  */

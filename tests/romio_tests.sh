@@ -32,11 +32,9 @@ ordered_fp:4:-fname_F split_coll:4:-fname_F psimple:4:-fname_F error:1:-fname_F
 status:1:-fname_F types_with_zeros:2:F darray_read:4:F creat_excl:4:-fname_F perf:4:-fname_F
 syshints:1:HINTS external32:2:"
 ufs_only=" syshints external32 "
-# Passes on ufs: and is known not to on benchfs:, with the reason (not counted as a failure):
-# shared_fp reads, without MPI_File_sync, bytes other processes wrote through the shared file
-# pointer. MPI promises that only after sync-barrier-sync (or close and open); BenchFS publishes a
-# file's size at sync and close, so the reader's view still ends where its own writes end.
-known_diff=" shared_fp "
+# Tests known to pass on ufs: and not on benchfs:, with the reason, would be listed here (they are
+# then reported, not counted as failures). None.
+known_diff=" "
 selected=${ROMIO_TESTS:-$(for t in $all_tests; do printf '%s ' "${t%%:*}"; done)}
 
 bfs_tmpdir

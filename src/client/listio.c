@@ -37,16 +37,27 @@ struct benchfs_request {
 	size_t seg;        /* cursor: the next piece starts in segs[seg] ... */
 	uint64_t seg_done; /* ... this many bytes in */
 	unsigned inflight;
-	int rc;         /* first error */
-	int finished;   /* every call DONE and the descriptor updated */
-	uint64_t bytes; /* what a successful request returns */
-	uint64_t end;   /* write: furthest end offset */
+	int rc;                /* first error */
+	int finished;          /* every call DONE and the descriptor updated */
+	uint64_t bytes;        /* what a successful request returns */
+	uint64_t end;          /* write: furthest end offset */
+	uint64_t known;        /* read: end of file as known when the request started */
+	uint64_t found;        /* read: furthest end of data the servers returned */
+	struct bfs_seg *tails; /* read: unfilled ends of short pieces above @known */
+	size_t ntails, cap_tails;
 	uint8_t *tried; /* servers this request has tried to connect to (NULL: none yet) */
 	uint8_t busy[BFS_BATCH];
 	struct bfs_call win[BFS_BATCH];
 };
 
 /* ---- requests ------------------------------------------------------------------------------ */
+
+static void req_free(struct benchfs_request *r)
+{
+	free(r->segs);
+	free(r->tails);
+	free(r);
+}
 
 static struct benchfs_request *req_get(size_t nsegs)
 {
@@ -59,8 +70,7 @@ static struct benchfs_request *req_get(size_t nsegs)
 	if (r->cap < nsegs) {
 		struct bfs_seg *s = realloc(r->segs, BFS_MAX(nsegs, (size_t)4) * sizeof(*s));
 		if (!s) {
-			free(r->segs);
-			free(r);
+			req_free(r);
 			return NULL;
 		}
 		r->segs = s;
@@ -68,7 +78,8 @@ static struct benchfs_request *req_get(size_t nsegs)
 	}
 	r->next = NULL;
 	r->nsegs = r->seg = 0;
-	r->seg_done = r->bytes = r->end = 0;
+	r->seg_done = r->bytes = r->end = r->known = r->found = 0;
+	r->ntails = 0;
 	r->inflight = 0;
 	r->rc = r->finished = 0;
 	memset(r->busy, 0, sizeof(r->busy));
@@ -79,19 +90,17 @@ static void req_put(struct benchfs_request *r)
 {
 	free(r->tried);
 	r->tried = NULL;
-	if (!bfs_cl->spare && r->cap <= 4096) {
+	if (!bfs_cl->spare && r->cap <= 4096 && r->cap_tails <= 4096) {
 		bfs_cl->spare = r;
 		return;
 	}
-	free(r->segs);
-	free(r);
+	req_free(r);
 }
 
 void bfs_aio_fini(void)
 {
 	if (bfs_cl->spare) {
-		free(bfs_cl->spare->segs);
-		free(bfs_cl->spare);
+		req_free(bfs_cl->spare);
 		bfs_cl->spare = NULL;
 	}
 }
@@ -140,15 +149,14 @@ static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, siz
 	r->chunk_size = f->chunk_size;
 	r->op = op;
 	r->end = end;
+	r->known = f->size;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t off = (uint64_t)segs[i].offset, len = segs[i].length;
 
-		if (op == BFS_OP_READ)
-			len = off >= f->size ? 0 : BFS_MIN(len, f->size - off);
 		if (!len)
 			continue;
 		r->segs[r->nsegs++] = (struct bfs_seg){segs[i].buf, off, len};
-		r->bytes += len;
+		r->bytes += len; /* reads: counted again at the end, up to the end of file */
 	}
 	*out = r;
 	return 0;
@@ -211,18 +219,71 @@ static void req_connect(struct benchfs_request *r, uint32_t s)
 	free(want);
 }
 
+/*
+ * A read piece came back short: the bytes it lacks below the end of file are a hole (zeros).
+ * Below the size known at the start that is certain; above it, it depends on where the data
+ * the other pieces found ends, so the range is kept for req_finish().
+ */
+static void read_short(struct benchfs_request *r, char *buf, uint64_t off, uint64_t got,
+                       uint64_t len)
+{
+	uint64_t hole = off + got, end = off + len;
+	uint64_t mid = BFS_MIN(BFS_MAX(hole, r->known), end);
+
+	memset(buf + got, 0, mid - hole);
+	if (mid == end)
+		return;
+	if (r->ntails == r->cap_tails) {
+		size_t cap = r->cap_tails ? 2 * r->cap_tails : 8;
+		struct bfs_seg *t = realloc(r->tails, cap * sizeof(*t));
+		if (!t) {
+			r->rc = r->rc ? r->rc : -ENOMEM;
+			return;
+		}
+		r->tails = t;
+		r->cap_tails = cap;
+	}
+	r->tails[r->ntails++] = (struct bfs_seg){buf + (mid - off), mid, end - mid};
+}
+
 /* Account the DONE call @c of @r. */
 static void req_reap(struct benchfs_request *r, struct bfs_call *c)
 {
 	if (c->status < 0) {
 		r->rc = r->rc ? r->rc : c->status;
 	} else if (r->op == BFS_OP_READ) {
-		/* bytes past what the server had are a hole */
-		size_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
-		memset((char *)c->recv_buf + got, 0, c->req.length - got);
+		uint64_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
+		if (got)
+			r->found = BFS_MAX(r->found, c->req.offset + got);
+		if (got < c->req.length)
+			read_short(r, c->recv_buf, c->req.offset, got, c->req.length);
 	} else if ((uint64_t)c->status != c->req.length) {
 		r->rc = r->rc ? r->rc : -EIO;
 	}
+}
+
+/*
+ * A read has ended: the end of file is the larger of the size known at the start and the end
+ * of the data found (another client's bytes are on the servers as soon as its write returned,
+ * before it publishes the size). Zero the holes below it; count the bytes below it.
+ */
+static void read_finish(struct benchfs_request *r, struct bfs_file *f)
+{
+	uint64_t eof = BFS_MAX(r->known, r->found);
+
+	for (size_t i = 0; i < r->ntails; i++) {
+		const struct bfs_seg *t = &r->tails[i];
+		if (t->off < eof)
+			memset(t->buf, 0, BFS_MIN(t->len, eof - t->off));
+	}
+	r->bytes = 0;
+	for (size_t i = 0; i < r->nsegs; i++) {
+		const struct bfs_seg *s = &r->segs[i];
+		if (s->off < eof)
+			r->bytes += BFS_MIN(s->len, eof - s->off);
+	}
+	if (f)
+		f->size = BFS_MAX(f->size, eof);
 }
 
 /* The request has ended: take it off the list and update its descriptor. */
@@ -236,6 +297,8 @@ static void req_finish(struct benchfs_request *r)
 	if (*pp)
 		*pp = r->next;
 	r->finished = 1;
+	if (r->op == BFS_OP_READ && !r->rc)
+		read_finish(r, f);
 	if (!f)
 		return;
 	f->pending--;
