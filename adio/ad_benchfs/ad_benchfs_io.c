@@ -266,39 +266,36 @@ void ADIOI_BENCHFS_WriteContig(ADIO_File fd, const void *buf, int count, MPI_Dat
 	            error_code);
 }
 
-static int view_contig(ADIO_File fd)
+/*
+ * ROMIO's strided entry points get @offset in etypes of the view. With a contiguous view the
+ * access is contiguous in the file: return 1 and turn an explicit *@offset into bytes.
+ */
+static int view_contig(ADIO_File fd, int file_ptr_type, ADIO_Offset *offset)
 {
 	int contig;
 
 	ADIOI_Datatype_iscontig(fd->filetype, &contig);
+	if (contig && file_ptr_type == ADIO_EXPLICIT_OFFSET)
+		*offset = fd->disp + fd->etype_size * *offset;
 	return contig;
-}
-
-/* For a contiguous view, ROMIO's strided entry points get an offset in etypes of the view. */
-static ADIO_Offset view_offset(ADIO_File fd, int file_ptr_type, ADIO_Offset offset)
-{
-	return file_ptr_type == ADIO_EXPLICIT_OFFSET ? fd->disp + fd->etype_size * offset : offset;
 }
 
 void ADIOI_BENCHFS_ReadStrided(ADIO_File fd, void *buf, int count, MPI_Datatype datatype,
                                int file_ptr_type, ADIO_Offset offset, ADIO_Status *status,
                                int *error_code)
 {
-	int contig = view_contig(fd);
+	int contig = view_contig(fd, file_ptr_type, &offset);
 
-	access_sync(fd, 0, buf, count, datatype, file_ptr_type,
-	            contig ? view_offset(fd, file_ptr_type, offset) : offset, contig, status,
-	            error_code);
+	access_sync(fd, 0, buf, count, datatype, file_ptr_type, offset, contig, status, error_code);
 }
 
 void ADIOI_BENCHFS_WriteStrided(ADIO_File fd, const void *buf, int count, MPI_Datatype datatype,
                                 int file_ptr_type, ADIO_Offset offset, ADIO_Status *status,
                                 int *error_code)
 {
-	int contig = view_contig(fd);
+	int contig = view_contig(fd, file_ptr_type, &offset);
 
-	access_sync(fd, 1, (void *)buf, count, datatype, file_ptr_type,
-	            contig ? view_offset(fd, file_ptr_type, offset) : offset, contig, status,
+	access_sync(fd, 1, (void *)buf, count, datatype, file_ptr_type, offset, contig, status,
 	            error_code);
 }
 
@@ -409,10 +406,9 @@ void ADIOI_BENCHFS_IreadStrided(ADIO_File fd, void *buf, int count, MPI_Datatype
                                 int file_ptr_type, ADIO_Offset offset, ADIO_Request *request,
                                 int *error_code)
 {
-	int contig = view_contig(fd);
+	int contig = view_contig(fd, file_ptr_type, &offset);
 
-	access_async(fd, 0, buf, count, datatype, file_ptr_type,
-	             contig ? view_offset(fd, file_ptr_type, offset) : offset, contig, request,
+	access_async(fd, 0, buf, count, datatype, file_ptr_type, offset, contig, request,
 	             error_code);
 }
 
@@ -420,9 +416,8 @@ void ADIOI_BENCHFS_IwriteStrided(ADIO_File fd, const void *buf, int count, MPI_D
                                  int file_ptr_type, ADIO_Offset offset, ADIO_Request *request,
                                  int *error_code)
 {
-	int contig = view_contig(fd);
+	int contig = view_contig(fd, file_ptr_type, &offset);
 
-	access_async(fd, 1, (void *)buf, count, datatype, file_ptr_type,
-	             contig ? view_offset(fd, file_ptr_type, offset) : offset, contig, request,
+	access_async(fd, 1, (void *)buf, count, datatype, file_ptr_type, offset, contig, request,
 	             error_code);
 }

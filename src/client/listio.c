@@ -153,6 +153,10 @@ static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, siz
 	for (size_t i = 0; i < n; i++) {
 		uint64_t off = (uint64_t)segs[i].offset, len = segs[i].length;
 
+		if (op == BFS_OP_READ) /* nothing is stored past the largest file size */
+			len = off >= (uint64_t)BENCHFS_FILE_MAX
+			          ? 0
+			          : BFS_MIN(len, (uint64_t)BENCHFS_FILE_MAX - off);
 		if (!len)
 			continue;
 		r->segs[r->nsegs++] = (struct bfs_seg){segs[i].buf, off, len};
