@@ -8,7 +8,8 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libopenmpi-dev openmpi-bin libucx-dev liburing-dev libhwloc-dev libibverbs-dev
       liblmdb-dev libxxhash-dev libcmocka-dev
       dpkg-dev patch xz-utils # apt-get source mpich, unpack and patch ROMIO
-      procps) # pgrep, for the tests
+      procps        # pgrep, for the tests
+      clang-format) # the style test (skipped without it)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 update=no

@@ -47,6 +47,9 @@ void bt_start(int *argc, char ***argv)
 			printf("%s: FAIL benchfs_mpi_start(%d servers, %s): %s (%s)\n",
 			       bt_test_name, bt_nservers, dir, bt_errname(rc),
 			       benchfs_strerror(rc));
+		/* out before any rank can exit: mpirun kills the others at the first non-zero
+		 * exit, and a buffered line would be lost (seen on a slower machine) */
+		fflush(stdout);
 		MPI_Finalize();
 		exit(BT_FAIL);
 	}
