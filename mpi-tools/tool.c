@@ -454,13 +454,17 @@ void tool_progress_end(struct tool_progress *p)
 	if (!p->on)
 		return;
 	/* agree on the count on the tool's communicator, not on p->comm where reductions may
-	 * still be in flight; ranks behind then issue theirs (matched in issue order), and only
-	 * then does anyone wait for its pending one */
+	 * still be in flight; every rank finishes its pending one, then ranks behind issue the
+	 * missing ones (matched in issue order) */
 	MPI_Allreduce(&p->issued, &most, 1, MPI_UINT64_T, MPI_MAX, p->t->comm);
-	for (; p->issued < most; p->issued++)
-		MPI_Reduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, 0, p->comm);
 	if (p->pending)
 		MPI_Wait(&p->req, MPI_STATUS_IGNORE);
+	/* non-blocking ones: a blocking collective never matches a non-blocking one (MPI-3.1
+	 * 5.12), and the others' reductions are MPI_Ireduce (a blocking MPI_Reduce here hung) */
+	for (; p->issued < most; p->issued++) {
+		MPI_Ireduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, 0, p->comm, &p->req);
+		MPI_Wait(&p->req, MPI_STATUS_IGNORE);
+	}
 	MPI_Comm_free(&p->comm);
 	if (p->t->rank == 0)
 		fprintf(stderr, "\r\033[K");
