@@ -138,3 +138,11 @@ INTEG_TESTS += tests/style.sh
 INTEG_BINS += tests/mpiio
 INTEG_TESTS += tests/mpiio.sh
 tests_mpiio_SOURCES = tests/mpiio.c
+
+# ---- benchfs-run (tests/run_world.sh) ------------------------------------------------------------
+# tests/run_world is a plain MPI program (mpicc, no BenchFS headers or libraries): its output
+# natively with M ranks must equal its output under `benchfs-run --servers N` with N+M ranks.
+# benchfs-run and libbenchfs-run.so: src/run/local.mk.
+INTEG_BINS += tests/run_world
+INTEG_TESTS += tests/run_world.sh
+tests_run_world_SOURCES = tests/run_world.c

@@ -1,0 +1,268 @@
+/*
+ * core.c - hand-written core of libbenchfs-run.so, the library benchfs-run preloads into an
+ * unmodified MPI application (see benchfs-run.c for the launcher).
+ *
+ * MPI_Init / MPI_Init_thread (and their PMPI_ names, which the Fortran bindings call): after the
+ * real initialization, when BENCHFS_RUN_SERVERS=N is set, benchfs_mpi_start(MPI_COMM_WORLD, N,
+ * $BENCHFS_RUN_DATA_DIR) picks the N server ranks (its own placement: highest local ranks,
+ * nodes round-robin). Server ranks serve inside that call and never return to the application:
+ * once the clients have stopped them they finalize MPI and _exit(0). Client ranks get the client
+ * communicator, which every generated wrapper (wrappers.c) puts in place of MPI_COMM_WORLD, so
+ * the application sees a world without the servers. MPI_Finalize on the clients first calls
+ * benchfs_mpi_stop() (collective over the clients: the servers flush their data and stop).
+ *
+ * A few PMPI_ functions are interposed too, so that C and Fortran (whose bindings call PMPI_*
+ * directly and turn handle 0 into a C communicator with PMPI_Comm_f2c) behave the same:
+ * MPI_Abort on the world takes the whole job down, predefined attributes of the world still
+ * answer, the world cannot be freed, and an error handler set on it also covers calls without a
+ * communicator. The real functions are reached with dlsym(RTLD_NEXT).
+ *
+ * Spawned processes (MPI_Comm_get_parent non-null) are a world of their own: no servers there.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "benchfs_mpi.h"
+#include "run/run.h"
+
+MPI_Comm bfsr_clients = MPI_COMM_NULL;
+static int marker = MPI_KEYVAL_INVALID; /* on the client comm and its dups (copied by dup) */
+
+#define REAL(name)                                                                                 \
+	static __typeof__(&name) real_##name;                                                      \
+	if (!real_##name) {                                                                        \
+		real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                          \
+		if (!real_##name) {                                                                \
+			fprintf(stderr, "benchfs-run: %s not found in the MPI library\n", #name);  \
+			abort();                                                                   \
+		}                                                                                  \
+	}
+
+static int real_finalize(void)
+{
+	REAL(PMPI_Finalize);
+	return real_PMPI_Finalize();
+}
+
+/* BENCHFS_RUN_SERVERS: 0 when unset (no servers: attached to standalone ones, or plain MPI) */
+static int servers_wanted(void)
+{
+	const char *env = getenv("BENCHFS_RUN_SERVERS");
+	char *end;
+	long n;
+
+	if (!env || !*env)
+		return 0;
+	errno = 0;
+	n = strtol(env, &end, 10);
+	if (errno || *end || n < 1 || n > 1 << 20) {
+		fprintf(stderr, "benchfs-run: BENCHFS_RUN_SERVERS=%s is not a server count\n", env);
+		PMPI_Abort(MPI_COMM_WORLD, 1);
+	}
+	return (int)n;
+}
+
+static void after_init(void)
+{
+	const char *dir = getenv("BENCHFS_RUN_DATA_DIR");
+	int nservers = servers_wanted(), size, rank, rc;
+	MPI_Comm parent, clients;
+
+	if (nservers == 0)
+		return;
+	PMPI_Comm_get_parent(&parent);
+	if (parent != MPI_COMM_NULL)
+		return;
+	PMPI_Comm_size(MPI_COMM_WORLD, &size);
+	PMPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	if (nservers >= size) {
+		if (rank == 0)
+			fprintf(
+			    stderr,
+			    "benchfs-run: --servers %d needs more than %d ranks (mpirun -n %d or "
+			    "more)\n",
+			    nservers, size, nservers + 1);
+		PMPI_Abort(MPI_COMM_WORLD, 1);
+	}
+	/* the server placement and start-up of libbenchfs; its MPI calls pass through the
+	 * wrappers unchanged, as bfsr_clients is not set yet */
+	rc = benchfs_mpi_start(MPI_COMM_WORLD, nservers, dir && *dir ? dir : NULL, &clients);
+	if (rc == BENCHFS_MPI_SERVED) {
+		real_finalize();
+		fflush(NULL);
+		_exit(0); /* not exit(): the application's atexit handlers belong to its clients */
+	}
+	if (rc < 0) {
+		/* every rank gets the same error from the start-up */
+		if (rank == 0)
+			fprintf(stderr, "benchfs-run: cannot start %d BenchFS servers%s%s: %s\n",
+			        nservers, dir && *dir ? " in " : "", dir && *dir ? dir : "",
+			        strerror(-rc));
+		PMPI_Abort(MPI_COMM_WORLD, 1);
+	}
+	PMPI_Comm_set_name(clients, "MPI_COMM_WORLD");
+	PMPI_Comm_create_keyval(MPI_COMM_DUP_FN, MPI_COMM_NULL_DELETE_FN, &marker, NULL);
+	PMPI_Comm_set_attr(clients, marker, NULL);
+	bfsr_clients = clients;
+}
+
+/* ---- init / finalize: both MPI_ (C) and PMPI_ (Fortran bindings) entry points ---- */
+
+static int do_init(int *argc, char ***argv)
+{
+	REAL(PMPI_Init);
+	int rc = real_PMPI_Init(argc, argv);
+	if (rc == MPI_SUCCESS)
+		after_init();
+	return rc;
+}
+
+static int do_init_thread(int *argc, char ***argv, int required, int *provided)
+{
+	REAL(PMPI_Init_thread);
+	int rc = real_PMPI_Init_thread(argc, argv, required, provided);
+	if (rc == MPI_SUCCESS)
+		after_init();
+	return rc;
+}
+
+static int do_finalize(void)
+{
+	if (bfsr_clients != MPI_COMM_NULL) {
+		MPI_Comm c = bfsr_clients;
+		int rank, rc;
+
+		PMPI_Comm_rank(c, &rank);
+		bfsr_clients = MPI_COMM_NULL; /* no mapping from here: the world is the real one */
+		rc = benchfs_mpi_stop(&c);    /* collective over the clients; frees c */
+		if (rc < 0 && rank == 0)
+			fprintf(stderr, "benchfs-run: stopping the BenchFS servers: %s\n",
+			        strerror(-rc));
+	}
+	return real_finalize();
+}
+
+int MPI_Init(int *argc, char ***argv)
+{
+	return do_init(argc, argv);
+}
+
+int PMPI_Init(int *argc, char ***argv)
+{
+	return do_init(argc, argv);
+}
+
+int MPI_Init_thread(int *argc, char ***argv, int required, int *provided)
+{
+	return do_init_thread(argc, argv, required, provided);
+}
+
+int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
+{
+	return do_init_thread(argc, argv, required, provided);
+}
+
+int MPI_Finalize(void)
+{
+	return do_finalize();
+}
+
+int PMPI_Finalize(void)
+{
+	return do_finalize();
+}
+
+/* ---- special semantics, at the PMPI level so that C and Fortran both get them ---- */
+
+/* MPI_Abort on the (mapped) world takes the whole job down, servers included */
+int PMPI_Abort(MPI_Comm comm, int errorcode)
+{
+	REAL(PMPI_Abort);
+	if (comm == bfsr_clients && comm != MPI_COMM_NULL)
+		comm = MPI_COMM_WORLD;
+	return real_PMPI_Abort(comm, errorcode);
+}
+
+/* Fortran's MPI_COMM_WORLD (handle 0) is the client communicator */
+MPI_Comm PMPI_Comm_f2c(MPI_Fint f)
+{
+	REAL(PMPI_Comm_f2c);
+	if (f == 0 && bfsr_clients != MPI_COMM_NULL)
+		return bfsr_clients;
+	return real_PMPI_Comm_f2c(f);
+}
+
+/* predefined attributes live on the real world only (split does not copy attributes) */
+int bfsr_predefined(int keyval)
+{
+	return keyval == MPI_TAG_UB || keyval == MPI_HOST || keyval == MPI_IO ||
+	       keyval == MPI_WTIME_IS_GLOBAL || keyval == MPI_APPNUM ||
+	       keyval == MPI_UNIVERSE_SIZE || keyval == MPI_LASTUSEDCODE;
+}
+
+int bfsr_world_like(MPI_Comm comm)
+{
+	REAL(PMPI_Comm_get_attr);
+	void *v;
+	int f = 0;
+
+	if (marker == MPI_KEYVAL_INVALID || comm == MPI_COMM_NULL || comm == MPI_COMM_WORLD)
+		return 0;
+	return comm == bfsr_clients ||
+	       (real_PMPI_Comm_get_attr(comm, marker, &v, &f) == MPI_SUCCESS && f);
+}
+
+int PMPI_Comm_get_attr(MPI_Comm comm, int keyval, void *val, int *flag)
+{
+	REAL(PMPI_Comm_get_attr);
+	if (bfsr_predefined(keyval) && bfsr_world_like(comm))
+		comm = MPI_COMM_WORLD;
+	return real_PMPI_Comm_get_attr(comm, keyval, val, flag);
+}
+
+/* the MPI-1 name, deprecated but still in Open MPI 4 */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+int PMPI_Attr_get(MPI_Comm comm, int keyval, void *val, int *flag)
+{
+	REAL(PMPI_Attr_get);
+	if (bfsr_predefined(keyval) && bfsr_world_like(comm))
+		comm = MPI_COMM_WORLD;
+	return real_PMPI_Attr_get(comm, keyval, val, flag);
+}
+#pragma GCC diagnostic pop
+
+/* the client communicator is the application's world: it cannot be freed */
+int PMPI_Comm_free(MPI_Comm *comm)
+{
+	REAL(PMPI_Comm_free);
+	if (comm && *comm == bfsr_clients && *comm != MPI_COMM_NULL) {
+		PMPI_Comm_call_errhandler(*comm, MPI_ERR_COMM);
+		return MPI_ERR_COMM;
+	}
+	return real_PMPI_Comm_free(comm);
+}
+
+int PMPI_Comm_disconnect(MPI_Comm *comm)
+{
+	REAL(PMPI_Comm_disconnect);
+	if (comm && *comm == bfsr_clients && *comm != MPI_COMM_NULL) {
+		PMPI_Comm_call_errhandler(*comm, MPI_ERR_COMM);
+		return MPI_ERR_COMM;
+	}
+	return real_PMPI_Comm_disconnect(comm);
+}
+
+/* an error handler set on the world also governs errors Open MPI raises on the real world
+ * (calls without a communicator: MPI_Info_*, MPI_Type_*, ...) */
+int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler eh)
+{
+	REAL(PMPI_Comm_set_errhandler);
+	if (comm == bfsr_clients && comm != MPI_COMM_NULL)
+		real_PMPI_Comm_set_errhandler(MPI_COMM_WORLD, eh);
+	return real_PMPI_Comm_set_errhandler(comm, eh);
+}
