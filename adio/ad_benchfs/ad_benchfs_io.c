@@ -194,6 +194,14 @@ static int make_segs(ADIO_File fd, const void *buf, int count, MPI_Datatype data
 	return 0;
 }
 
+/* An access through the individual file pointer leaves it after its last byte. */
+static void advance_fp(ADIO_File fd, int file_ptr_type, const struct seglist *sl)
+{
+	if (file_ptr_type == ADIO_INDIVIDUAL && sl->n)
+		fd->fp_ind = sl->v[sl->n - 1].offset + (ADIO_Offset)sl->v[sl->n - 1].length;
+	fd->fp_sys_posn = -1;
+}
+
 /* ---- blocking ------------------------------------------------------------------------------- */
 
 static void set_status(ADIO_Status *status, MPI_Datatype datatype, MPI_Count bytes)
@@ -243,9 +251,7 @@ static void access_sync(ADIO_File fd, int write, void *buf, int count, MPI_Datat
 		*error_code = ADIOI_BENCHFS_Errcode(myname, fd->filename, (int)rc);
 		return;
 	}
-	if (file_ptr_type == ADIO_INDIVIDUAL && sl.n)
-		fd->fp_ind = sl.v[sl.n - 1].offset + (ADIO_Offset)sl.v[sl.n - 1].length;
-	fd->fp_sys_posn = -1;
+	advance_fp(fd, file_ptr_type, &sl);
 	free_segs(&sl);
 	set_status(status, datatype, rc);
 	*error_code = MPI_SUCCESS;
@@ -378,9 +384,7 @@ static void access_async(ADIO_File fd, int write, void *buf, int count, MPI_Data
 		*error_code = ADIOI_BENCHFS_Errcode(myname, fd->filename, rc);
 		return;
 	}
-	if (file_ptr_type == ADIO_INDIVIDUAL && sl.n)
-		fd->fp_ind = sl.v[sl.n - 1].offset + (ADIO_Offset)sl.v[sl.n - 1].length;
-	fd->fp_sys_posn = -1;
+	advance_fp(fd, file_ptr_type, &sl);
 	free_segs(&sl); /* libbenchfs copied the list */
 	MPIX_Grequest_start(greq_query, greq_free, greq_cancel, greq_poll, NULL, g, request);
 	g->mpi_req = *request;

@@ -213,6 +213,9 @@ void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st);
 
 /** bfs_file_get - the open file of descriptor @fd, or NULL. */
 struct bfs_file *bfs_file_get(int fd);
+/** bfs_file_learn_size - raise the size @f knows to the one published in its record (another
+ *  client may have published a larger one); errors leave it as it was. */
+void bfs_file_learn_size(struct bfs_file *f);
 /** bfs_open_size - largest size an open descriptor of this process knows for @ino, or 0. */
 uint64_t bfs_open_size(uint64_t ino);
 /** bfs_files_renamed - point open descriptors of @ino at their new path. */

@@ -42,6 +42,14 @@ static int file_alloc(void)
 	return fd;
 }
 
+void bfs_file_learn_size(struct bfs_file *f)
+{
+	struct bfs_inode ino;
+
+	if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+		f->size = BFS_MAX(f->size, ino.size);
+}
+
 uint64_t bfs_open_size(uint64_t ino)
 {
 	uint64_t size = 0;
@@ -297,9 +305,7 @@ BFS_API ssize_t benchfs_write(int fd, const void *buf, size_t count)
 	if (!f)
 		BFS_LEAVE(-EBADF);
 	if (f->flags & O_APPEND) {
-		struct bfs_inode ino; /* append at the end as last published, or our own */
-		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-			f->size = BFS_MAX(f->size, ino.size);
+		bfs_file_learn_size(f); /* append at the end as last published, or our own */
 		f->pos = f->size;
 	}
 	n = do_pwrite(f, buf, count, (off_t)f->pos);
@@ -339,13 +345,10 @@ BFS_API off_t benchfs_lseek(int fd, off_t offset, int whence)
 	case SEEK_CUR:
 		base = (int64_t)f->pos;
 		break;
-	case SEEK_END: {
-		struct bfs_inode ino;
-		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-			f->size = BFS_MAX(f->size, ino.size);
+	case SEEK_END:
+		bfs_file_learn_size(f);
 		base = (int64_t)f->size;
 		break;
-	}
 	default:
 		BFS_LEAVE(-EINVAL);
 	}
@@ -583,7 +586,6 @@ BFS_API int benchfs_frefresh(int fd)
 
 BFS_API int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len)
 {
-	struct bfs_inode ino;
 	struct bfs_file *f;
 	struct bfs_call c;
 	int rc;
@@ -621,8 +623,6 @@ BFS_API int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len)
 	}
 	if (rc)
 		BFS_LEAVE(rc);
-	/* acquire: take the size the previous holder published */
-	if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-		f->size = BFS_MAX(f->size, ino.size);
+	bfs_file_learn_size(f); /* acquire: take the size the previous holder published */
 	BFS_LEAVE(0);
 }

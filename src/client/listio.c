@@ -135,12 +135,8 @@ static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, siz
 		return -EISDIR;
 	if (op == BFS_OP_WRITE && end > (uint64_t)BENCHFS_FILE_MAX)
 		return -EFBIG;
-	if (op == BFS_OP_READ && end > f->size) {
-		/* past the size we know: another client may have published a larger one */
-		struct bfs_inode ino;
-		if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-			f->size = BFS_MAX(f->size, ino.size);
-	}
+	if (op == BFS_OP_READ && end > f->size)
+		bfs_file_learn_size(f); /* past the size we know */
 	r = req_get(n);
 	if (!r)
 		return -ENOMEM;
@@ -332,14 +328,10 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 
 		if (r->busy[i])
 			continue;
-		{
-			const struct bfs_seg *s = &r->segs[r->seg];
-			server = bfs_ring_chunk(&bfs_cl->ring, r->ino,
-			                        (s->off + r->seg_done) / r->chunk_size);
-		}
-		if (needs_connect(server))
-			req_connect(r, server);
 		next_piece(r, &r->seg, &r->seg_done, &off, &len, &buf);
+		server = bfs_ring_chunk(&bfs_cl->ring, r->ino, off / r->chunk_size);
+		if (needs_connect(server))
+			req_connect(r, server); /* looks ahead from the pieces after this one */
 		bfs_call_init(c, r->op, server);
 		c->req.ino = r->ino;
 		c->req.offset = off;
