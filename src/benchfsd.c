@@ -46,7 +46,7 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 		close(fd);
 		return -errno;
 	}
-	fprintf(f, "benchfs-addr 1\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
+	fprintf(f, "benchfs-addr 2\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
 	        (unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
 	        (unsigned long long)BFS_RING_SEED_DEFAULT);
 	for (uint32_t i = 0; i < n; i++) {

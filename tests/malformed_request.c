@@ -78,13 +78,14 @@ int main(int argc, char **argv)
 	uint8_t addr[32768], hdr[BFS_WIRE_REQ_SIZE + 64];
 	struct bfs_req q;
 	FILE *f;
+	uint32_t pid;
 	int alen, rc;
 
 	if (argc != 2 || !(f = fopen(argv[1], "r"))) {
 		fprintf(stderr, "usage: malformed_request ADDRFILE\n");
 		return 1;
 	}
-	if (fscanf(f, "benchfs-addr 1 secret %llx servers %u vnodes %u seed %*x ", &secret, &n,
+	if (fscanf(f, "benchfs-addr 2 secret %llx servers %u vnodes %u seed %*x ", &secret, &n,
 	           &vnodes) != 3 ||
 	    !fgets(line, sizeof(line), f) || sscanf(line, "server %u %65535s", &idx, hex) != 2) {
 		fprintf(stderr, "%s: not an address file\n", argv[1]);
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
 	fclose(f);
 	alen = bfs_hex_decode(hex, addr, sizeof(addr));
 	if (alen <= 0 || bfs_ucx_init(&ucx) || bfs_ucx_set_am(&ucx, BFS_AM_REP, on_reply, NULL) ||
-	    bfs_ucx_connect(&ucx, addr, &ep, ep_error, NULL))
+	    bfs_ucx_connect(&ucx, addr, (size_t)alen, &ep, ep_error, NULL, &pid))
 		return 1;
 
 	memset(&q, 0, sizeof(q));

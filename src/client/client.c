@@ -178,8 +178,9 @@ static void connect_servers(struct bfs_call **calls, size_t n)
 		if (bfs_cl->eps[s])
 			continue;
 		bfs_cl->conn_err[s] = 0;
-		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[s], &bfs_cl->eps[s], on_ep_error,
-		                     (void *)(uintptr_t)s);
+		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[s], bfs_cl->addr_lens[s],
+		                     &bfs_cl->eps[s], on_ep_error, (void *)(uintptr_t)s,
+		                     &bfs_cl->pid[s]);
 		if (rc) {
 			bfs_cl->conn_err[s] = rc, bfs_cl->conn_xerr[s] = 1;
 			continue; /* the calls to it fail in call_start() */
@@ -316,8 +317,10 @@ int bfs_call_done(struct bfs_call *c, int64_t now)
 {
 	if (!c->replied)
 		return 0;
-	if (c->ucx_ops && now && now >= c->deadline + 5 * BFS_NSEC) {
-		/* a cancelled UCX operation that never ended: stop waiting for it */
+	if (c->ucx_ops && now && now >= c->deadline + BFS_NSEC) {
+		/* a cancelled UCX operation that never ended (a forced close of an endpoint without
+		 * failure detection, to a stopped process on this host, leaves its operations
+		 * queued): stop waiting for it */
 		bfs_warn("UCX operations of a timed-out request did not end; abandoning them");
 		c->ucx_ops = 0;
 	}
@@ -344,6 +347,13 @@ void bfs_expire(int64_t now)
 		return;
 	bfs_cl->next_expiry = now + BFS_NSEC / 10; /* a scan of the slots at most every 100 ms */
 
+	/* servers on this host, connected without UCX's failure detection: is the process there? */
+	for (uint32_t s = 0; s < bfs_cl->nservers; s++)
+		if (bfs_cl->eps[s] && !bfs_cl->ep_failed[s] && !bfs_peer_alive(bfs_cl->pid[s])) {
+			bfs_cl->ep_failed[s] = 1;
+			fail_server_calls(s, -EIO);
+			any = 1;
+		}
 	for (uint32_t i = 0; i < BFS_SLOTS; i++) {
 		struct bfs_call *c = bfs_cl->slots[i];
 		if (c && now >= c->deadline) {
@@ -483,8 +493,9 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 	cl->client_id = calloc(nservers, sizeof(*cl->client_id));
 	cl->conn_err = calloc(nservers, sizeof(*cl->conn_err));
 	cl->conn_xerr = calloc(nservers, 1);
+	cl->pid = calloc(nservers, sizeof(*cl->pid));
 	if (!cl->addrs || !cl->addr_lens || !cl->eps || !cl->ep_failed || !cl->client_id ||
-	    !cl->conn_err || !cl->conn_xerr)
+	    !cl->conn_err || !cl->conn_xerr || !cl->pid)
 		goto fail;
 	for (uint32_t i = 0; i < nservers; i++) {
 		cl->addrs[i] = malloc(lens[i]);
@@ -520,6 +531,7 @@ fail:
 	free(cl->client_id);
 	free(cl->conn_err);
 	free(cl->conn_xerr);
+	free(cl->pid);
 	free(cl);
 	return rc;
 }
@@ -551,6 +563,7 @@ int bfs_client_detach(void)
 	free(cl->client_id);
 	free(cl->conn_err);
 	free(cl->conn_xerr);
+	free(cl->pid);
 	free(cl->my_addr);
 	free(cl);
 	bfs_cl = NULL;
@@ -562,12 +575,12 @@ int bfs_client_detach(void)
 
 /*
  * Address file (text, mode 0600):
- *   benchfs-addr 1
+ *   benchfs-addr 2
  *   secret <16 hex digits>
  *   servers <n>
  *   vnodes <v>
  *   seed <hex>
- *   server <i> <address in hex>        (n lines)
+ *   server <i> <peer address in hex>   (n lines; locator + UCX address, see net/rpc.h)
  */
 BFS_API int benchfs_init(const char *addrfile)
 {
@@ -587,7 +600,7 @@ BFS_API int benchfs_init(const char *addrfile)
 	f = fopen(addrfile, "r");
 	if (!f)
 		return -errno;
-	if (fscanf(f, "benchfs-addr 1 secret %llx servers %u vnodes %u seed %llx ", &secret, &n,
+	if (fscanf(f, "benchfs-addr 2 secret %llx servers %u vnodes %u seed %llx ", &secret, &n,
 	           &vnodes, &seed) != 4 ||
 	    n == 0 || n > (1u << 20))
 		goto out;

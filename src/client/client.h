@@ -82,6 +82,7 @@ struct bfs_client {
 	uint32_t *client_id; /* our id on each server (HELLO), valid while eps[i] is */
 	int *conn_err;       /* why the last connection or HELLO to a server failed, or 0 */
 	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
+	uint32_t *pid;       /* a server on this host: its pid, watched while calls wait; else 0 */
 	void *my_addr;       /* this worker's address, sent in HELLO */
 	size_t my_addr_len;
 	struct bfs_ring ring;

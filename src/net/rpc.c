@@ -5,8 +5,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include "common/util.h"
 
@@ -31,8 +36,49 @@ int bfs_ucs_errno(ucs_status_t st)
 	}
 }
 
+/*
+ * This host's id: a hash of the host name, the kernel's boot id and our pid namespace, so two
+ * peers with the same id can see each other's processes (kill(pid, 0)) and share memory.
+ */
+static uint64_t host_id(void)
+{
+	char buf[512] = {0};
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	gethostname(buf, 256);
+	n = strnlen(buf, 256);
+	f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	if (f) {
+		n += fread(buf + n, 1, 64, f);
+		fclose(f);
+	}
+	if (stat("/proc/self/ns/pid", &st) == 0)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%llu",
+		                      (unsigned long long)st.st_ino);
+	return XXH3_64bits(buf, n);
+}
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
 int bfs_ucx_init(struct bfs_ucx *u)
 {
+	const char *pc = getenv("BENCHFS_PEER_CHECK");
+
 	ucp_params_t params = {0};
 	ucp_worker_params_t wparams = {0};
 	ucp_config_t *config;
@@ -41,6 +87,8 @@ int bfs_ucx_init(struct bfs_ucx *u)
 	memset(u, 0, sizeof(*u));
 	u->efd = -1;
 	u->rndv_thresh = bfs_env_u64("BENCHFS_RNDV_THRESH", BFS_RNDV_THRESH_DEFAULT);
+	u->host = host_id();
+	u->peer_check = pc && *pc ? (atoi(pc) != 0) : -1;
 	st = ucp_config_read(NULL, NULL, &config);
 	if (st != UCS_OK)
 		goto fail;
@@ -98,32 +146,43 @@ int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len)
 	ucp_address_t *a;
 	size_t n;
 
+	uint8_t *p;
+
 	if (ucp_worker_get_address(u->worker, &a, &n) != UCS_OK)
 		return -EIO;
-	*addr = malloc(n);
-	if (!*addr) {
+	p = malloc(BFS_LOCATOR_SIZE + n);
+	if (!p) {
 		ucp_worker_release_address(u->worker, a);
 		return -ENOMEM;
 	}
-	memcpy(*addr, a, n);
-	*len = n;
+	put_le(p, u->host, 8);
+	put_le(p + 8, (uint64_t)getpid(), 4);
+	put_le(p + 12, 0, 4);
+	memcpy(p + BFS_LOCATOR_SIZE, a, n);
+	*addr = p;
+	*len = BFS_LOCATOR_SIZE + n;
 	ucp_worker_release_address(u->worker, a);
 	return 0;
 }
 
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep, ucp_err_handler_cb_t err_cb,
-                    void *arg)
+int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, size_t len, ucp_ep_h *ep,
+                    ucp_err_handler_cb_t err_cb, void *arg, uint32_t *pid)
 {
 	ucp_ep_params_t p = {0};
 	ucs_status_t st;
+	int local, check;
 
+	*pid = 0;
+	if (len <= BFS_LOCATOR_SIZE)
+		return -EINVAL;
+	local = get_le(addr, 8) == u->host;
+	check = u->peer_check >= 0 ? u->peer_check : !local;
+	if (local && !check)
+		*pid = (uint32_t)get_le((const uint8_t *)addr + 8, 4);
 	p.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
 	               UCP_EP_PARAM_FIELD_ERR_HANDLER;
-	p.address = addr;
-	/* peer mode detects a dead server at once, but UCX 1.13 then leaves out the shared-memory
-	 * transports; BENCHFS_PEER_CHECK=0 keeps them and relies on the RPC timeout alone */
-	p.err_mode = bfs_env_u64("BENCHFS_PEER_CHECK", 1) ? UCP_ERR_HANDLING_MODE_PEER
-	                                                  : UCP_ERR_HANDLING_MODE_NONE;
+	p.address = (const ucp_address_t *)((const uint8_t *)addr + BFS_LOCATOR_SIZE);
+	p.err_mode = check ? UCP_ERR_HANDLING_MODE_PEER : UCP_ERR_HANDLING_MODE_NONE;
 	p.err_handler.cb = err_cb;
 	p.err_handler.arg = arg;
 	st = ucp_ep_create(u->worker, &p, ep);
@@ -154,6 +213,11 @@ void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force)
 		}
 	}
 	ucp_request_free(req);
+}
+
+int bfs_peer_alive(uint32_t pid)
+{
+	return pid == 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 
 void bfs_ucx_wait_fd(struct bfs_ucx *u, int timeout_ms)

@@ -6,6 +6,13 @@
  * Every BenchFS message is one UCX active message (see wire.h). Payloads below the rendezvous
  * threshold (env BENCHFS_RNDV_THRESH, bytes, default 32 KiB) are sent eager; larger ones by
  * rendezvous, which the receiver pulls straight into its destination buffer.
+ *
+ * Peer addresses: wherever BenchFS passes a worker address (the in-job exchange, the address
+ * file, HELLO) it is a "peer address": a 16-byte locator (host id, process id) followed by the
+ * UCX worker address. Peers on other hosts connect with UCX's peer-failure detection. Peers on
+ * the same host connect without it, because UCX 1.13 has no shared-memory transport that
+ * supports it and shared memory (with CMA for rendezvous) is several times faster than TCP on
+ * loopback; there each side watches the other's process id instead (bfs_peer_alive).
  */
 #ifndef BFS_RPC_H
 #define BFS_RPC_H
@@ -25,7 +32,12 @@ struct bfs_ucx {
 	ucp_worker_h worker;
 	int efd;            /* the worker's wake-up fd */
 	size_t rndv_thresh; /* bytes */
+	uint64_t host;      /* this host's id (hostname, boot id, pid namespace) */
+	int peer_check;     /* BENCHFS_PEER_CHECK: -1 auto (by host), 0 never, 1 always */
 };
+
+/** Bytes of the locator in front of the UCX address in a peer address. */
+#define BFS_LOCATOR_SIZE 16
 
 /**
  * bfs_ucx_init - create a UCX context (active messages + wake-up) and one worker.
@@ -37,17 +49,25 @@ void bfs_ucx_fini(struct bfs_ucx *u);
 /** bfs_ucx_set_am - register @cb for active message @id (whole messages, persistent data). */
 int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, void *arg);
 
-/** bfs_ucx_address - this worker's address; *@addr is malloc'ed (free()). 0 or -EIO. */
+/**
+ * bfs_ucx_address - this worker's peer address (locator + UCX address); *@addr is malloc'ed
+ * (free()). 0, -ENOMEM or -EIO.
+ */
 int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len);
 
 /**
- * bfs_ucx_connect - endpoint to the worker at @addr. With peer-failure detection (the default;
- * env BENCHFS_PEER_CHECK=0 turns it off) @err_cb runs (from progress) when the peer fails; UCX
- * 1.13 then uses no shared-memory transport, so turning it off is faster on one node, and a
- * dead server is found by the RPC timeout alone. 0 or -EIO.
+ * bfs_ucx_connect - endpoint to the worker at peer address @addr (@len bytes). A peer on another
+ * host gets UCX's peer-failure detection: @err_cb runs (from progress) when it fails. A peer on
+ * this host does not (see above); *@pid is then its process id, to watch with bfs_peer_alive(),
+ * else 0. Env BENCHFS_PEER_CHECK=1 asks for failure detection on every endpoint (TCP on one
+ * host), =0 on none (a dead peer is then found by the RPC timeout alone).
+ * Return 0, -EINVAL (@len too short for a peer address) or -EIO.
  */
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, ucp_ep_h *ep, ucp_err_handler_cb_t err_cb,
-                    void *arg);
+int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, size_t len, ucp_ep_h *ep,
+                    ucp_err_handler_cb_t err_cb, void *arg, uint32_t *pid);
+
+/** bfs_peer_alive - 0 when process @pid (of this host) is gone, else 1 (also for @pid 0). */
+int bfs_peer_alive(uint32_t pid);
 
 /** bfs_ucx_close_ep - close @ep (forcibly when @force), progressing until done. */
 void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force);

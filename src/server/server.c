@@ -34,6 +34,8 @@ struct sreq {
 	ucp_ep_h ep;     /* UCX's reply endpoint: valid only inside the AM callback */
 	uint32_t client; /* where deferred replies go: an endpoint of our own (HELLO) */
 	int deferred;    /* the reply leaves after the AM callback returned */
+	int in_cb;       /* am_data is UCX's until the AM callback returns UCS_INPROGRESS */
+	int finished;    /* answered and put back (read by the AM callback after dispatch) */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -57,12 +59,14 @@ struct bfs_server {
 	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
 	uint32_t nclients, cap_clients;
 	struct bfs_locks *locks; /* byte-range locks of the files whose chunk 0 is here */
+	int64_t next_watch;      /* monotonic ns of the next look at local clients' pids */
 };
 
 /* A client's endpoint, made by the server from the address HELLO carried. */
 struct client_ep {
 	ucp_ep_h ep;
 	int failed;
+	uint32_t pid; /* a client on this host (no UCX failure detection): its pid, else 0 */
 };
 
 static void dispatch(struct sreq *r);
@@ -78,6 +82,28 @@ static void client_failed(void *arg, ucp_ep_h ep, ucs_status_t st)
 			s->clients[i].failed = 1;
 			bfs_lock_drop_client(s->locks, i); /* its locks go, others' waits end */
 		}
+}
+
+/*
+ * Clients on this host were connected without UCX's failure detection (shared memory): once a
+ * second, a client whose process is gone is failed like UCX would, and its endpoint closed by
+ * force, which cancels the replies still queued to it.
+ */
+static void watch_clients(struct bfs_server *s)
+{
+	int64_t now = bfs_mono_ns();
+
+	if (now < s->next_watch)
+		return;
+	s->next_watch = now + BFS_NSEC;
+	for (uint32_t i = 0; i < s->nclients; i++) {
+		struct client_ep *c = &s->clients[i];
+		if (c->failed || !c->pid || bfs_peer_alive(c->pid))
+			continue;
+		client_failed(s, c->ep, UCS_ERR_ENDPOINT_TIMEOUT);
+		bfs_ucx_close_ep(&s->ucx, c->ep, 1);
+		c->ep = NULL;
+	}
 }
 
 /* The endpoint a reply of @r goes to, or NULL when its client is gone. */
@@ -114,8 +140,9 @@ static void sreq_put(struct sreq *r)
 {
 	struct bfs_server *s = r->srv;
 
-	if (r->am_data)
+	if (r->am_data && !r->in_cb)
 		ucp_am_data_release(s->ucx.worker, r->am_data);
+	r->finished = 1;
 	free(r->buf);
 	r->am_data = r->buf = NULL;
 	r->next = s->free_reqs;
@@ -200,7 +227,7 @@ static void data_done(void *user, int res)
 		reply(r, r->buf, (size_t)res);
 		return;
 	}
-	if (r->am_data) { /* release the eager payload before answering */
+	if (r->am_data && !r->in_cb) { /* release the eager payload before answering */
 		ucp_am_data_release(r->srv->ucx.worker, r->am_data);
 		r->am_data = NULL;
 	}
@@ -467,6 +494,7 @@ static void do_hello(struct sreq *r)
 {
 	struct bfs_server *s = r->srv;
 	ucp_ep_h ep;
+	uint32_t pid;
 	int rc;
 
 	if (r->payload_len == 0) {
@@ -483,12 +511,12 @@ static void do_hello(struct sreq *r)
 		s->clients = c;
 		s->cap_clients = cap;
 	}
-	rc = bfs_ucx_connect(&s->ucx, r->payload, &ep, client_failed, s);
+	rc = bfs_ucx_connect(&s->ucx, r->payload, r->payload_len, &ep, client_failed, s, &pid);
 	if (rc) {
 		reply_status(r, rc);
 		return;
 	}
-	s->clients[s->nclients] = (struct client_ep){.ep = ep, .failed = 0};
+	s->clients[s->nclients] = (struct client_ep){.ep = ep, .failed = 0, .pid = pid};
 	r->rep.count = s->nclients++;
 	reply_status(r, 0);
 }
@@ -630,7 +658,11 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	if (r->req.op == BFS_OP_WRITE && len) {
 		if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_DATA) {
 			r->am_data = data; /* kept in place until the write completes */
+			r->in_cb = 1;
 			dispatch(r);
+			if (r->finished)
+				return UCS_OK; /* answered at once (an error): UCX frees the data */
+			r->in_cb = 0;
 			return UCS_INPROGRESS;
 		}
 		if (!(r->buf = malloc(len))) {
@@ -785,7 +817,7 @@ int bfs_server_run(struct bfs_server *s)
 {
 	struct epoll_event evs[2];
 	int nev;
-	unsigned idle = 0;
+	unsigned idle = 0, busy = 0;
 	int answered = 0;
 
 	for (;;) {
@@ -805,12 +837,15 @@ int bfs_server_run(struct bfs_server *s)
 		if (answered && s->active == 0)
 			break;
 		if (moved) {
+			if (++busy % 4096 == 0)
+				watch_clients(s);
 			idle = 0;
 			continue;
 		}
 		if (++idle < IDLE_SPINS)
 			continue;
 		idle = 0;
+		watch_clients(s);
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
 		nev = epoll_wait(s->epfd, evs, 2, 1000);
@@ -828,7 +863,8 @@ void bfs_server_close(struct bfs_server *s)
 	if (s->epfd >= 0)
 		close(s->epfd);
 	for (uint32_t i = 0; i < s->nclients; i++)
-		bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
+		if (s->clients[i].ep)
+			bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
 	free(s->clients);
 	bfs_locks_free(s->locks);
 	if (s->ucx.worker)
