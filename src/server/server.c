@@ -18,6 +18,7 @@
 #include "common/util.h"
 #include "net/rpc.h"
 #include "net/wire.h"
+#include "server/buf.h"
 #include "server/data.h"
 #include "server/lock.h"
 #include "server/meta.h"
@@ -26,6 +27,8 @@
 #define IDLE_SPINS     64          /* empty rounds before sleeping */
 #define LIST_PAGE      (64 * 1024) /* bytes of READDIR / FIND reply payload */
 #define NS_PAYLOAD_MAX (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
+/* idle I/O buffers a server keeps for reuse, bytes (env BENCHFS_BUF_CACHE) */
+#define BFS_BUF_CACHE_DEFAULT (256u << 20)
 
 /* One request in flight on the server. */
 struct sreq {
@@ -40,7 +43,8 @@ struct sreq {
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
 	void *am_data;       /* eager payload UCX lets us keep (ucp_am_data_release) */
-	void *buf;           /* malloc'ed: rendezvous target, read buffer, listing page */
+	void *buf;           /* from the pool: rendezvous target, read buffer, listing page */
+	size_t buf_cap;      /* its capacity, bytes */
 	const void *payload; /* request payload */
 	size_t payload_len;
 };
@@ -59,6 +63,7 @@ struct bfs_server {
 	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
 	uint32_t nclients, cap_clients;
 	struct bfs_locks *locks; /* byte-range locks of the files whose chunk 0 is here */
+	struct bfs_bufpool bufs; /* I/O buffers, reused */
 	int64_t next_watch;      /* monotonic ns of the next look at local clients' pids */
 };
 
@@ -143,11 +148,18 @@ static void sreq_put(struct sreq *r)
 	if (r->am_data && !r->in_cb)
 		ucp_am_data_release(s->ucx.worker, r->am_data);
 	r->finished = 1;
-	free(r->buf);
+	bfs_buf_put(&s->bufs, r->buf, r->buf_cap);
 	r->am_data = r->buf = NULL;
 	r->next = s->free_reqs;
 	s->free_reqs = r;
 	s->active--;
+}
+
+/* Give @r a buffer of @len bytes from the pool (r->buf); NULL when out of memory. */
+static void *sreq_buf(struct sreq *r, size_t len)
+{
+	r->buf = bfs_buf_get(&r->srv->bufs, len, &r->buf_cap);
+	return r->buf;
 }
 
 static void reply_sent(void *request, ucs_status_t st, void *user)
@@ -260,7 +272,7 @@ static void do_data(struct sreq *r)
 		break;
 	case BFS_OP_READ:
 		rc = check_range(q);
-		if (!rc && !(r->buf = malloc(q->length ? q->length : 1)))
+		if (!rc && !sreq_buf(r, q->length))
 			rc = -ENOMEM;
 		if (!rc)
 			rc = bfs_data_read(s->data, q->ino, r->buf, q->length, q->offset, r);
@@ -373,7 +385,7 @@ static void do_namespace(struct sreq *r)
 		rc = bfs_meta_lookup(s->meta, path, (size_t)n, ino, target, sizeof(target));
 		if (!rc && ino->target_len) {
 			r->rep.status = 0;
-			if (!(r->buf = malloc(ino->target_len))) {
+			if (!sreq_buf(r, ino->target_len)) {
 				rc = -ENOMEM;
 				break;
 			}
@@ -413,7 +425,7 @@ static void do_namespace(struct sreq *r)
 		char glob[BENCHFS_PATH_MAX + 1];
 		struct benchfs_find_filter f;
 
-		if (!(r->buf = malloc(cap))) {
+		if (!sreq_buf(r, cap)) {
 			rc = -ENOMEM;
 			break;
 		}
@@ -639,7 +651,7 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 		ucp_request_param_t p = {0};
 		ucs_status_ptr_t sp;
 
-		if (!(r->buf = malloc(len ? len : 1))) {
+		if (!sreq_buf(r, len)) {
 			reply_status(r, -ENOMEM);
 			return UCS_OK;
 		}
@@ -665,7 +677,7 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 			r->in_cb = 0;
 			return UCS_INPROGRESS;
 		}
-		if (!(r->buf = malloc(len))) {
+		if (!sreq_buf(r, len)) {
 			reply_status(r, -ENOMEM);
 			return UCS_OK;
 		}
@@ -764,6 +776,7 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		        strerror(-rc));
 		goto fail;
 	}
+	bfs_bufpool_init(&s->bufs, bfs_env_u64("BENCHFS_BUF_CACHE", BFS_BUF_CACHE_DEFAULT));
 	s->locks = bfs_locks_new(lock_done);
 	if (!s->locks) {
 		rc = -ENOMEM;
@@ -872,6 +885,7 @@ void bfs_server_close(struct bfs_server *s)
 	bfs_data_close(s->data);
 	if (s->meta)
 		bfs_meta_close(s->meta);
+	bfs_bufpool_fini(&s->bufs);
 	while (s->free_reqs) {
 		struct sreq *r = s->free_reqs;
 		s->free_reqs = r->next;
