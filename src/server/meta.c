@@ -367,7 +367,9 @@ int bfs_meta_open(struct bfs_meta **mp, const char *dir, uint32_t server, int sy
 	}
 	rc = mdb_env_set_mapsize(m->env, map ? map : META_MAP_DEFAULT);
 	if (rc == 0)
-		rc = mdb_env_open(m->env, dir, MDB_NOTLS | (sync ? 0 : MDB_NOSYNC), 0600);
+		rc = mdb_env_open(m->env, dir,
+		                  MDB_NOTLS | (sync ? 0 : MDB_NOSYNC | MDB_WRITEMAP | MDB_MAPASYNC),
+		                  0600);
 	if (rc == 0)
 		rc = mdb_txn_begin(m->env, NULL, 0, &txn);
 	if (rc == 0) {
