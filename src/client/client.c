@@ -4,6 +4,7 @@
 #include "client/client.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,10 +372,12 @@ void bfs_expire(int64_t now)
 void bfs_wait(int (*done)(void *arg, int64_t now), void *arg)
 {
 	unsigned idle = 0, empty_wakeups = 0;
+	int64_t idle_since = 0;
 
 	while (!done(arg, 0)) {
 		if (ucp_worker_progress(bfs_cl->ucx.worker)) {
 			idle = empty_wakeups = 0;
+			idle_since = 0;
 			bfs_aio_pump_all();
 			continue;
 		}
@@ -388,7 +391,15 @@ void bfs_wait(int (*done)(void *arg, int64_t now), void *arg)
 			break;
 		if (++idle < IDLE_SPINS)
 			continue;
+		if (!idle_since)
+			idle_since = now;
+		if (now - idle_since < bfs_cl->spin_ns) { /* a sleep and wake-up cost more */
+			if (bfs_cl->spin_yield)
+				sched_yield();
+			continue;
+		}
 		idle = 0;
+		idle_since = 0;
 		if (++empty_wakeups > 4) {
 			/* woken again and again with nothing to do (UCX's TCP transport does that
 			 * while a stopped peer does not read): back off up to 10 ms */
@@ -484,6 +495,8 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 	    (int64_t)bfs_env_u64("BENCHFS_RPC_TIMEOUT", BFS_RPC_TIMEOUT_DEFAULT) * BFS_NSEC;
 	cl->chunk_default = (uint32_t)bfs_env_u64("BENCHFS_CHUNK_SIZE", BENCHFS_CHUNK_SIZE_DEFAULT);
 	cl->dcache_ttl_ns = (int64_t)bfs_env_u64("BENCHFS_DIR_CACHE_TTL", 5) * BFS_NSEC;
+	cl->spin_ns = (int64_t)bfs_env_u64("BENCHFS_SPIN_US", BFS_SPIN_US_DEFAULT) * 1000;
+	cl->spin_yield = (int)bfs_env_u64("BENCHFS_SPIN_YIELD", 1);
 	cl->uid = (uint32_t)getuid();
 	cl->gid = (uint32_t)getgid();
 	cl->addrs = calloc(nservers, sizeof(*cl->addrs));

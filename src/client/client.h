@@ -102,6 +102,8 @@ struct bfs_client {
 	struct bfs_dircache_ent *dcache;
 	size_t dcache_cap;
 	int64_t dcache_ttl_ns;
+	int64_t spin_ns; /* idle ns a wait polls before sleeping (env BENCHFS_SPIN_US) */
+	int spin_yield;
 };
 
 /** The attached client (NULL when detached) and the lock that serializes API calls. */

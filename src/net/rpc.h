@@ -26,6 +26,12 @@
 #define BFS_IO_MAX (8u << 20)
 /** Default RPC timeout, seconds (env BENCHFS_RPC_TIMEOUT). */
 #define BFS_RPC_TIMEOUT_DEFAULT 30
+/**
+ * Microseconds a client or server with nothing to do keeps polling (yielding the core each
+ * round, env BENCHFS_SPIN_YIELD=0 to spin without yielding) before it sleeps on its fds (env
+ * BENCHFS_SPIN_US). A sleep and wake-up costs more than most RPCs take.
+ */
+#define BFS_SPIN_US_DEFAULT 50
 
 struct bfs_ucx {
 	ucp_context_h context;

@@ -4,6 +4,7 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,8 @@ struct bfs_server {
 	struct bfs_locks *locks; /* byte-range locks of the files whose chunk 0 is here */
 	struct bfs_bufpool bufs; /* I/O buffers, reused */
 	int64_t next_watch;      /* monotonic ns of the next look at local clients' pids */
+	int64_t spin_ns;         /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
+	int spin_yield;
 };
 
 /* A client's endpoint, made by the server from the address HELLO carried. */
@@ -777,6 +780,8 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		goto fail;
 	}
 	bfs_bufpool_init(&s->bufs, bfs_env_u64("BENCHFS_BUF_CACHE", BFS_BUF_CACHE_DEFAULT));
+	s->spin_ns = (int64_t)bfs_env_u64("BENCHFS_SPIN_US", BFS_SPIN_US_DEFAULT) * 1000;
+	s->spin_yield = (int)bfs_env_u64("BENCHFS_SPIN_YIELD", 1);
 	s->locks = bfs_locks_new(lock_done);
 	if (!s->locks) {
 		rc = -ENOMEM;
@@ -831,6 +836,7 @@ int bfs_server_run(struct bfs_server *s)
 	struct epoll_event evs[2];
 	int nev;
 	unsigned idle = 0, busy = 0;
+	int64_t idle_since = 0;
 	int answered = 0;
 
 	for (;;) {
@@ -853,11 +859,23 @@ int bfs_server_run(struct bfs_server *s)
 			if (++busy % 4096 == 0)
 				watch_clients(s);
 			idle = 0;
+			idle_since = 0;
 			continue;
 		}
 		if (++idle < IDLE_SPINS)
 			continue;
+		if (s->spin_ns) { /* keep polling a while: a sleep and wake-up cost more */
+			int64_t now = bfs_mono_ns();
+			if (!idle_since)
+				idle_since = now;
+			if (now - idle_since < s->spin_ns) {
+				if (s->spin_yield)
+					sched_yield();
+				continue;
+			}
+		}
 		idle = 0;
+		idle_since = 0;
 		watch_clients(s);
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
