@@ -37,6 +37,7 @@ struct benchfs_request {
 	size_t seg;        /* cursor: the next piece starts in segs[seg] ... */
 	uint64_t seg_done; /* ... this many bytes in */
 	unsigned inflight;
+	unsigned hi;           /* slots at and above this index are free */
 	int rc;                /* first error */
 	int finished;          /* every call DONE and the descriptor updated */
 	uint64_t bytes;        /* what a successful request returns */
@@ -81,6 +82,7 @@ static struct benchfs_request *req_get(size_t nsegs)
 	r->seg_done = r->bytes = r->end = r->known = r->found = 0;
 	r->ntails = 0;
 	r->inflight = 0;
+	r->hi = 0;
 	r->rc = r->finished = 0;
 	memset(r->busy, 0, sizeof(r->busy));
 	return r;
@@ -314,12 +316,14 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 {
 	if (r->finished)
 		return;
-	for (unsigned i = 0; i < BFS_BATCH && r->inflight; i++)
+	for (unsigned i = 0; i < r->hi; i++)
 		if (r->busy[i] && bfs_call_done(&r->win[i], now)) {
 			req_reap(r, &r->win[i]);
 			r->busy[i] = 0;
 			r->inflight--;
 		}
+	while (r->hi && !r->busy[r->hi - 1])
+		r->hi--;
 	for (unsigned i = 0; i < BFS_BATCH && !r->rc && r->seg < r->nsegs; i++) {
 		struct bfs_call *c = &r->win[i];
 		uint64_t off, len;
@@ -345,6 +349,7 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 		}
 		r->busy[i] = 1;
 		r->inflight++;
+		r->hi = BFS_MAX(r->hi, i + 1);
 		bfs_call_start(c);
 	}
 	if (!r->inflight && (r->rc || r->seg == r->nsegs))
