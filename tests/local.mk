@@ -146,3 +146,15 @@ tests_mpiio_SOURCES = tests/mpiio.c
 INTEG_BINS += tests/run_world
 INTEG_TESTS += tests/run_world.sh
 tests_run_world_SOURCES = tests/run_world.c
+
+# Fortran programs under benchfs-run (tests/run_fortran.sh; skipped without a working mpifort):
+# the `mpi` module and the `mpi_f08` module, compiled with $(MPIFORT) by plain rules.
+INTEG_TESTS += tests/run_fortran.sh
+if HAVE_MPIFORT
+check_SCRIPTS = tests/run_fortran tests/run_fortran08
+CLEANFILES += tests/run_fortran tests/run_fortran08 tests/*.mod
+endif
+tests/run_fortran: $(srcdir)/tests/run_fortran.f90
+	$(AM_V_GEN)cd tests && $(MPIFORT) -o run_fortran $(abs_srcdir)/tests/run_fortran.f90
+tests/run_fortran08: $(srcdir)/tests/run_fortran08.f90
+	$(AM_V_GEN)cd tests && $(MPIFORT) -o run_fortran08 $(abs_srcdir)/tests/run_fortran08.f90

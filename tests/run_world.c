@@ -1,6 +1,8 @@
 /*
  * run_world - a plain MPI program (no BenchFS headers or libraries) that prints what it sees of
- * MPI_COMM_WORLD, one line per check and rank. tests/run_world.sh runs it natively with M ranks
+ * MPI_COMM_WORLD, one line per check and rank (point-to-point, collectives, split, cartesian
+ * topology, attributes, one-sided, an intercommunicator and its merge, error handlers, groups,
+ * optionally MPI-IO). tests/run_world.sh runs it natively with M ranks
  * and under `benchfs-run --servers N` with N+M ranks: the sorted outputs must be equal.
  *
  * usage: run_world [-f FILE] [-m abort|exit|exit-after-finalize]
@@ -241,6 +243,80 @@ out:
 	free(in);
 }
 
+/* An intercommunicator between the two halves of the world, and its merge. */
+static void intercomm(void)
+{
+	int color = rank % 2, lsize, rsize, mrank, msize, flag, lead;
+	MPI_Comm half, inter, merged;
+
+	if (size < 2)
+		return;
+	MPI_Comm_split(MPI_COMM_WORLD, color, rank, &half);
+	lead = color == 0 ? 1 : 0; /* the world rank leading the other half */
+	MPI_Intercomm_create(half, 0, MPI_COMM_WORLD, lead, 42, &inter);
+	MPI_Comm_test_inter(inter, &flag);
+	MPI_Comm_size(inter, &lsize);
+	MPI_Comm_remote_size(inter, &rsize);
+	MPI_Intercomm_merge(inter, color, &merged);
+	MPI_Comm_rank(merged, &mrank);
+	MPI_Comm_size(merged, &msize);
+	printf("rank %d/%d: intercomm inter=%d local=%d remote=%d merged=%d/%d\n", rank, size, flag,
+	       lsize, rsize, mrank, msize);
+	CHECK(lsize + rsize == size && msize == size, "sizes %d + %d, merged %d", lsize, rsize,
+	      msize);
+	MPI_Comm_free(&merged);
+	MPI_Comm_free(&inter);
+	MPI_Comm_free(&half);
+}
+
+/* Error handlers on the world: MPI_ERRORS_RETURN makes a bad call return its error class. */
+static void errhandler(void)
+{
+	MPI_Errhandler eh;
+	int rc, cls = -1, x = 0, same;
+
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+	MPI_Comm_get_errhandler(MPI_COMM_WORLD, &eh);
+	same = eh == MPI_ERRORS_RETURN;
+	if (eh != MPI_ERRORS_RETURN)
+		MPI_Errhandler_free(&eh);
+	rc = MPI_Send(&x, 1, MPI_INT, size, 0, MPI_COMM_WORLD); /* no rank `size` in the world */
+	if (rc != MPI_SUCCESS)
+		MPI_Error_class(rc, &cls);
+	printf("rank %d/%d: errhandler get=%s send-to-size=%s\n", rank, size,
+	       same ? "errors_return" : "other", cls == MPI_ERR_RANK ? "MPI_ERR_RANK" : "other");
+	CHECK(cls == MPI_ERR_RANK, "MPI_Send to rank %d returned class %d", size, cls);
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+}
+
+/* Groups of the world: translate ranks, and a communicator made from a group (not collective
+ * over the world: only the even ranks call MPI_Comm_create_group). */
+static void groups(void)
+{
+	MPI_Group world, evens, self;
+	int nev = (size + 1) / 2, *ranks = malloc((size_t)nev * sizeof(int)), tr = -2, one = 0, esz;
+	MPI_Comm ecomm;
+
+	for (int i = 0; i < nev; i++)
+		ranks[i] = 2 * i;
+	MPI_Comm_group(MPI_COMM_WORLD, &world);
+	MPI_Comm_group(MPI_COMM_SELF, &self);
+	MPI_Group_translate_ranks(self, 1, &one, world, &tr);
+	MPI_Group_incl(world, nev, ranks, &evens);
+	esz = -1;
+	if (rank % 2 == 0) {
+		MPI_Comm_create_group(MPI_COMM_WORLD, evens, 5, &ecomm);
+		MPI_Comm_size(ecomm, &esz);
+		MPI_Comm_free(&ecomm);
+	}
+	printf("rank %d/%d: groups self-in-world=%d evens=%d\n", rank, size, tr, esz);
+	CHECK(tr == rank, "MPI_Group_translate_ranks gave %d", tr);
+	MPI_Group_free(&evens);
+	MPI_Group_free(&self);
+	MPI_Group_free(&world);
+	free(ranks);
+}
+
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *mode = NULL;
@@ -264,6 +340,9 @@ int main(int argc, char **argv)
 	cart();
 	attributes();
 	onesided();
+	intercomm();
+	errhandler();
+	groups();
 	if (file)
 		mpiio(file);
 	fflush(stdout);
