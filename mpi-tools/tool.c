@@ -164,7 +164,7 @@ static void tool_check_mode(struct tool *t)
 		                 "--servers %d needs at least %d MPI ranks (one client), "
 		                 "this job has %d",
 		                 t->nservers, t->nservers + 1, t->size);
-	if (!t->nservers && !t->addrfile && !getenv("BENCHFS_ADDR"))
+	if (!t->nservers && !t->addrfile && !getenv("BENCHFS_ADDR") && !t->preattached)
 		tool_usage_error(t, "no file system: give --servers N or --attach ADDRFILE, "
 		                    "or set BENCHFS_ADDR");
 }
@@ -205,8 +205,12 @@ static void tool_start_attach(struct tool *t)
 /* tool_start - file system up, t->comm ready. */
 void tool_start(struct tool *t)
 {
+	/* under benchfs-run the process is attached already, to servers of this job */
+	t->preattached = !t->nservers && !t->addrfile && benchfs_server_count() > 0;
 	tool_check_mode(t);
-	if (t->nservers)
+	if (t->preattached)
+		MPI_Comm_dup(MPI_COMM_WORLD, &t->comm);
+	else if (t->nservers)
 		tool_start_injob(t);
 	else
 		tool_start_attach(t);
@@ -229,6 +233,8 @@ int tool_finish(struct tool *t, int status)
 	MPI_Allreduce(MPI_IN_PLACE, &status, 1, MPI_INT, MPI_MAX, t->comm);
 	if (t->clients != MPI_COMM_NULL)
 		rc = benchfs_mpi_stop(&t->clients);
+	else if (t->preattached)
+		rc = 0; /* benchfs-run stops the servers at MPI_Finalize */
 	else
 		rc = benchfs_term();
 	if (rc < 0) {

@@ -75,6 +75,7 @@ struct tool {
 	const char *addrfile;
 	int nfs_servers; /**< benchfs_server_count() after tool_start() */
 	int progress;    /**< --progress: show the progress line even when stderr is no tty */
+	int preattached; /**< attached before tool_start() (the tool runs under benchfs-run) */
 	double t0;       /**< MPI_Wtime() when the file system was ready */
 };
 
@@ -118,9 +119,10 @@ void tool_usage_error(struct tool *t, const char *fmt, ...)
 
 /**
  * tool_start - bring up the file system: start in-job servers (--servers), or attach (--attach
- * or env BENCHFS_ADDR). Server ranks finalize MPI and exit 0 inside this call; on any failure
- * every rank exits 1 (or 2 for a usage problem). On return t->comm, t->rank, t->size describe
- * the client ranks.
+ * or env BENCHFS_ADDR), or, without either, use the servers the process is attached to already
+ * (a tool run under `benchfs-run --servers N`). Server ranks finalize MPI and exit 0 inside this
+ * call; on any failure every rank exits 1 (or 2 for a usage problem). On return t->comm, t->rank,
+ * t->size describe the client ranks.
  */
 void tool_start(struct tool *t);
 

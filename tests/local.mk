@@ -107,6 +107,13 @@ tests_stat_attrs_LDFLAGS = $(BFSTEST_LINK)
 tests_find_SOURCES = tests/find.c
 tests_find_LDADD = $(BFSTEST_LIBS)
 tests_find_LDFLAGS = $(BFSTEST_LINK)
+
+# Server metrics: the counters (tests/server_stats, 1-3 servers) and benchfs-stat (benchfsd)
+INTEG_BINS += tests/server_stats
+INTEG_TESTS += tests/server_stats.sh
+tests_server_stats_SOURCES = tests/server_stats.c
+tests_server_stats_LDADD = $(BFSTEST_LIBS)
+tests_server_stats_LDFLAGS = $(BFSTEST_LINK)
 tests_persist_SOURCES = tests/persist.c
 tests_persist_LDADD = $(BFSTEST_LIBS)
 tests_persist_LDFLAGS = $(BFSTEST_LINK)

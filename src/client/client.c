@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/path.h"
+#include "common/stats.h"
 #include "common/util.h"
 
 struct bfs_client *bfs_cl;
@@ -676,5 +677,30 @@ BFS_API int benchfs_shutdown_servers(void)
 	bfs_calls_run(calls, bfs_cl->nservers);
 	rc = bfs_calls_status(calls, bfs_cl->nservers);
 	free(calls);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_server_stats(int server, struct benchfs_server_stats *st, int flags)
+{
+	struct bfs_call c;
+	uint8_t *buf;
+	int rc;
+
+	if (!st || (flags & ~BENCHFS_STATS_RESET))
+		return -EINVAL;
+	BFS_ENTER();
+	if (server < 0 || (uint32_t)server >= bfs_cl->nservers)
+		BFS_LEAVE(-EINVAL);
+	buf = malloc(BFS_STATS_WIRE_SIZE);
+	if (!buf)
+		BFS_LEAVE(-ENOMEM);
+	bfs_call_init(&c, BFS_OP_STATS, (uint32_t)server);
+	c.req.flags = (flags & BENCHFS_STATS_RESET) ? BFS_F_RESET : 0;
+	c.recv_buf = buf;
+	c.recv_cap = BFS_STATS_WIRE_SIZE;
+	rc = bfs_call_run(&c);
+	if (!rc)
+		rc = bfs_stats_decode(buf, c.rep_len, st);
+	free(buf);
 	BFS_LEAVE(rc);
 }

@@ -23,6 +23,7 @@
 
 #include "benchfs.h"
 #include "common/ring.h"
+#include "common/util.h"
 #include "net/rpc.h"
 #include "net/wire.h"
 
@@ -225,8 +226,6 @@ uint64_t bfs_open_size(uint64_t ino);
 void bfs_files_renamed(uint64_t ino, const char *path, size_t len);
 /** bfs_close_all - close every descriptor (at detach). Return first error. */
 int bfs_close_all(void);
-
-#define BFS_API __attribute__((visibility("default")))
 
 /* Serialize a public call: take the lock, fail with -ENOTCONN when detached. */
 #define BFS_ENTER()                                                                                \

@@ -50,4 +50,7 @@ int bfs_mkdir_p(const char *path);
 #define BFS_MAX(a, b)     ((a) > (b) ? (a) : (b))
 #define BFS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/** BFS_API - marks a function of the public API (the library is built -fvisibility=hidden). */
+#define BFS_API __attribute__((visibility("default")))
+
 #endif

@@ -86,7 +86,9 @@ enum bfs_op {
 	                         own endpoint to it (replies never use UCX's internal reply
 	                         endpoint, which UCX frees when the client dies). Reply: count =
 	                         the client id to put in every later request */
-	BFS_OP_MAX = 35
+	BFS_OP_STATS = 35,    /* flags BFS_F_RESET. Reply: payload = the server's metrics
+	                         (common/stats.h) */
+	BFS_OP_MAX = 36
 };
 
 /* request and reply flags */
@@ -105,6 +107,7 @@ enum bfs_op {
 #define BFS_F_MORE     0x1000 /* reply: more entries follow in another page */
 #define BFS_F_WRLOCK   0x2000
 #define BFS_F_NOWAIT   0x4000
+#define BFS_F_RESET    0x8000 /* STATS: zero the counters after reading them */
 
 /** An inode record, host order. */
 struct bfs_inode {

@@ -58,6 +58,7 @@ struct bfs_data {
 	unsigned hand;     /* eviction clock hand */
 	size_t inline_max; /* I/O up to this many bytes is done at once (env BENCHFS_INLINE_IO) */
 	int memfs;         /* the data directory is on tmpfs/ramfs */
+	struct bfs_data_counters cnt;
 };
 
 static unsigned slot_of(uint64_t ino)
@@ -261,6 +262,7 @@ static void op_queue(struct bfs_data *d, struct data_op *op)
 		d->wait_tail = op;
 		return;
 	}
+	d->cnt.sqes++;
 	switch (op->kind) {
 	case OP_READ:
 		io_uring_prep_read(sqe, op->fe->fd, op->buf + op->done,
@@ -300,6 +302,8 @@ static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_
 	op->kind = kind;
 	fe->refs++;
 	d->inflight++;
+	if (d->inflight > d->cnt.inflight_max)
+		d->cnt.inflight_max = d->inflight;
 	op_queue(d, op);
 	return 0;
 }
@@ -324,6 +328,7 @@ static int write_inline(struct bfs_data *d, struct fd_entry *fe, const char *buf
 		}
 		done += (size_t)n;
 	}
+	d->cnt.inline_ops++;
 	d->cb(user, (int)done);
 	return 0;
 }
@@ -363,6 +368,7 @@ int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint6
 		n = d->memfs ? pread(fe->fd, buf, len, (off_t)off)
 		             : preadv2(fe->fd, &iov, 1, (off_t)off, RWF_NOWAIT);
 		if (n == (ssize_t)len) {
+			d->cnt.inline_ops++;
 			d->cb(user, (int)n);
 			return 0;
 		}
@@ -429,6 +435,7 @@ int bfs_data_submit(struct bfs_data *d)
 	}
 	if (!io_uring_sq_ready(&d->ring))
 		return 0;
+	d->cnt.submits++;
 	return io_uring_submit(&d->ring);
 }
 
@@ -464,7 +471,17 @@ int bfs_data_reap(struct bfs_data *d)
 		op_done(d, op, op->kind == OP_FSYNC ? 0 : (int)op->done);
 	}
 	io_uring_cq_advance(&d->ring, n);
+	d->cnt.cqes += n;
 	return (int)n;
+}
+
+void bfs_data_counters(struct bfs_data *d, struct bfs_data_counters *c, int reset)
+{
+	*c = d->cnt;
+	if (reset) {
+		memset(&d->cnt, 0, sizeof(d->cnt));
+		d->cnt.inflight_max = d->inflight;
+	}
 }
 
 unsigned bfs_data_inflight(const struct bfs_data *d)

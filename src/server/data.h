@@ -58,4 +58,15 @@ void bfs_data_clear_efd(struct bfs_data *d);
  *  holding it; synchronous). Return 0 or -errno. */
 int bfs_data_sync_all(struct bfs_data *d);
 
+/** Counters of the chunk store, for the server's metrics. */
+struct bfs_data_counters {
+	uint64_t inline_ops; /* small reads and writes done at once */
+	uint64_t sqes;       /* operations queued to io_uring */
+	uint64_t submits;    /* io_uring_submit calls */
+	uint64_t cqes;       /* completions reaped */
+	uint64_t inflight_max;
+};
+/** bfs_data_counters - the counters (zeroed by @reset after reading). */
+void bfs_data_counters(struct bfs_data *d, struct bfs_data_counters *c, int reset);
+
 #endif

@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "benchfs.h"
 #include "common/extent.h"
 #include "common/path.h"
+#include "common/stats.h"
 #include "common/util.h"
 #include "net/rpc.h"
 #include "net/wire.h"
@@ -39,7 +41,8 @@ struct sreq {
 	uint32_t client; /* where deferred replies go: an endpoint of our own (HELLO) */
 	int deferred;    /* the reply leaves after the AM callback returned */
 	int in_cb;       /* am_data is UCX's until the AM callback returns UCS_INPROGRESS */
-	int finished;    /* answered and put back (read by the AM callback after dispatch) */
+	int64_t t_arrive, t_start; /* monotonic ns (metrics on): arrival, start of the operation */
+	int finished; /* answered and put back (read by the AM callback after dispatch) */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -63,10 +66,13 @@ struct bfs_server {
 	struct sreq *shutdown;     /* the SHUTDOWN request, answered once everything is flushed */
 	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
 	uint32_t nclients, cap_clients;
-	struct bfs_locks *locks; /* byte-range locks of the files whose chunk 0 is here */
-	struct bfs_bufpool bufs; /* I/O buffers, reused */
-	int64_t next_watch;      /* monotonic ns of the next look at local clients' pids */
-	int64_t spin_ns;         /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
+	struct bfs_locks *locks;        /* byte-range locks of the files whose chunk 0 is here */
+	struct bfs_bufpool bufs;        /* I/O buffers, reused */
+	int64_t next_watch;             /* monotonic ns of the next look at local clients' pids */
+	int64_t spin_ns;                /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
+	struct benchfs_server_stats st; /* metrics (env BENCHFS_STATS=0: st.enabled 0) */
+	int64_t t_open, t_reset;        /* monotonic ns: start, last reset of the metrics */
+	uint64_t cpu_reset;             /* process CPU ns at the last reset (or the start) */
 	int spin_yield;
 };
 
@@ -124,6 +130,105 @@ static ucp_ep_h reply_ep(struct sreq *r)
 	if (r->client < s->nclients && !s->clients[r->client].failed)
 		return s->clients[r->client].ep;
 	return NULL;
+}
+
+/* ---- metrics ------------------------------------------------------------------------------- */
+
+static inline int64_t stat_now(const struct bfs_server *s)
+{
+	return s->st.enabled ? bfs_mono_ns() : 0;
+}
+
+/* Count the reply of @r (status in r->rep, @len payload bytes, sent by rendezvous or not). */
+static void stat_reply(struct sreq *r, size_t len, int rndv)
+{
+	struct bfs_server *s = r->srv;
+	struct benchfs_op_stats *o;
+	int64_t now, q, sv;
+
+	if (!s->st.enabled)
+		return;
+	now = bfs_mono_ns();
+	o = &s->st.op[r->req.op < BENCHFS_STATS_OPS ? r->req.op : 0];
+	o->requests++;
+	if (r->rep.status < 0)
+		o->errors++;
+	o->bytes += r->req.op == BFS_OP_WRITE ? r->payload_len : len;
+	if (!r->t_start) /* answered before its operation started (a malformed request) */
+		r->t_start = r->t_arrive ? r->t_arrive : now;
+	if (!r->t_arrive)
+		r->t_arrive = r->t_start;
+	q = r->t_start - r->t_arrive;
+	sv = now - r->t_start;
+	o->queue_ns += (uint64_t)q;
+	o->service_ns += (uint64_t)sv;
+	o->queue_hist[bfs_stats_bucket((uint64_t)q)]++;
+	o->service_hist[bfs_stats_bucket((uint64_t)sv)]++;
+	if (len)
+		*(rndv ? &s->st.rep_rndv : &s->st.rep_eager) += 1;
+}
+
+/* CPU time of this process (every thread, io_uring's workers included), ns. */
+static uint64_t process_cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+}
+
+/* A snapshot of the metrics with the gauges and times filled in; @reset zeroes the counters. */
+static void stat_snapshot(struct bfs_server *s, struct benchfs_server_stats *out, int reset)
+{
+	struct bfs_data_counters dc;
+	int64_t now = bfs_mono_ns();
+	uint64_t cpu = process_cpu_ns();
+
+	bfs_data_counters(s->data, &dc, reset);
+	*out = s->st;
+	out->server = s->cfg.index;
+	out->uptime_ns = (uint64_t)(now - s->t_open);
+	out->since_ns = (uint64_t)(now - s->t_reset);
+	out->cpu_ns = cpu - s->cpu_reset;
+	out->io_inline = dc.inline_ops;
+	out->uring_sqes = dc.sqes;
+	out->uring_submits = dc.submits;
+	out->uring_cqes = dc.cqes;
+	out->uring_inflight = bfs_data_inflight(s->data);
+	out->uring_inflight_max = dc.inflight_max;
+	out->requests_active = s->active ? s->active - 1 : 0; /* not the STATS request itself */
+	out->clients = s->nclients;
+	if (reset) {
+		uint32_t en = s->st.enabled;
+		memset(&s->st, 0, sizeof(s->st));
+		s->st.enabled = en;
+		s->t_reset = now;
+		s->cpu_reset = cpu;
+	}
+}
+
+/* DATA_DIR/stats.json: the metrics as the server stops. */
+static void stat_write_file(struct bfs_server *s)
+{
+	struct benchfs_server_stats st;
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	stat_snapshot(s, &st, 0);
+	snprintf(path, sizeof(path), "%s/stats.json", s->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		goto fail;
+	benchfs_server_stats_json(f, &st);
+	fputc('\n', f);
+	if (fclose(f) || rename(tmp, path))
+		goto fail;
+	return;
+fail:
+	bfs_warn("server %u: cannot write %s: %s", s->cfg.index, path, strerror(errno));
 }
 
 /* ---- requests ------------------------------------------------------------------------------ */
@@ -192,6 +297,7 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 	p.cb.send = reply_sent;
 	p.user_data = r;
 	p.flags = bfs_ucx_send_flags(&r->srv->ucx, len);
+	stat_reply(r, len, p.flags == UCP_AM_SEND_FLAG_RNDV);
 	ep = reply_ep(r);
 	if (!ep) { /* the client is gone: nobody to answer */
 		sreq_put(r);
@@ -550,6 +656,18 @@ static void do_control(struct sreq *r)
 		reply_status(r, 0);
 		return;
 	}
+	if (r->req.op == BFS_OP_STATS) {
+		struct benchfs_server_stats st;
+		if (!sreq_buf(r, BFS_STATS_WIRE_SIZE)) {
+			reply_status(r, -ENOMEM);
+			return;
+		}
+		stat_snapshot(s, &st, (r->req.flags & BFS_F_RESET) != 0);
+		bfs_stats_encode(&st, r->buf);
+		r->rep.status = 0;
+		reply(r, r->buf, BFS_STATS_WIRE_SIZE);
+		return;
+	}
 	/* SHUTDOWN: answered by the loop once every other request is done and data flushed */
 	if (s->shutdown) {
 		reply_status(r, -EALREADY);
@@ -561,6 +679,7 @@ static void do_control(struct sreq *r)
 
 static void dispatch(struct sreq *r)
 {
+	r->t_start = stat_now(r->srv);
 	switch (r->req.op) {
 	case BFS_OP_CREATE:
 	case BFS_OP_LOOKUP:
@@ -589,6 +708,7 @@ static void dispatch(struct sreq *r)
 	case BFS_OP_PING:
 	case BFS_OP_SHUTDOWN:
 	case BFS_OP_HELLO:
+	case BFS_OP_STATS:
 		do_control(r);
 		break;
 	default:
@@ -634,6 +754,7 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	r = sreq_get(s, ep);
 	if (!r)
 		return UCS_OK;
+	r->t_arrive = stat_now(s);
 	rc = bfs_wire_decode_req(header, hlen, &r->req);
 	if (rc == 0 && r->req.secret != s->cfg.secret)
 		rc = -EACCES;
@@ -650,6 +771,11 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	}
 	r->payload_len = len;
 	r->client = r->req.client;
+	if (s->st.enabled && len) {
+		int rndv = (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0;
+		*(rndv ? &s->st.am_rndv : &s->st.am_eager) += 1;
+		*(rndv ? &s->st.bytes_rndv : &s->st.bytes_eager) += len;
+	}
 	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
 		ucp_request_param_t p = {0};
 		ucs_status_ptr_t sp;
@@ -780,6 +906,9 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		goto fail;
 	}
 	bfs_bufpool_init(&s->bufs, bfs_env_u64("BENCHFS_BUF_CACHE", BFS_BUF_CACHE_DEFAULT));
+	s->st.enabled = bfs_env_u64("BENCHFS_STATS", 1) != 0;
+	s->t_open = s->t_reset = bfs_mono_ns();
+	s->cpu_reset = process_cpu_ns();
 	s->spin_ns = (int64_t)bfs_env_u64("BENCHFS_SPIN_US", BFS_SPIN_US_DEFAULT) * 1000;
 	s->spin_yield = (int)bfs_env_u64("BENCHFS_SPIN_YIELD", 1);
 	s->locks = bfs_locks_new(lock_done);
@@ -826,6 +955,7 @@ static void finish_shutdown(struct bfs_server *s)
 	int rc2 = bfs_meta_sync(s->meta);
 	struct sreq *r = s->shutdown;
 
+	stat_write_file(s);
 	s->shutdown = NULL;
 	r->deferred = 1;
 	reply_status(r, rc ? rc : rc2);
@@ -879,6 +1009,7 @@ int bfs_server_run(struct bfs_server *s)
 		watch_clients(s);
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
+		s->st.sleeps++;
 		nev = epoll_wait(s->epfd, evs, 2, 1000);
 		for (int i = 0; i < nev; i++)
 			if (evs[i].data.fd == bfs_data_efd(s->data))
