@@ -167,6 +167,8 @@ int bench_server_cpu(const struct bench_cfg *c, double bytes_moved, char *text, 
 /* ---- ratios -------------------------------------------------------------------------------------
  */
 
+#define MAX_RATIOS 96
+
 struct ratio {
 	char name[96];
 	char what[160];
@@ -185,8 +187,14 @@ static double med(const struct bench_results *r, enum bench_workload w, const ch
 static void add_ratio(struct ratio *out, size_t *n, const char *name, const char *what, double a,
                       double b, const char *goal)
 {
-	struct ratio *q = &out[(*n)++];
+	struct ratio *q = &out[*n];
 
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(out[i].name, name))
+			return; /* listed already (with its goal) */
+	if (*n >= MAX_RATIOS)
+		return;
+	(*n)++;
 	snprintf(q->name, sizeof(q->name), "%s", name);
 	snprintf(q->what, sizeof(q->what), "%s", what);
 	q->value = a / b;
@@ -197,8 +205,6 @@ static void add_ratio(struct ratio *out, size_t *n, const char *name, const char
 		q->met = goal[0] == '>' ? q->value >= g : q->value <= g;
 	}
 }
-
-#define MAX_RATIOS 64
 
 static size_t ratios(const struct bench_results *r, struct ratio *q)
 {
@@ -300,14 +306,24 @@ static const char *const metric_order[W_COUNT + 1][16] = {
                "rtt-64KiB-small-p99", NULL},
 };
 
+/* A figure with as many decimals as its size deserves: 12345, 123.4, 1.23. */
+static const char *num(char *out, size_t len, double v)
+{
+	snprintf(out, len, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
+	return out;
+}
+
 static void cell(char *out, size_t len, const struct bench_fig *f)
 {
+	char a[32], b[32], c[32];
+
 	if (!f || !f->n)
 		snprintf(out, len, "-");
 	else if (f->n == 1)
-		snprintf(out, len, "%.4g", f->med);
+		snprintf(out, len, "%s", num(a, sizeof(a), f->med));
 	else
-		snprintf(out, len, "%.4g [%.3g-%.3g]", f->med, f->min, f->max);
+		snprintf(out, len, "%s [%s-%s]", num(a, sizeof(a), f->med),
+		         num(b, sizeof(b), f->min), num(c, sizeof(c), f->max));
 }
 
 /* Histogram of one latency record: power-of-two buckets in microseconds. */
@@ -359,7 +375,7 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 	printf("\n%-12s %-20s %-7s", "workload", "metric", "unit");
 	for (int i = 0; i < T_COUNT; i++)
 		if (t[i].enabled)
-			printf(" %-21s", t[i].name);
+			printf(" %-24s", t[i].name);
 	printf("\n");
 	for (int w = 0; w < W_COUNT; w++) {
 		if (!c->workloads[w])
@@ -371,7 +387,7 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 			len = 0;
 			for (int i = 0; i < T_COUNT; i++) {
 				const struct bench_fig *f;
-				char s[64];
+				char s[112];
 				if (!t[i].enabled)
 					continue;
 				f = bench_fig_find(r, w, t[i].name, metric_order[w][m]);
@@ -381,7 +397,7 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 				}
 				cell(s, sizeof(s), f);
 				len +=
-				    snprintf(line + len, sizeof(line) - (size_t)len, " %-21s", s);
+				    snprintf(line + len, sizeof(line) - (size_t)len, " %-24s", s);
 			}
 			if (any)
 				printf("%-12s %-20s %-7s%s\n", bench_workload_names[w],
@@ -395,7 +411,7 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 		    c->raw_msg, c->raw_window);
 		for (size_t i = 0; i < r->nfigs; i++) {
 			const struct bench_fig *f = &r->figs[i];
-			char s[64];
+			char s[112];
 			if (f->w != W_RAW)
 				continue;
 			cell(s, sizeof(s), f);
