@@ -135,6 +135,9 @@ tests_malformed_request_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS)
 tests_malformed_request_LDADD = libbenchfs.la $(UCX_LIBS)
 tests_malformed_request_LDFLAGS = -static
 
+# The benchmark suite end to end with small sizes (benchmarks/benchfs-bench, --verify, --json)
+INTEG_TESTS += tests/bench.sh
+
 # One style: clang-format over every C file
 INTEG_TESTS += tests/style.sh
 
