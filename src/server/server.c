@@ -679,7 +679,8 @@ static void do_control(struct sreq *r)
 
 static void dispatch(struct sreq *r)
 {
-	r->t_start = stat_now(r->srv);
+	if (!r->t_start) /* started later than it arrived: after a rendezvous pull */
+		r->t_start = stat_now(r->srv);
 	switch (r->req.op) {
 	case BFS_OP_CREATE:
 	case BFS_OP_LOOKUP:
@@ -771,6 +772,8 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	}
 	r->payload_len = len;
 	r->client = r->req.client;
+	if (!(param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV))
+		r->t_start = r->t_arrive; /* dispatched from this callback: no queue time */
 	if (s->st.enabled && len) {
 		int rndv = (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0;
 		*(rndv ? &s->st.am_rndv : &s->st.am_eager) += 1;
