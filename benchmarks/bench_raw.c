@@ -32,6 +32,7 @@
 #include <ucp/api/ucp.h>
 
 #include "bench.h"
+#include "benchfs_mpi.h"
 #include "net/rpc.h"
 #include "net/wire.h"
 
@@ -482,6 +483,30 @@ static void ucx_down(void)
 /* ---- the two measurements ---------------------------------------------------------------------
  */
 
+/* Server side of the stream, run as wait_for()'s condition: acknowledge every client whose FIN
+ * came and whose bytes are all in; done when every client of this server is acknowledged. */
+static int srv_mine, srv_acked;
+static int acks_sent(void)
+{
+	for (int r = 0; r < R.wsize; r++)
+		if (R.fin_seen[r] && !R.acked[r] && R.rcvd[r] >= R.fin[r]) {
+			R.acked[r] = 1;
+			srv_acked++;
+			am_send(r, AM_ACK, 0, NULL, 0, 0);
+		}
+	return srv_acked >= srv_mine;
+}
+
+/* Server side of the round trips: answer a PING whose payload is in; done at STOP. */
+static int pongs_sent(void)
+{
+	if (R.ping_pending && !R.ping_data) {
+		R.ping_pending = 0;
+		am_send(R.ping_from, AM_PONG, 0, R.pool[1], R.ping_reply, 0);
+	}
+	return R.stop;
+}
+
 /* Streaming: returns the aggregate MiB/s on the first client (0 elsewhere), or an error. */
 static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, int ci, int ncl,
                   int nsrv, const int *servers, size_t bytes, double *mibs)
@@ -489,40 +514,13 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 	int rc = 0;
 
 	if (is_server[R.me]) {
-		int mine = 0, acked = 0;
+		srv_mine = srv_acked = 0;
 		for (int k = 0; k < ncl; k++)
-			mine += servers[k % nsrv] == R.me;
+			srv_mine += servers[k % nsrv] == R.me;
 		memset(R.rcvd, 0, sizeof(*R.rcvd) * (size_t)R.wsize);
 		memset(R.fin_seen, 0, (size_t)R.wsize);
 		memset(R.acked, 0, (size_t)R.wsize);
-		double deadline = MPI_Wtime() + DEADLINE_S, idle_since = 0;
-		unsigned idle = 0;
-		while (acked < mine && !R.failed) {
-			for (int r = 0; r < R.wsize; r++)
-				if (R.fin_seen[r] && !R.acked[r] && R.rcvd[r] >= R.fin[r]) {
-					R.acked[r] = 1;
-					acked++;
-					am_send(r, AM_ACK, 0, NULL, 0, 0);
-				}
-			if (ucp_worker_progress(R.u.worker)) {
-				idle = 0;
-				idle_since = 0;
-				continue;
-			}
-			if (++idle < 64)
-				continue;
-			if (spinning(&idle_since))
-				continue;
-			idle = 0;
-			if (MPI_Wtime() > deadline) {
-				rc = -ETIMEDOUT;
-				break;
-			}
-			if (ucp_worker_arm(R.u.worker) != UCS_ERR_BUSY) {
-				struct pollfd pfd = {.fd = R.u.efd, .events = POLLIN};
-				poll(&pfd, 1, 100);
-			}
-		}
+		rc = wait_for(acks_sent, 64);
 		if (!rc)
 			rc = flush_all();
 		*mibs = 0;
@@ -573,33 +571,8 @@ static int ping_pong(const struct bench_cfg *c, struct bench_results *res, int c
 	int rc = 0;
 
 	if (R.me == server0) {
-		double deadline = MPI_Wtime() + DEADLINE_S, idle_since = 0;
-		unsigned idle = 0;
 		R.stop = 0;
-		while (!R.stop && !R.failed) {
-			if (R.ping_pending && !R.ping_data) {
-				R.ping_pending = 0;
-				am_send(R.ping_from, AM_PONG, 0, R.pool[1], R.ping_reply, 0);
-			}
-			if (ucp_worker_progress(R.u.worker)) {
-				idle = 0;
-				idle_since = 0;
-				continue;
-			}
-			if (++idle < 64)
-				continue;
-			if (spinning(&idle_since))
-				continue;
-			idle = 0;
-			if (MPI_Wtime() > deadline) {
-				rc = -ETIMEDOUT;
-				break;
-			}
-			if (ucp_worker_arm(R.u.worker) != UCS_ERR_BUSY) {
-				struct pollfd pfd = {.fd = R.u.efd, .events = POLLIN};
-				poll(&pfd, 1, 100);
-			}
-		}
+		rc = wait_for(pongs_sent, 64);
 		if (!rc)
 			rc = flush_all();
 	} else if (R.me == client0) {
@@ -649,37 +622,9 @@ static int ping_pong(const struct bench_cfg *c, struct bench_results *res, int c
 
 void bench_server_ranks(int nservers, int *is_server)
 {
-	/* benchfs_mpi_start()'s rule: nodes in order of their lowest rank, round-robin, the
-	 * highest local rank not yet taken on each */
-	int size, rank, lrank, lsize, leader, taken = 0, *info;
-	MPI_Comm node;
+	int mine = benchfs_mpi_server_index(MPI_COMM_WORLD, nservers) >= 0;
 
-	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-	MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
-	MPI_Comm_rank(node, &lrank);
-	MPI_Comm_size(node, &lsize);
-	leader = rank;
-	MPI_Allreduce(MPI_IN_PLACE, &leader, 1, MPI_INT, MPI_MIN, node);
-	MPI_Comm_free(&node);
-	int mine[3] = {leader, lrank, lsize};
-	info = malloc((size_t)size * 3 * sizeof(int));
-	if (!info)
-		MPI_Abort(MPI_COMM_WORLD, 1);
-	MPI_Allgather(mine, 3, MPI_INT, info, 3, MPI_INT, MPI_COMM_WORLD);
-	memset(is_server, 0, sizeof(int) * (size_t)size);
-	for (int k = 0; taken < nservers && k < size; k++)
-		for (int r = 0; r < size && taken < nservers; r++) {
-			if (info[3 * r] != r || k >= info[3 * r + 2])
-				continue;
-			for (int q = 0; q < size; q++)
-				if (info[3 * q] == r &&
-				    info[3 * q + 1] == info[3 * r + 2] - 1 - k) {
-					is_server[q] = 1;
-					taken++;
-				}
-		}
-	free(info);
+	MPI_Allgather(&mine, 1, MPI_INT, is_server, 1, MPI_INT, MPI_COMM_WORLD);
 }
 
 int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_server)

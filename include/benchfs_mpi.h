@@ -63,6 +63,15 @@ extern "C" {
 int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir, MPI_Comm *clients);
 
 /**
+ * benchfs_mpi_server_index - collective over @comm: which ranks benchfs_mpi_start(@comm,
+ * @nservers, ...) would make servers, without starting anything (a benchmark measuring the
+ * transport between the future clients and servers first uses it).
+ * Return: this rank's server index (0 ... @nservers - 1, in rank order of the servers), -1 for
+ *   a rank that would be a client, or -EINVAL (@nservers out of range) on every rank.
+ */
+int benchfs_mpi_server_index(MPI_Comm comm, int nservers);
+
+/**
  * benchfs_mpi_stop - collective over the @clients communicator from benchfs_mpi_start(): wait
  * for every client, close this process's descriptors, stop every server (each flushes its data
  * and metadata to storage first), detach, and free @clients.

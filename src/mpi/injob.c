@@ -171,6 +171,16 @@ static void bind_server(int local_ordinal, int local_size)
 	hwloc_topology_destroy(topo);
 }
 
+BFS_API int benchfs_mpi_server_index(MPI_Comm comm, int nservers)
+{
+	int size, ord, lsize;
+
+	MPI_Comm_size(comm, &size);
+	if (nservers < 1 || nservers >= size)
+		return -EINVAL;
+	return pick_servers(comm, nservers, &ord, &lsize);
+}
+
 BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir, MPI_Comm *clients)
 {
 	struct bfs_server *srv = NULL;
