@@ -515,11 +515,11 @@ int benchfs_find_match(const struct benchfs_find_filter *filter, const char *nam
  * Every server counts, per operation of the wire protocol (docs/DESIGN.md, "Wire protocol"),
  * the requests it answered, the payload bytes they moved, the errors it answered, and two
  * latency histograms: queue time (arrival of the active message to the start of the operation:
- * the pull of a rendezvous payload, a lock wait) and service time (start of the operation to
- * the reply handed to UCX: the metadata store or the storage I/O). Histogram bucket b counts
- * latencies in [2^b, 2^(b+1)) ns (bucket 0 also counts 0). Counting costs two clock reads per
- * request; env BENCHFS_STATS=0 on the servers turns it off (every figure then stays 0 except
- * uptime_ns, cpu_ns and the gauges).
+ * the pull of a rendezvous payload) and service time (start of the operation to the reply
+ * handed to UCX: the metadata store, the storage I/O, or a byte-range lock's wait). Histogram
+ * bucket b counts latencies in [2^b, 2^(b+1)) ns (bucket 0 also counts 0). Counting costs two clock
+ * reads per request; env BENCHFS_STATS=0 on the servers turns it off (every figure then stays 0
+ * except uptime_ns, cpu_ns and the gauges).
  */
 
 /** Operation slots of struct benchfs_server_stats (index = wire operation code). */
