@@ -8,6 +8,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libopenmpi-dev openmpi-bin libucx-dev liburing-dev libhwloc-dev libibverbs-dev
       liblmdb-dev libxxhash-dev libcmocka-dev
       dpkg-dev patch xz-utils # apt-get source mpich, unpack and patch ROMIO
+      gfortran      # Open MPI's mpifort, for the Fortran test (skipped without it)
       procps        # pgrep, for the tests
       clang-format) # the style test (skipped without it)
 SUDO=""

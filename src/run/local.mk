@@ -29,4 +29,4 @@ src/run/functions.tsv: src/run/find-mpi-h.sh src/run/gen-table.sh
 src/run/wrappers.c: src/run/functions.tsv src/run/gen-wrappers.sh
 	$(AM_V_GEN)$(SHELL) $(srcdir)/src/run/gen-wrappers.sh src/run/functions.tsv > $@.tmp && \
 	mv $@.tmp $@
-CLEANFILES = src/run/functions.tsv src/run/wrappers.c
+CLEANFILES += src/run/functions.tsv src/run/wrappers.c
