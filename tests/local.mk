@@ -148,20 +148,27 @@ INTEG_TESTS += tests/run_world.sh
 tests_run_world_SOURCES = tests/run_world.c
 
 # ---- benchfs-run with Fortran (tests/run_fortran.sh) ---------------------------------------------
-# tests/run_fortran.f90 is a plain Fortran MPI program, built twice by the MPI Fortran wrapper
-# with the C preprocessor: tests/run_fortran (`use mpi`) and tests/run_fortran_f08 (`use
-# mpi_f08`, -DBFS_F08). Plain rules, not automake's Fortran support: configure checks that
-# $(MPIFORT) works (Open MPI's mpifort is there without gfortran) and the test skips otherwise.
+# tests/run_fortran.f90 is a plain Fortran MPI program, built three times by the MPI Fortran
+# wrapper with the C preprocessor: tests/run_fortran (`use mpi`), tests/run_fortran_f08 (`use
+# mpi_f08`, -DBFS_F08) and tests/run_fortran_mpifh (`include 'mpif.h'`, -DBFS_MPIFH). Plain
+# rules, not automake's Fortran support: configure checks that $(MPIFORT) works (Open MPI's
+# mpifort is there without gfortran), and the test skips without the programs.
 INTEG_TESTS += tests/run_fortran.sh
 dist_noinst_DATA += tests/run_fortran.f90
+check_SCRIPTS =
 if HAVE_MPIFORT
-check_SCRIPTS = tests/run_fortran
+check_SCRIPTS += tests/run_fortran
 if HAVE_MPI_F08
 check_SCRIPTS += tests/run_fortran_f08
 endif
+if HAVE_MPIFH
+check_SCRIPTS += tests/run_fortran_mpifh
 endif
-CLEANFILES += tests/run_fortran tests/run_fortran_f08
+endif
+CLEANFILES += tests/run_fortran tests/run_fortran_f08 tests/run_fortran_mpifh
 tests/run_fortran: tests/run_fortran.f90
 	$(AM_V_GEN)$(MPIFORT) -cpp $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90
 tests/run_fortran_f08: tests/run_fortran.f90
 	$(AM_V_GEN)$(MPIFORT) -cpp -DBFS_F08 $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90
+tests/run_fortran_mpifh: tests/run_fortran.f90
+	$(AM_V_GEN)$(MPIFORT) -cpp -DBFS_MPIFH $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90

@@ -2,9 +2,10 @@
 ! MPI_COMM_WORLD, one line per check and rank. tests/run_fortran.sh runs it natively with M ranks
 ! and under `benchfs-run --servers N` with N+M ranks: the sorted outputs must be equal.
 !
-! One source, two programs: compiled with the C preprocessor (mpifort -cpp), it uses the `mpi`
-! module (integer handles), and with -DBFS_F08 the `mpi_f08` module (derived-type handles).
-! Their output lines begin with "f90" or "f08".
+! One source, three programs: compiled with the C preprocessor (mpifort -cpp), it uses the `mpi`
+! module (integer handles); with -DBFS_F08 the `mpi_f08` module (derived-type handles); with
+! -DBFS_MPIFH the include file mpif.h (integer handles, no explicit interfaces). Their output
+! lines begin with "f90", "f08" or "f77".
 !
 ! usage: run_fortran [FILE]
 !   FILE  also write FILE with MPI-IO (MPI_File_write_at_all, one block per rank), read it back
@@ -12,18 +13,23 @@
 !         and "benchfs:/..." compare
 ! Exit: 0, or 1 after a failed check (reported as "FAIL" on stdout).
 program run_fortran
-#ifdef BFS_F08
+#if defined(BFS_F08)
    use mpi_f08
-#else
+#elif !defined(BFS_MPIFH)
    use mpi
 #endif
    implicit none
-#ifdef BFS_F08
+#if defined(BFS_F08)
    character(len=*), parameter :: variant = 'f08'
    type(MPI_Comm) :: half, dup
    type(MPI_File) :: fh
 #else
+#if defined(BFS_MPIFH)
+   include 'mpif.h'
+   character(len=*), parameter :: variant = 'f77'
+#else
    character(len=*), parameter :: variant = 'f90'
+#endif
    integer :: half, dup
    integer :: fh
 #endif

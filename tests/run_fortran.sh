@@ -1,7 +1,7 @@
 #!/bin/bash
 # run_fortran - benchfs-run: an unmodified Fortran MPI program sees a world without the servers.
-# tests/run_fortran (`use mpi`) and tests/run_fortran_f08 (`use mpi_f08`), one source
-# tests/run_fortran.f90 (world size, rank and name, a dup compared with the world, allreduce,
+# tests/run_fortran (`use mpi`), tests/run_fortran_f08 (`use mpi_f08`) and
+# tests/run_fortran_mpifh (`include 'mpif.h'`), one source tests/run_fortran.f90 (world size, rank and name, a dup compared with the world, allreduce,
 # bcast and a ring exchange on MPI_COMM_WORLD, MPI_Comm_split, the MPI_TAG_UB attribute, MPI-IO
 # with MPI_File_open / write_at_all / read_at_all / close), run natively with M ranks and under
 # `benchfs-run --servers N` with N+M ranks; the sorted outputs must be equal. MPI-IO goes to a
@@ -9,7 +9,8 @@
 # was built; otherwise both runs leave MPI-IO out).
 #
 # Skips (77) when configure found no working MPI Fortran compiler (mpifort without gfortran);
-# without mpi_f08 only the `use mpi` program runs.
+# a program that configure could not build (no mpi_f08 module, no mpif.h) is left out, with a
+# NOTE.
 #
 # Environment: RUN_FORTRAN_LAYOUTS ("SERVERS:CLIENTS ...", default "1:2 2:3"),
 # BFS_TEST_TIMEOUT (seconds per mpirun).
@@ -18,8 +19,12 @@
 run=$top_builddir/benchfs-run
 romio=$top_builddir/adio/libbenchfs-romio.so
 progs=()
-for p in run_fortran run_fortran_f08; do
-	[ -x "$top_builddir/tests/$p" ] && progs+=("$top_builddir/tests/$p")
+for p in run_fortran run_fortran_f08 run_fortran_mpifh; do
+	if [ -x "$top_builddir/tests/$p" ]; then
+		progs+=("$top_builddir/tests/$p")
+	else
+		echo "NOTE: tests/$p not built (see configure's MPI Fortran checks)"
+	fi
 done
 if [ ${#progs[@]} = 0 ]; then
 	echo "SKIP: no Fortran test programs: configure found no MPI Fortran compiler that builds" \
@@ -27,8 +32,6 @@ if [ ${#progs[@]} = 0 ]; then
 		"gfortran, then configure again)"
 	exit 77
 fi
-[ -x "$top_builddir/tests/run_fortran_f08" ] ||
-	echo "NOTE: tests/run_fortran_f08 not built (no mpi_f08 module): only \`use mpi\` is tested"
 [ -x "$run" ] || fail "$run not built"
 [ -f "$top_builddir/.libs/libbenchfs-run.so" ] || fail "libbenchfs-run.so not built"
 have_romio=0

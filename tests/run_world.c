@@ -8,9 +8,11 @@
  * calls on the world and without a communicator come back as error classes); groups of the
  * world (translation, comparison, MPI_Comm_create_group, MPI_Comm_create); one-sided; MPI-IO.
  *
- * usage: run_world [-f FILE] [-m abort|exit|exit-after-finalize]
+ * usage: run_world [-f FILE] [-s] [-m abort|exit|exit-after-finalize]
  *   -f FILE  also write FILE with MPI-IO (collective, one block per rank), read it back and
  *            verify; prints only a PASS line per rank, so a local path and "benchfs:/..." compare
+ *   -s       also spawn one process of this program (MPI_Comm_spawn over the world, root 0):
+ *            it sees the world's ranks as its parents and exchanges a value with them
  *   -m MODE  fail on purpose after the checks: rank 1 calls MPI_Abort(MPI_COMM_WORLD, 3) (abort),
  *            or exits with 4 without MPI_Finalize (exit), or with 5 after it
  *            (exit-after-finalize), while the others wait in MPI_Barrier / finish normally.
@@ -361,22 +363,58 @@ out:
 	free(in);
 }
 
+/* -s: one child of this program, spawned over the world, exchanges a value with its parents */
+static void spawn(const char *self)
+{
+	MPI_Comm ic;
+	int err = -1, lsize, rsize, mine = 1000 + rank, got = -1;
+
+	MPI_Comm_spawn(self, MPI_ARGV_NULL, 1, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &ic, &err);
+	MPI_Comm_size(ic, &lsize);
+	MPI_Comm_remote_size(ic, &rsize);
+	CHECK(err == MPI_SUCCESS && lsize == size && rsize == 1, "spawn: error %d, sizes %d/%d",
+	      err, lsize, rsize);
+	MPI_Allreduce(&mine, &got, 1, MPI_INT, MPI_SUM, ic); /* the child's value */
+	printf("rank %d: spawn children=%d child_value=%d\n", rank, rsize, got);
+	MPI_Comm_disconnect(&ic);
+}
+
+/* the spawned child: its world is its own, its parents are the spawning world */
+static int child(MPI_Comm parent)
+{
+	int psize, sum = -1, mine = 7;
+
+	MPI_Comm_remote_size(parent, &psize);
+	MPI_Allreduce(&mine, &sum, 1, MPI_INT, MPI_SUM, parent); /* the parents' values */
+	printf("spawned %d/%d: parents=%d parent_sum=%d\n", rank, size, psize, sum);
+	fflush(stdout);
+	MPI_Comm_disconnect(&parent);
+	MPI_Finalize();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *mode = NULL;
-	int c, all_failed;
+	int c, all_failed, spawning = 0;
+	MPI_Comm parent;
 
-	while ((c = getopt(argc, argv, "f:m:")) != -1) {
+	while ((c = getopt(argc, argv, "f:m:s")) != -1) {
 		if (c == 'f')
 			file = optarg;
 		else if (c == 'm')
 			mode = optarg;
+		else if (c == 's')
+			spawning = 1;
 		else
 			return 2;
 	}
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	MPI_Comm_get_parent(&parent);
+	if (parent != MPI_COMM_NULL)
+		return child(parent);
 	world();
 	p2p();
 	collectives();
@@ -389,6 +427,8 @@ int main(int argc, char **argv)
 	onesided();
 	if (file)
 		mpiio(file);
+	if (spawning)
+		spawn(argv[0]);
 	fflush(stdout);
 	if (mode && strcmp(mode, "abort") == 0 && rank == 1)
 		MPI_Abort(MPI_COMM_WORLD, 3);
