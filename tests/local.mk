@@ -166,9 +166,10 @@ check_SCRIPTS += tests/run_fortran_mpifh
 endif
 endif
 CLEANFILES += tests/run_fortran tests/run_fortran_f08 tests/run_fortran_mpifh
+FORTRAN_BUILD = $(AM_V_GEN)$(MKDIR_P) tests && $(MPIFORT) -cpp $(FCFLAGS)
 tests/run_fortran: tests/run_fortran.f90
-	$(AM_V_GEN)$(MPIFORT) -cpp $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90
+	$(FORTRAN_BUILD) -o $@ $(srcdir)/tests/run_fortran.f90
 tests/run_fortran_f08: tests/run_fortran.f90
-	$(AM_V_GEN)$(MPIFORT) -cpp -DBFS_F08 $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90
+	$(FORTRAN_BUILD) -DBFS_F08 -o $@ $(srcdir)/tests/run_fortran.f90
 tests/run_fortran_mpifh: tests/run_fortran.f90
-	$(AM_V_GEN)$(MPIFORT) -cpp -DBFS_MPIFH $(FCFLAGS) -o $@ $(srcdir)/tests/run_fortran.f90
+	$(FORTRAN_BUILD) -DBFS_MPIFH -o $@ $(srcdir)/tests/run_fortran.f90

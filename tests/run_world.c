@@ -194,6 +194,8 @@ static void intercomm(void)
 	MPI_Group rg, wg;
 	int r0 = 0, w0 = -1;
 
+	if (size < 2)
+		return; /* no two halves */
 	MPI_Comm_split(MPI_COMM_WORLD, low, rank, &local);
 	remote_first = low ? size / 2 : 0;
 	MPI_Intercomm_create(local, 0, MPI_COMM_WORLD, remote_first, 21, &ic);
