@@ -157,14 +157,29 @@ INTEG_BINS += tests/run_world
 INTEG_TESTS += tests/run_world.sh
 tests_run_world_SOURCES = tests/run_world.c
 
-# Fortran programs under benchfs-run (tests/run_fortran.sh; skipped without a working mpifort):
-# the `mpi` module and the `mpi_f08` module, compiled with $(MPIFORT) by plain rules.
+# ---- benchfs-run with Fortran (tests/run_fortran.sh) ---------------------------------------------
+# tests/run_fortran.f90 is a plain Fortran MPI program, built three times by the MPI Fortran
+# wrapper with the C preprocessor: tests/run_fortran (`use mpi`), tests/run_fortran_f08 (`use
+# mpi_f08`, -DBFS_F08) and tests/run_fortran_mpifh (`include 'mpif.h'`, -DBFS_MPIFH). Plain
+# rules, not automake's Fortran support: configure checks that $(MPIFORT) works (Open MPI's
+# mpifort is there without gfortran), and the test skips without the programs.
 INTEG_TESTS += tests/run_fortran.sh
+dist_noinst_DATA += tests/run_fortran.f90
+check_SCRIPTS =
 if HAVE_MPIFORT
-check_SCRIPTS = tests/run_fortran tests/run_fortran08
-CLEANFILES += tests/run_fortran tests/run_fortran08 tests/*.mod
+check_SCRIPTS += tests/run_fortran
+if HAVE_MPI_F08
+check_SCRIPTS += tests/run_fortran_f08
 endif
-tests/run_fortran: $(srcdir)/tests/run_fortran.f90
-	$(AM_V_GEN)cd tests && $(MPIFORT) -o run_fortran $(abs_srcdir)/tests/run_fortran.f90
-tests/run_fortran08: $(srcdir)/tests/run_fortran08.f90
-	$(AM_V_GEN)cd tests && $(MPIFORT) -o run_fortran08 $(abs_srcdir)/tests/run_fortran08.f90
+if HAVE_MPIFH
+check_SCRIPTS += tests/run_fortran_mpifh
+endif
+endif
+CLEANFILES += tests/run_fortran tests/run_fortran_f08 tests/run_fortran_mpifh
+FORTRAN_BUILD = $(AM_V_GEN)$(MKDIR_P) tests && $(MPIFORT) -cpp $(FCFLAGS)
+tests/run_fortran: tests/run_fortran.f90
+	$(FORTRAN_BUILD) -o $@ $(srcdir)/tests/run_fortran.f90
+tests/run_fortran_f08: tests/run_fortran.f90
+	$(FORTRAN_BUILD) -DBFS_F08 -o $@ $(srcdir)/tests/run_fortran.f90
+tests/run_fortran_mpifh: tests/run_fortran.f90
+	$(FORTRAN_BUILD) -DBFS_MPIFH -o $@ $(srcdir)/tests/run_fortran.f90

@@ -1,13 +1,18 @@
 /*
  * run_world - a plain MPI program (no BenchFS headers or libraries) that prints what it sees of
- * MPI_COMM_WORLD, one line per check and rank (point-to-point, collectives, split, cartesian
- * topology, attributes, one-sided, an intercommunicator and its merge, error handlers, groups,
- * optionally MPI-IO). tests/run_world.sh runs it natively with M ranks
+ * MPI_COMM_WORLD, one line per check and rank. tests/run_world.sh runs it natively with M ranks
  * and under `benchfs-run --servers N` with N+M ranks: the sorted outputs must be equal.
+ * Checks: name, group, dup and Fortran handle of the world; point-to-point; collectives; split;
+ * a cartesian topology; predefined attributes; an intercommunicator between the two halves of
+ * the world (MPI_COMM_WORLD as peer) and its merge; MPI_ERRORS_RETURN on the world (errors of
+ * calls on the world and without a communicator come back as error classes); groups of the
+ * world (translation, comparison, MPI_Comm_create_group, MPI_Comm_create); one-sided; MPI-IO.
  *
- * usage: run_world [-f FILE] [-m abort|exit|exit-after-finalize]
+ * usage: run_world [-f FILE] [-s] [-m abort|exit|exit-after-finalize]
  *   -f FILE  also write FILE with MPI-IO (collective, one block per rank), read it back and
  *            verify; prints only a PASS line per rank, so a local path and "benchfs:/..." compare
+ *   -s       also spawn one process of this program (MPI_Comm_spawn over the world, root 0):
+ *            it sees the world's ranks as its parents and exchanges a value with them
  *   -m MODE  fail on purpose after the checks: rank 1 calls MPI_Abort(MPI_COMM_WORLD, 3) (abort),
  *            or exits with 4 without MPI_Finalize (exit), or with 5 after it
  *            (exit-after-finalize), while the others wait in MPI_Barrier / finish normally.
@@ -180,6 +185,123 @@ static void attributes(void)
 	MPI_Comm_free(&dup);
 }
 
+/* an intercommunicator between the lower and the upper half of the world (MPI_COMM_WORLD as the
+ * peer communicator: the remote leader is a world rank), then merged back into one */
+static void intercomm(void)
+{
+	int low = rank < size / 2, lsize, rsize, inter, sum = -1, mrank, msize, remote_first;
+	MPI_Comm local, ic, merged;
+	MPI_Group rg, wg;
+	int r0 = 0, w0 = -1;
+
+	if (size < 2)
+		return; /* no two halves */
+	MPI_Comm_split(MPI_COMM_WORLD, low, rank, &local);
+	remote_first = low ? size / 2 : 0;
+	MPI_Intercomm_create(local, 0, MPI_COMM_WORLD, remote_first, 21, &ic);
+	MPI_Comm_test_inter(ic, &inter);
+	MPI_Comm_size(ic, &lsize);
+	MPI_Comm_remote_size(ic, &rsize);
+	CHECK(inter, "not an intercommunicator");
+	CHECK(lsize + rsize == size, "local %d + remote %d != %d", lsize, rsize, size);
+	/* on an intercommunicator, each side gets the reduction of the other side */
+	MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, ic);
+	MPI_Comm_remote_group(ic, &rg);
+	MPI_Comm_group(MPI_COMM_WORLD, &wg);
+	MPI_Group_translate_ranks(rg, 1, &r0, wg, &w0);
+	CHECK(w0 == remote_first, "remote rank 0 is world rank %d, expected %d", w0, remote_first);
+	MPI_Group_free(&rg);
+	MPI_Group_free(&wg);
+	/* the lower half first: merged ranks are the world ranks again */
+	MPI_Intercomm_merge(ic, !low, &merged);
+	MPI_Comm_rank(merged, &mrank);
+	MPI_Comm_size(merged, &msize);
+	CHECK(mrank == rank && msize == size, "merged rank %d/%d", mrank, msize);
+	printf("rank %d: intercomm low=%d local=%d remote=%d remote_sum=%d remote_leader=%d "
+	       "merged=%d/%d\n",
+	       rank, low, lsize, rsize, sum, w0, mrank, msize);
+	MPI_Comm_free(&merged);
+	MPI_Comm_free(&ic);
+	MPI_Comm_free(&local);
+}
+
+/* MPI_ERRORS_RETURN set on the world: an erroneous call on the world, and one without a
+ * communicator, return an error class instead of aborting */
+static void errors(void)
+{
+	MPI_Errhandler eh;
+	MPI_Datatype t;
+	int v = 0, rc, cls = -1, tcls = -1;
+
+	MPI_Comm_get_errhandler(MPI_COMM_WORLD, &eh);
+	CHECK(eh == MPI_ERRORS_ARE_FATAL, "the world's default error handler is not fatal");
+	MPI_Errhandler_free(&eh);
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+	MPI_Comm_get_errhandler(MPI_COMM_WORLD, &eh);
+	CHECK(eh == MPI_ERRORS_RETURN, "MPI_Comm_get_errhandler: not MPI_ERRORS_RETURN");
+	MPI_Errhandler_free(&eh);
+	rc = MPI_Send(&v, 1, MPI_INT, size, 0, MPI_COMM_WORLD); /* no such rank */
+	if (rc != MPI_SUCCESS)
+		MPI_Error_class(rc, &cls);
+	CHECK(cls == MPI_ERR_RANK, "MPI_Send to rank %d: error class %d", size, cls);
+	rc = MPI_Type_contiguous(-1, MPI_INT, &t); /* no communicator: the world's handler */
+	if (rc != MPI_SUCCESS)
+		MPI_Error_class(rc, &tcls);
+	CHECK(rc != MPI_SUCCESS, "MPI_Type_contiguous(-1) succeeded");
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+	printf("rank %d: errors send_to_size=%s type_class=%d\n", rank,
+	       cls == MPI_ERR_RANK ? "MPI_ERR_RANK" : "other", tcls);
+}
+
+/* groups of the world: translation, comparison, and communicators made from a group */
+static void groups(void)
+{
+	MPI_Group wg, dg, eg;
+	MPI_Comm dup, even, all;
+	int range[1][3] = {{0, size - 1, 2}}, neven = (size + 1) / 2, *in, *out, gcmp, ccmp;
+	int erank = -1, esize = -1, sum = -1, arank, asize;
+
+	in = malloc(sizeof(int) * (size_t)size);
+	out = malloc(sizeof(int) * (size_t)size);
+	MPI_Comm_group(MPI_COMM_WORLD, &wg);
+	MPI_Comm_dup(MPI_COMM_WORLD, &dup);
+	MPI_Comm_group(dup, &dg);
+	MPI_Group_compare(wg, dg, &gcmp);
+	MPI_Comm_compare(MPI_COMM_WORLD, dup, &ccmp);
+	CHECK(gcmp == MPI_IDENT && ccmp == MPI_CONGRUENT, "group %d, comm %d", gcmp, ccmp);
+	MPI_Group_range_incl(wg, 1, range, &eg);
+	for (int i = 0; i < neven; i++)
+		in[i] = i;
+	MPI_Group_translate_ranks(eg, neven, in, wg, out);
+	for (int i = 0; i < neven; i++)
+		CHECK(out[i] == 2 * i, "even group rank %d is world rank %d", i, out[i]);
+	/* collective over the even ranks only */
+	if (rank % 2 == 0) {
+		MPI_Comm_create_group(MPI_COMM_WORLD, eg, 33, &even);
+		MPI_Comm_rank(even, &erank);
+		MPI_Comm_size(even, &esize);
+		MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, even);
+		MPI_Comm_free(&even);
+	}
+	/* collective over the world: MPI_COMM_NULL on the odd ranks */
+	MPI_Comm_create(MPI_COMM_WORLD, eg, &all);
+	arank = asize = -1;
+	if (all != MPI_COMM_NULL) {
+		MPI_Comm_rank(all, &arank);
+		MPI_Comm_size(all, &asize);
+		MPI_Comm_free(&all);
+	}
+	CHECK((rank % 2 == 0) == (arank == rank / 2), "MPI_Comm_create: rank %d", arank);
+	printf("rank %d: groups compare=%s create_group=%d/%d sum=%d create=%d/%d\n", rank,
+	       gcmp == MPI_IDENT ? "ident" : "other", erank, esize, sum, arank, asize);
+	MPI_Group_free(&eg);
+	MPI_Group_free(&dg);
+	MPI_Group_free(&wg);
+	MPI_Comm_free(&dup);
+	free(in);
+	free(out);
+}
+
 static void onesided(void)
 {
 	int buf = -1, val = rank + 1000, right = (rank + 1) % size, left = (rank + size - 1) % size;
@@ -243,108 +365,72 @@ out:
 	free(in);
 }
 
-/* An intercommunicator between the two halves of the world, and its merge. */
-static void intercomm(void)
+/* -s: one child of this program, spawned over the world, exchanges a value with its parents */
+static void spawn(const char *self)
 {
-	int color = rank % 2, lsize, rsize, mrank, msize, flag, lead;
-	MPI_Comm half, inter, merged;
+	MPI_Comm ic;
+	int err = -1, lsize, rsize, mine = 1000 + rank, got = -1;
 
-	if (size < 2)
-		return;
-	MPI_Comm_split(MPI_COMM_WORLD, color, rank, &half);
-	lead = color == 0 ? 1 : 0; /* the world rank leading the other half */
-	MPI_Intercomm_create(half, 0, MPI_COMM_WORLD, lead, 42, &inter);
-	MPI_Comm_test_inter(inter, &flag);
-	MPI_Comm_size(inter, &lsize);
-	MPI_Comm_remote_size(inter, &rsize);
-	MPI_Intercomm_merge(inter, color, &merged);
-	MPI_Comm_rank(merged, &mrank);
-	MPI_Comm_size(merged, &msize);
-	printf("rank %d/%d: intercomm inter=%d local=%d remote=%d merged=%d/%d\n", rank, size, flag,
-	       lsize, rsize, mrank, msize);
-	CHECK(lsize + rsize == size && msize == size, "sizes %d + %d, merged %d", lsize, rsize,
-	      msize);
-	MPI_Comm_free(&merged);
-	MPI_Comm_free(&inter);
-	MPI_Comm_free(&half);
+	MPI_Comm_spawn(self, MPI_ARGV_NULL, 1, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &ic, &err);
+	MPI_Comm_size(ic, &lsize);
+	MPI_Comm_remote_size(ic, &rsize);
+	CHECK(err == MPI_SUCCESS && lsize == size && rsize == 1, "spawn: error %d, sizes %d/%d",
+	      err, lsize, rsize);
+	MPI_Allreduce(&mine, &got, 1, MPI_INT, MPI_SUM, ic); /* the child's value */
+	printf("rank %d: spawn children=%d child_value=%d\n", rank, rsize, got);
+	MPI_Comm_disconnect(&ic);
 }
 
-/* Error handlers on the world: MPI_ERRORS_RETURN makes a bad call return its error class. */
-static void errhandler(void)
+/* the spawned child: its world is its own, its parents are the spawning world */
+static int child(MPI_Comm parent)
 {
-	MPI_Errhandler eh;
-	int rc, cls = -1, x = 0, same;
+	int psize, sum = -1, mine = 7;
 
-	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-	MPI_Comm_get_errhandler(MPI_COMM_WORLD, &eh);
-	same = eh == MPI_ERRORS_RETURN;
-	if (eh != MPI_ERRORS_RETURN)
-		MPI_Errhandler_free(&eh);
-	rc = MPI_Send(&x, 1, MPI_INT, size, 0, MPI_COMM_WORLD); /* no rank `size` in the world */
-	if (rc != MPI_SUCCESS)
-		MPI_Error_class(rc, &cls);
-	printf("rank %d/%d: errhandler get=%s send-to-size=%s\n", rank, size,
-	       same ? "errors_return" : "other", cls == MPI_ERR_RANK ? "MPI_ERR_RANK" : "other");
-	CHECK(cls == MPI_ERR_RANK, "MPI_Send to rank %d returned class %d", size, cls);
-	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
-}
-
-/* Groups of the world: translate ranks, and a communicator made from a group (not collective
- * over the world: only the even ranks call MPI_Comm_create_group). */
-static void groups(void)
-{
-	MPI_Group world, evens, self;
-	int nev = (size + 1) / 2, *ranks = malloc((size_t)nev * sizeof(int)), tr = -2, one = 0, esz;
-	MPI_Comm ecomm;
-
-	for (int i = 0; i < nev; i++)
-		ranks[i] = 2 * i;
-	MPI_Comm_group(MPI_COMM_WORLD, &world);
-	MPI_Comm_group(MPI_COMM_SELF, &self);
-	MPI_Group_translate_ranks(self, 1, &one, world, &tr);
-	MPI_Group_incl(world, nev, ranks, &evens);
-	esz = -1;
-	if (rank % 2 == 0) {
-		MPI_Comm_create_group(MPI_COMM_WORLD, evens, 5, &ecomm);
-		MPI_Comm_size(ecomm, &esz);
-		MPI_Comm_free(&ecomm);
-	}
-	printf("rank %d/%d: groups self-in-world=%d evens=%d\n", rank, size, tr, esz);
-	CHECK(tr == rank, "MPI_Group_translate_ranks gave %d", tr);
-	MPI_Group_free(&evens);
-	MPI_Group_free(&self);
-	MPI_Group_free(&world);
-	free(ranks);
+	MPI_Comm_remote_size(parent, &psize);
+	MPI_Allreduce(&mine, &sum, 1, MPI_INT, MPI_SUM, parent); /* the parents' values */
+	printf("spawned %d/%d: parents=%d parent_sum=%d\n", rank, size, psize, sum);
+	fflush(stdout);
+	MPI_Comm_disconnect(&parent);
+	MPI_Finalize();
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *mode = NULL;
-	int c, all_failed;
+	int c, all_failed, spawning = 0;
+	MPI_Comm parent;
 
-	while ((c = getopt(argc, argv, "f:m:")) != -1) {
+	while ((c = getopt(argc, argv, "f:m:s")) != -1) {
 		if (c == 'f')
 			file = optarg;
 		else if (c == 'm')
 			mode = optarg;
+		else if (c == 's')
+			spawning = 1;
 		else
 			return 2;
 	}
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	MPI_Comm_get_parent(&parent);
+	if (parent != MPI_COMM_NULL)
+		return child(parent);
 	world();
 	p2p();
 	collectives();
 	split();
 	cart();
 	attributes();
-	onesided();
 	intercomm();
-	errhandler();
+	errors();
 	groups();
+	onesided();
 	if (file)
 		mpiio(file);
+	if (spawning)
+		spawn(argv[0]);
 	fflush(stdout);
 	if (mode && strcmp(mode, "abort") == 0 && rank == 1)
 		MPI_Abort(MPI_COMM_WORLD, 3);

@@ -2,12 +2,15 @@
 # run_world - benchfs-run: an unmodified MPI program sees a world without the servers. The plain
 # MPI program tests/run_world (world size and ranks, point-to-point with MPI_ANY_SOURCE,
 # collectives on the world and on split communicators, a cartesian topology, predefined
-# attributes, one-sided, MPI-IO) runs natively with M ranks and under
+# attributes, an intercommunicator between the world's halves, MPI_ERRORS_RETURN on the world,
+# groups, one-sided, MPI-IO) runs natively with M ranks and under
 # `benchfs-run --servers N` with N+M ranks; the sorted outputs must be equal. MPI-IO goes to a
 # local file natively and to "benchfs:/..." under benchfs-run (only when adio/libbenchfs-romio.so
-# was built; otherwise both runs leave MPI-IO out). Then: failing applications (MPI_Abort, exit
-# without MPI_Finalize, non-zero exit after it) end the job with a non-zero code instead of
-# hanging; the launcher's errors; and without --servers, attaching to benchfsd by BENCHFS_ADDR.
+# was built; otherwise both runs leave MPI-IO out). Then: MPI_Comm_spawn over the world (the
+# child, a plain MPI process, exchanges values with its parents; one note on stderr says it runs
+# without BenchFS); failing applications (MPI_Abort, exit without MPI_Finalize, non-zero exit
+# after it) end the job with a non-zero code instead of hanging; the launcher's errors; and
+# without --servers, attaching to benchfsd by BENCHFS_ADDR.
 #
 # Environment: RUN_WORLD_LAYOUTS ("SERVERS:CLIENTS ...", default "1:2 1:4 2:3 2:6"),
 # BFS_TEST_TIMEOUT (seconds per mpirun).
@@ -66,6 +69,28 @@ for layout in ${RUN_WORLD_LAYOUTS:-1:2 1:4 2:3 2:6}; do
 	[ $have_romio = 0 ] || grep -q "mpiio PASS" "$BFS_TMP/bfs" || bad "no MPI-IO PASS line"
 	echo "=== $ns servers, $nc clients: same $(wc -l <"$BFS_TMP/bfs") lines as $nc native ranks"
 done
+
+# ---- MPI_Comm_spawn over the world: works, the child is a plain MPI process (a note says so) ----
+job "$BFS_TMP/native" 2 "$prog" -s
+if [ $rc != 0 ]; then
+	cat "$BFS_TMP/native" "$BFS_TMP/native.err"
+	bad "native run with -s (spawn): exit $rc"
+else
+	job "$BFS_TMP/bfs" 3 "$run" --servers 1 --data-dir "$BFS_TMP/data-spawn" -- "$prog" -s
+	if [ $rc != 0 ]; then
+		cat "$BFS_TMP/bfs" "$BFS_TMP/bfs.err"
+		bad "benchfs-run with -s (spawn): exit $rc"
+	elif ! diff <(sort "$BFS_TMP/native") <(sort "$BFS_TMP/bfs"); then
+		bad "-s (spawn): output differs from the native run (< native, > benchfs-run)"
+	elif ! grep -q "spawned 0/1: parents=2" "$BFS_TMP/bfs"; then
+		bad "-s (spawn): no line from the spawned child"
+	elif [ "$(grep -c "benchfs-run: note: MPI_Comm_spawn" "$BFS_TMP/bfs.err")" != 1 ]; then
+		cat "$BFS_TMP/bfs.err"
+		bad "-s (spawn): not one note about the spawned processes on stderr"
+	else
+		echo "=== spawn: same output as native, and the note: $(grep -m1 "note:" "$BFS_TMP/bfs.err")"
+	fi
+fi
 
 # ---- failing applications end the job ----
 for mode in abort exit exit-after-finalize; do

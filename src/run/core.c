@@ -17,7 +17,8 @@
  * answer, the world cannot be freed, and an error handler set on it also covers calls without a
  * communicator. The real functions are reached with dlsym(RTLD_NEXT).
  *
- * Spawned processes (MPI_Comm_get_parent non-null) are a world of their own: no servers there.
+ * Spawned processes (MPI_Comm_get_parent non-null) are a world of their own: no servers there
+ * (and mpirun starts them without this library anyway; MPI_Comm_spawn says so once, see below).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -265,4 +266,37 @@ int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler eh)
 	if (comm == bfsr_clients && comm != MPI_COMM_NULL)
 		real_PMPI_Comm_set_errhandler(MPI_COMM_WORLD, eh);
 	return real_PMPI_Comm_set_errhandler(comm, eh);
+}
+
+/* Spawned processes are started by mpirun with its environment, not the parent's: they run
+ * without this library and without libbenchfs-romio.so, as a plain MPI job with a world of its
+ * own. Spawning works; say once, at the root, that BenchFS is not there. */
+static void spawn_note(int root, MPI_Comm comm)
+{
+	static int said;
+	int rank = -1;
+
+	if (said || PMPI_Comm_rank(comm, &rank) != MPI_SUCCESS || rank != root)
+		return;
+	said = 1;
+	fprintf(stderr, "benchfs-run: note: MPI_Comm_spawn: the spawned processes run without "
+	                "benchfs-run's libraries: \"benchfs:\" MPI-IO names do not open there\n");
+}
+
+int PMPI_Comm_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root,
+                    MPI_Comm comm, MPI_Comm *intercomm, int errcodes[])
+{
+	REAL(PMPI_Comm_spawn);
+	spawn_note(root, comm);
+	return real_PMPI_Comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+}
+
+int PMPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], const int maxprocs[],
+                             const MPI_Info infos[], int root, MPI_Comm comm, MPI_Comm *intercomm,
+                             int errcodes[])
+{
+	REAL(PMPI_Comm_spawn_multiple);
+	spawn_note(root, comm);
+	return real_PMPI_Comm_spawn_multiple(count, commands, argvs, maxprocs, infos, root, comm,
+	                                     intercomm, errcodes);
 }
