@@ -34,6 +34,33 @@ fail() {
 	exit 1
 }
 
+# bad MESSAGE: report a failed check and go on (the script ends with fail when $failed > 0)
+bad() {
+	echo "FAIL: $*"
+	failed=$((failed + 1))
+}
+
+# bfs_need_run: benchfs-run and libbenchfs-run.so are built (else fail); sets run (the
+# launcher), romio (the ROMIO driver library) and have_romio (1 when it was built).
+bfs_need_run() {
+	run=$top_builddir/benchfs-run
+	romio=$top_builddir/adio/libbenchfs-romio.so
+	[ -x "$run" ] || fail "$run not built"
+	[ -f "$top_builddir/.libs/libbenchfs-run.so" ] || fail "libbenchfs-run.so not built"
+	have_romio=0
+	[ -f "$romio" ] && have_romio=1
+	[ $have_romio = 1 ] || echo "NOTE: $romio not built (configure --with-romio): no MPI-IO part"
+}
+
+# job OUT N ARGS...: mpirun -n N ARGS under timeout, stdout to OUT, stderr to OUT.err; sets rc
+job() {
+	local out=$1 n=$2
+	shift 2
+	timeout -k 10 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n "$n" "$@" \
+		>"$out" 2>"$out.err"
+	rc=$?
+}
+
 # bfs_daemon_start DATADIR ADDRFILE LOG NRANKS [MPIRUN-OPTION...]: start benchfsd in the
 # background (killed by `timeout` after BFS_TEST_TIMEOUT seconds at the latest) and wait for its
 # address file. Sets BFS_DAEMON_PID (the pid of the `timeout` process around mpirun).

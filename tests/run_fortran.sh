@@ -16,8 +16,6 @@
 # BFS_TEST_TIMEOUT (seconds per mpirun).
 . "$(dirname "$0")/common.sh"
 
-run=$top_builddir/benchfs-run
-romio=$top_builddir/adio/libbenchfs-romio.so
 progs=()
 for p in run_fortran run_fortran_f08 run_fortran_mpifh; do
 	if [ -x "$top_builddir/tests/$p" ]; then
@@ -32,29 +30,11 @@ if [ ${#progs[@]} = 0 ]; then
 		"gfortran, then configure again)"
 	exit 77
 fi
-[ -x "$run" ] || fail "$run not built"
-[ -f "$top_builddir/.libs/libbenchfs-run.so" ] || fail "libbenchfs-run.so not built"
-have_romio=0
-[ -f "$romio" ] && have_romio=1
-[ $have_romio = 1 ] || echo "NOTE: $romio not built (configure --with-romio): no MPI-IO part"
+bfs_need_run
 
 bfs_tmpdir
 trap 'rm -rf "$BFS_TMP"' EXIT
 failed=0
-
-# job OUT N ARGS...: mpirun -n N ARGS under timeout, stdout to OUT, stderr to OUT.err; sets rc
-job() {
-	local out=$1 n=$2
-	shift 2
-	timeout -k 10 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n "$n" "$@" \
-		>"$out" 2>"$out.err"
-	rc=$?
-}
-
-bad() {
-	echo "FAIL: $*"
-	failed=$((failed + 1))
-}
 
 for prog in "${progs[@]}"; do
 	name=${prog##*/}

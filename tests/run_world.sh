@@ -17,32 +17,12 @@
 . "$(dirname "$0")/common.sh"
 
 prog=$top_builddir/tests/run_world
-run=$top_builddir/benchfs-run
-romio=$top_builddir/adio/libbenchfs-romio.so
 [ -x "$prog" ] || fail "$prog not built"
-[ -x "$run" ] || fail "$run not built"
-[ -f "$top_builddir/.libs/libbenchfs-run.so" ] || fail "libbenchfs-run.so not built"
-have_romio=0
-[ -f "$romio" ] && have_romio=1
-[ $have_romio = 1 ] || echo "NOTE: $romio not built (configure --with-romio): no MPI-IO part"
+bfs_need_run
 
 bfs_tmpdir
 trap 'bfs_daemon_stop; rm -rf "$BFS_TMP"' EXIT
 failed=0
-
-# job OUT N ARGS...: mpirun -n N ARGS under timeout, stdout to OUT, stderr to OUT.err; sets rc
-job() {
-	local out=$1 n=$2
-	shift 2
-	timeout -k 10 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n "$n" "$@" \
-		>"$out" 2>"$out.err"
-	rc=$?
-}
-
-bad() {
-	echo "FAIL: $*"
-	failed=$((failed + 1))
-}
 
 # ---- the same output with and without servers ----
 for layout in ${RUN_WORLD_LAYOUTS:-1:2 1:4 2:3 2:6}; do
