@@ -126,16 +126,20 @@ static void fail_server_calls(uint32_t server, int status)
 	}
 }
 
-static void on_ep_error(void *arg, ucp_ep_h ep, ucs_status_t st)
+/* @server failed (its endpoint reported it, or its process on this host is gone): its calls
+ * end with -EIO, and its endpoint is closed and made again on next use. */
+static void server_failed(uint32_t server)
 {
-	uint32_t server = (uint32_t)(uintptr_t)arg;
-
-	(void)ep;
-	(void)st;
-	if (!bfs_cl)
-		return;
 	bfs_cl->ep_failed[server] = 1;
 	fail_server_calls(server, -EIO);
+}
+
+static void on_ep_error(void *arg, ucp_ep_h ep, ucs_status_t st)
+{
+	(void)ep;
+	(void)st;
+	if (bfs_cl)
+		server_failed((uint32_t)(uintptr_t)arg);
 }
 
 /* Close the endpoint of @server by force (cancelling its operations). */
@@ -352,8 +356,7 @@ void bfs_expire(int64_t now)
 	/* servers on this host, connected without UCX's failure detection: is the process there? */
 	for (uint32_t s = 0; s < bfs_cl->nservers; s++)
 		if (bfs_cl->eps[s] && !bfs_cl->ep_failed[s] && !bfs_peer_alive(bfs_cl->pid[s])) {
-			bfs_cl->ep_failed[s] = 1;
-			fail_server_calls(s, -EIO);
+			server_failed(s);
 			any = 1;
 		}
 	for (uint32_t i = 0; i < BFS_SLOTS; i++) {

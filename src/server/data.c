@@ -348,38 +348,30 @@ int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len
 
 int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off, void *user)
 {
-	int rc;
-
-	if (len <= d->inline_max) {
-		/* a small read whose pages are all cached is done at once; otherwise (or at the end
-		 * of the object, which also reads short) io_uring does it */
-		struct fd_entry *fe;
-		struct iovec iov = {buf, len};
-		ssize_t n;
-
-		rc = fd_get(d, ino, 0, &fe);
-		if (rc == -ENOENT) {
-			d->cb(user, 0);
-			return 0;
-		}
-		if (rc)
-			return rc;
-		/* tmpfs takes no RWF_NOWAIT (EOPNOTSUPP), but its reads never wait for a device */
-		n = d->memfs ? pread(fe->fd, buf, len, (off_t)off)
-		             : preadv2(fe->fd, &iov, 1, (off_t)off, RWF_NOWAIT);
-		if (n == (ssize_t)len) {
-			d->cnt.inline_ops++;
-			d->cb(user, (int)n);
-			return 0;
-		}
-	}
-	rc = op_start(d, OP_READ, ino, buf, len, off, user);
+	struct fd_entry *fe;
+	int rc = fd_get(d, ino, 0, &fe);
 
 	if (rc == -ENOENT) { /* no chunk of this file here yet: a hole */
 		d->cb(user, 0);
 		return 0;
 	}
-	return rc;
+	if (rc)
+		return rc;
+	if (len <= d->inline_max) {
+		/* a small read is done at once: on tmpfs (which takes no RWF_NOWAIT but never waits
+		 * for a device) always, short at the object's end included; elsewhere when every
+		 * page is cached, otherwise (or short) io_uring does it */
+		struct iovec iov = {buf, len};
+		ssize_t n = d->memfs ? pread(fe->fd, buf, len, (off_t)off)
+		                     : preadv2(fe->fd, &iov, 1, (off_t)off, RWF_NOWAIT);
+
+		if (n == (ssize_t)len || (d->memfs && n >= 0)) {
+			d->cnt.inline_ops++;
+			d->cb(user, (int)n);
+			return 0;
+		}
+	}
+	return op_start(d, OP_READ, ino, buf, len, off, user);
 }
 
 int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user)
