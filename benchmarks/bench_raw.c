@@ -18,6 +18,8 @@
  *   am-bw       every client streams RAW_MSG-byte messages (1 MiB) to server (client index mod
  *               servers), RAW_WINDOW in flight, RAW_SIZE bytes each, then a FIN that the server
  *               acknowledges once every byte is in: aggregate MiB/s between two client barriers.
+ *   am-bw-1     the same with one message in flight per client (a quarter of the bytes): the
+ *               transport under one blocking call at a time, as IOR issues them.
  *   rtt-A-B     client 0 and server 0 alone (the others wait at a barrier without spinning):
  *               A-byte request, B-byte reply, round trips timed one by one. small = header only.
  *               rtt-small-4KiB mirrors a 4 KiB pread, rtt-4KiB-small a 4 KiB pwrite.
@@ -509,7 +511,7 @@ static int pongs_sent(void)
 
 /* Streaming: returns the aggregate MiB/s on the first client (0 elsewhere), or an error. */
 static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, int ci, int ncl,
-                  int nsrv, const int *servers, size_t bytes, double *mibs)
+                  int nsrv, const int *servers, size_t bytes, size_t window, double *mibs)
 {
 	int rc = 0;
 
@@ -534,7 +536,7 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 	MPI_Barrier(cl);
 	t0 = MPI_Wtime();
 	while (sent < bytes && !R.failed) {
-		while (R.inflight < c->raw_window && sent < bytes && !R.failed) {
+		while (R.inflight < window && sent < bytes && !R.failed) {
 			size_t n = bytes - sent < msg ? bytes - sent : msg;
 			am_send(to, AM_DATA, 0, R.buf, n, 1);
 			sent += n;
@@ -674,7 +676,7 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 
 		bench_progress(c, "raw-ucx: %s AM streaming, %d clients -> %d servers",
 		               rep ? "measured" : "warm-up", ncl, nsrv);
-		err = stream(c, is_server, cl, ci, ncl, nsrv, servers, bytes, &mibs);
+		err = stream(c, is_server, cl, ci, ncl, nsrv, servers, bytes, c->raw_window, &mibs);
 		MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 		if (err) {
 			rc = err;
@@ -682,6 +684,19 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 		}
 		if (rep && c->wrank == client0)
 			bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am", "am-bw", "MiB/s", mibs);
+		if (c->raw_window >
+		    1) { /* one message at a time: the depth of IOR's blocking calls */
+			err = stream(c, is_server, cl, ci, ncl, nsrv, servers,
+			             bytes / 4 + c->raw_msg, 1, &mibs);
+			MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+			if (err) {
+				rc = err;
+				break;
+			}
+			if (rep && c->wrank == client0)
+				bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am", "am-bw-1", "MiB/s",
+				              mibs);
+		}
 		bench_progress(c, "raw-ucx: %s round trips", rep ? "measured" : "warm-up");
 		err = ping_pong(c, res, client0, servers[0],
 		                rep ? c->lat_iters : c->lat_iters / 8 + 1, rep);

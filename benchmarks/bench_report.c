@@ -248,7 +248,7 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 	} md[] = {{W_MD_EASY, "create"},       {W_MD_EASY, "stat"}, {W_MD_EASY, "remove"},
 	          {W_MD_HARD, "create+write"}, {W_MD_HARD, "stat"}, {W_MD_HARD, "read"},
 	          {W_MD_HARD, "remove"}};
-	double raw = med(r, W_RAW, "raw-ucx", "am-bw");
+	double raw = med(r, W_RAW, "raw-ucx", "am-bw"), raw1 = med(r, W_RAW, "raw-ucx", "am-bw-1");
 	char name[96], what[160];
 	size_t n = 0;
 
@@ -261,6 +261,12 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw", t);
 		add_ratio(q, &n, name, "aggregate MiB/s over UCX AM streaming MiB/s",
 		          med(r, W_IOR_EASY, t, "read"), raw, ">=0.80");
+		snprintf(name, sizeof(name), "%s ior-easy write / raw AM bw-1", t);
+		add_ratio(q, &n, name, "over UCX AM with one message in flight (IOR's depth)",
+		          med(r, W_IOR_EASY, t, "write"), raw1, NULL);
+		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw-1", t);
+		add_ratio(q, &n, name, "over UCX AM with one message in flight (IOR's depth)",
+		          med(r, W_IOR_EASY, t, "read"), raw1, NULL);
 		snprintf(name, sizeof(name), "%s ior-easy / ior-hard write (per byte)", t);
 		add_ratio(q, &n, name, "how many times slower a byte is in ior-hard",
 		          med(r, W_IOR_EASY, t, "write"), med(r, W_IOR_HARD, t, "write"), "<=2");
@@ -332,10 +338,10 @@ static const char *const metric_order[W_COUNT + 1][16] = {
                    "pread-4KiB-p99", "pread-4KiB-p99.9", "pwrite-64KiB-p50", "pwrite-64KiB-p99",
                    "pwrite-64KiB-p99.9", "pread-64KiB-p50", "pread-64KiB-p99", "pread-64KiB-p99.9",
                    NULL},
-    [W_RAW] = {"am-bw", "rtt-small-4KiB-p50", "rtt-small-4KiB-p99", "rtt-small-4KiB-p99.9",
-               "rtt-4KiB-small-p50", "rtt-4KiB-small-p99", "rtt-4KiB-small-p99.9",
-               "rtt-small-64KiB-p50", "rtt-small-64KiB-p99", "rtt-64KiB-small-p50",
-               "rtt-64KiB-small-p99", NULL},
+    [W_RAW] = {"am-bw", "am-bw-1", "rtt-small-4KiB-p50", "rtt-small-4KiB-p99",
+               "rtt-small-4KiB-p99.9", "rtt-4KiB-small-p50", "rtt-4KiB-small-p99",
+               "rtt-4KiB-small-p99.9", "rtt-small-64KiB-p50", "rtt-small-64KiB-p99",
+               "rtt-64KiB-small-p50", "rtt-64KiB-small-p99", NULL},
 };
 
 /* A figure with as many decimals as its size deserves: 12345, 123.4, 1.23. */
@@ -439,7 +445,7 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 	if (c->raw && !c->attach_mode) {
 		printf(
 		    "\nraw transport (UCX active messages, BenchFS's send flags; %zu B messages, "
-		    "%zu in flight per client):\n",
+		    "%zu in flight per client, am-bw-1 one):\n",
 		    c->raw_msg, c->raw_window);
 		for (size_t i = 0; i < r->nfigs; i++) {
 			const struct bench_fig *f = &r->figs[i];
