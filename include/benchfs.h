@@ -578,6 +578,15 @@ struct benchfs_server_stats {
 int benchfs_server_stats(int server, struct benchfs_server_stats *st, int flags);
 
 /**
+ * benchfs_server_stats_diff - the metrics of an interval: @d = @a - @b for every counter and
+ * histogram bucket of two samples of one server (@b the earlier, taken without a reset in
+ * between); gauges and maxima (uptime_ns, uring_inflight, uring_inflight_max, requests_active,
+ * clients) are @a's. @d may be @a or @b. Thread-safe.
+ */
+void benchfs_server_stats_diff(struct benchfs_server_stats *d, const struct benchfs_server_stats *a,
+                               const struct benchfs_server_stats *b);
+
+/**
  * benchfs_stats_op_name - name of wire operation @op ("write", "lookup", ...), or NULL for a
  * slot no operation uses. Thread-safe.
  */

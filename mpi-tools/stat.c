@@ -83,34 +83,6 @@ static void parse_args(struct stat_run *r, int argc, char **argv)
 		tool_usage_error(&r->t, "--json prints totals: it excludes --interval");
 }
 
-/* @a - @b, field by field (counters; gauges and times taken from @a) */
-static void stats_sub(struct benchfs_server_stats *d, const struct benchfs_server_stats *a,
-                      const struct benchfs_server_stats *b)
-{
-	const uint64_t *pa = (const uint64_t *)&a->op[0], *pb = (const uint64_t *)&b->op[0];
-	uint64_t *pd = (uint64_t *)&d->op[0];
-	size_t n = sizeof(a->op) / (sizeof(uint64_t));
-
-	*d = *a;
-	for (size_t i = 0; i < n; i++)
-		pd[i] = pa[i] - pb[i];
-#define SUB(f) d->f = a->f - b->f
-	SUB(cpu_ns);
-	SUB(since_ns);
-	SUB(am_eager);
-	SUB(am_rndv);
-	SUB(bytes_eager);
-	SUB(bytes_rndv);
-	SUB(rep_eager);
-	SUB(rep_rndv);
-	SUB(io_inline);
-	SUB(uring_sqes);
-	SUB(uring_submits);
-	SUB(uring_cqes);
-	SUB(sleeps);
-#undef SUB
-}
-
 /* One server's table: per operation, then the server's own figures. */
 static void print_table(const struct benchfs_server_stats *st, double secs)
 {
@@ -208,7 +180,7 @@ static int run(struct stat_run *r)
 			if (r->reset)
 				d = cur[i]; /* the counters were zeroed at the last read */
 			else
-				stats_sub(&d, &cur[i], &prev[i]);
+				benchfs_server_stats_diff(&d, &cur[i], &prev[i]);
 			print_table(&d, r->interval);
 		}
 		fflush(stdout);

@@ -3,7 +3,9 @@
  * WRITES pieces of PIECE bytes to a file of its own and read them back, the write and read
  * requests summed over the servers are at least what was sent and their bytes exactly so; a
  * lookup of a missing path is an error of the lookup operation; BENCHFS_STATS_RESET zeroes
- * the counters; the JSON form names the operations; bad arguments give -EINVAL.
+ * the counters; benchfs_server_stats_diff() of two samples around 3 more writes counts exactly
+ * those (requests, bytes, service histogram) and keeps the later sample's gauges; the JSON form
+ * names the operations; bad arguments give -EINVAL.
  */
 #include <fcntl.h>
 #include <stddef.h>
@@ -112,6 +114,38 @@ int main(int argc, char **argv)
 			CHECK_RC(benchfs_server_stats(i, &st, BENCHFS_STATS_RESET), 0);
 		CHECK_EQ(SUM(BFS_OP_WRITE, requests), 0);
 		CHECK_EQ(SUM(BFS_OP_WRITE, bytes), 0);
+
+		/* the interval between two samples */
+		{
+			int ns = benchfs_server_count();
+			struct benchfs_server_stats *a = calloc((size_t)ns, sizeof(*a));
+			struct benchfs_server_stats *b = calloc((size_t)ns, sizeof(*b));
+			unsigned long long dreq = 0, dbytes = 0, dhist = 0;
+
+			CHECK(a && b);
+			for (int i = 0; i < ns; i++)
+				CHECK_RC(benchfs_server_stats(i, &b[i], 0), 0);
+			fd = (int)CHECK_OK(benchfs_open("/stats-diff", O_RDWR | O_CREAT, 0644));
+			for (int i = 0; i < 3; i++)
+				CHECK_RC(benchfs_pwrite(fd, buf, PIECE, (off_t)i * PIECE), PIECE);
+			for (int i = 0; i < ns; i++) {
+				CHECK_RC(benchfs_server_stats(i, &a[i], 0), 0);
+				benchfs_server_stats_diff(&a[i], &a[i], &b[i]);
+				dreq += a[i].op[BFS_OP_WRITE].requests;
+				dbytes += a[i].op[BFS_OP_WRITE].bytes;
+				for (int k = 0; k < BENCHFS_STATS_BUCKETS; k++)
+					dhist += a[i].op[BFS_OP_WRITE].service_hist[k];
+				CHECKF(a[i].clients >= 1 && a[i].uptime_ns >= b[i].uptime_ns,
+				       "gauges of the later sample: clients %llu",
+				       (unsigned long long)a[i].clients);
+			}
+			CHECKF(dreq == 3 && dbytes == 3 * PIECE && dhist == 3,
+			       "interval: %llu writes, %llu bytes, %llu in the histogram", dreq,
+			       dbytes, dhist);
+			CHECK_RC(benchfs_close(fd), 0);
+			free(a);
+			free(b);
+		}
 
 		/* arguments */
 		CHECK_RC(benchfs_server_stats(-1, &st, 0), -EINVAL);

@@ -10,26 +10,27 @@
 #include "common/util.h"
 #include "net/wire.h"
 
-/* the u64 scalar fields, in wire order */
+/* the u64 scalar fields, in wire order: C a counter (benchfs_server_stats_diff subtracts it),
+ * G a gauge or a maximum (taken from the later sample) */
 #define SCALARS(X)                                                                                 \
-	X(uptime_ns)                                                                               \
-	X(cpu_ns)                                                                                  \
-	X(since_ns)                                                                                \
-	X(am_eager)                                                                                \
-	X(am_rndv)                                                                                 \
-	X(bytes_eager)                                                                             \
-	X(bytes_rndv)                                                                              \
-	X(rep_eager)                                                                               \
-	X(rep_rndv)                                                                                \
-	X(io_inline)                                                                               \
-	X(uring_sqes)                                                                              \
-	X(uring_submits)                                                                           \
-	X(uring_cqes)                                                                              \
-	X(uring_inflight)                                                                          \
-	X(uring_inflight_max)                                                                      \
-	X(requests_active)                                                                         \
-	X(clients)                                                                                 \
-	X(sleeps)
+	X(uptime_ns, G)                                                                            \
+	X(cpu_ns, C)                                                                               \
+	X(since_ns, C)                                                                             \
+	X(am_eager, C)                                                                             \
+	X(am_rndv, C)                                                                              \
+	X(bytes_eager, C)                                                                          \
+	X(bytes_rndv, C)                                                                           \
+	X(rep_eager, C)                                                                            \
+	X(rep_rndv, C)                                                                             \
+	X(io_inline, C)                                                                            \
+	X(uring_sqes, C)                                                                           \
+	X(uring_submits, C)                                                                        \
+	X(uring_cqes, C)                                                                           \
+	X(uring_inflight, G)                                                                       \
+	X(uring_inflight_max, G)                                                                   \
+	X(requests_active, G)                                                                      \
+	X(clients, G)                                                                              \
+	X(sleeps, C)
 
 static void put64(uint8_t **p, uint64_t v)
 {
@@ -56,7 +57,7 @@ void bfs_stats_encode(const struct benchfs_server_stats *st, uint8_t *buf)
 	put64(&p, BENCHFS_STATS_OPS);
 	put64(&p, BENCHFS_STATS_BUCKETS);
 	put64(&p, st->server | (uint64_t)st->enabled << 32);
-#define PUT(f) put64(&p, st->f);
+#define PUT(f, k) put64(&p, st->f);
 	SCALARS(PUT)
 #undef PUT
 	for (int o = 0; o < BENCHFS_STATS_OPS; o++) {
@@ -85,7 +86,7 @@ int bfs_stats_decode(const uint8_t *buf, size_t len, struct benchfs_server_stats
 	w = get64(&p);
 	st->server = (uint32_t)w;
 	st->enabled = (uint32_t)(w >> 32);
-#define GET(f) st->f = get64(&p);
+#define GET(f, k) st->f = get64(&p);
 	SCALARS(GET)
 #undef GET
 	for (int o = 0; o < BENCHFS_STATS_OPS; o++) {
@@ -101,6 +102,35 @@ int bfs_stats_decode(const uint8_t *buf, size_t len, struct benchfs_server_stats
 			s->service_hist[b] = get64(&p);
 	}
 	return 0;
+}
+
+BFS_API void benchfs_server_stats_diff(struct benchfs_server_stats *d,
+                                       const struct benchfs_server_stats *a,
+                                       const struct benchfs_server_stats *b)
+{
+	struct benchfs_server_stats r = *a;
+
+#define DIFF_C(f) r.f = a->f - b->f;
+#define DIFF_G(f)
+#define DIFF(f, k) DIFF_##k(f)
+	SCALARS(DIFF)
+#undef DIFF
+#undef DIFF_G
+#undef DIFF_C
+	for (int o = 0; o < BENCHFS_STATS_OPS; o++) {
+		struct benchfs_op_stats *s = &r.op[o];
+		const struct benchfs_op_stats *x = &b->op[o];
+		s->requests -= x->requests;
+		s->errors -= x->errors;
+		s->bytes -= x->bytes;
+		s->queue_ns -= x->queue_ns;
+		s->service_ns -= x->service_ns;
+		for (int i = 0; i < BENCHFS_STATS_BUCKETS; i++) {
+			s->queue_hist[i] -= x->queue_hist[i];
+			s->service_hist[i] -= x->service_hist[i];
+		}
+	}
+	*d = r;
 }
 
 BFS_API const char *benchfs_stats_op_name(int op)
@@ -142,7 +172,7 @@ BFS_API int benchfs_server_stats_json(FILE *f, const struct benchfs_server_stats
 	int first = 1;
 
 	fprintf(f, "{\"server\": %u, \"enabled\": %u", st->server, st->enabled);
-#define JS(x) fprintf(f, ", \"" #x "\": %llu", (unsigned long long)st->x);
+#define JS(x, k) fprintf(f, ", \"" #x "\": %llu", (unsigned long long)st->x);
 	SCALARS(JS)
 #undef JS
 	fputs(", \"ops\": {", f);
