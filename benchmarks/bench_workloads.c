@@ -230,6 +230,25 @@ static void ior_hard(struct run *u, char *buf)
 /* ---- mdtest-easy --------------------------------------------------------------------------------
  */
 
+/* One timed phase of @op (bt_stat or bt_unlink, named @what) on the @n files PREFIX.0 ...
+ * PREFIX.(n-1), recorded as @what in ops/s (@ops operations over all ranks). */
+static void path_phase(struct run *u, const char *prefix, size_t n,
+                       int (*op)(const struct bench_target *, const char *), const char *what,
+                       double ops)
+{
+	char rel[512];
+	double t = phase_start(u);
+	int rc;
+
+	for (size_t i = 0; i < n && !u->err; i++) {
+		snprintf(rel, sizeof(rel), "%s.%zu", prefix, i);
+		if ((rc = op(u->t, rel)) != 0)
+			fail(u, rc, what, rel);
+	}
+	t = phase_end(u, t);
+	record(u, what, "ops/s", ops / t);
+}
+
 static void md_easy(struct run *u)
 {
 	const struct bench_cfg *c = u->c;
@@ -256,26 +275,13 @@ static void md_easy(struct run *u)
 	record(u, "create", "ops/s", ops / t);
 	if (agree(u))
 		return;
+	snprintf(rel, sizeof(rel), "%s/f", d);
 	if (u->t->kind != K_MPIIO) {
-		t = phase_start(u);
-		for (size_t i = 0; i < n && !u->err; i++) {
-			snprintf(rel, sizeof(rel), "%s/f.%zu", d, i);
-			if ((rc = bt_stat(u->t, rel)) != 0)
-				fail(u, rc, "stat", rel);
-		}
-		t = phase_end(u, t);
-		record(u, "stat", "ops/s", ops / t);
+		path_phase(u, rel, n, bt_stat, "stat", ops);
 		if (agree(u))
 			return;
 	}
-	t = phase_start(u);
-	for (size_t i = 0; i < n && !u->err; i++) {
-		snprintf(rel, sizeof(rel), "%s/f.%zu", d, i);
-		if ((rc = bt_unlink(u->t, rel)) != 0)
-			fail(u, rc, "remove", rel);
-	}
-	t = phase_end(u, t);
-	record(u, "remove", "ops/s", ops / t);
+	path_phase(u, rel, n, bt_unlink, "remove", ops);
 	if (agree(u))
 		return;
 	if ((rc = bt_rmdir(u->t, d)) != 0)
@@ -312,14 +318,8 @@ static void md_hard(struct run *u, char *buf)
 	if (agree(u))
 		return;
 	if (u->t->kind != K_MPIIO) {
-		t = phase_start(u);
-		for (size_t i = 0; i < n && !u->err; i++) {
-			snprintf(rel, sizeof(rel), "%s/f.%d.%zu", u->dir, src, i);
-			if ((rc = bt_stat(u->t, rel)) != 0)
-				fail(u, rc, "stat", rel);
-		}
-		t = phase_end(u, t);
-		record(u, "stat", "ops/s", ops / t);
+		snprintf(rel, sizeof(rel), "%s/f.%d", u->dir, src);
+		path_phase(u, rel, n, bt_stat, "stat", ops);
 		if (agree(u))
 			return;
 	}
@@ -340,14 +340,8 @@ static void md_hard(struct run *u, char *buf)
 	record(u, "read", "ops/s", ops / t);
 	if (agree(u))
 		return;
-	t = phase_start(u);
-	for (size_t i = 0; i < n && !u->err; i++) {
-		snprintf(rel, sizeof(rel), "%s/f.%d.%zu", u->dir, c->rank, i);
-		if ((rc = bt_unlink(u->t, rel)) != 0)
-			fail(u, rc, "remove", rel);
-	}
-	t = phase_end(u, t);
-	record(u, "remove", "ops/s", ops / t);
+	snprintf(rel, sizeof(rel), "%s/f.%d", u->dir, c->rank);
+	path_phase(u, rel, n, bt_unlink, "remove", ops);
 }
 
 /* ---- latency ------------------------------------------------------------------------------------
