@@ -480,11 +480,13 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 			const struct benchfs_server_stats *st = &r->srv.last[i];
 			printf(
 			    "  server %d: %llu requests eager-in %llu rndv-in %llu, io at once "
-			    "%llu, "
+			    "%llu, writebacks %llu, "
 			    "io_uring %llu ops in %llu submits (max %llu in flight), %llu sleeps\n",
 			    i, (unsigned long long)(st->am_eager + st->am_rndv),
 			    (unsigned long long)st->am_eager, (unsigned long long)st->am_rndv,
-			    (unsigned long long)st->io_inline, (unsigned long long)st->uring_sqes,
+			    (unsigned long long)st->io_inline,
+			    (unsigned long long)st->io_writebacks,
+			    (unsigned long long)st->uring_sqes,
 			    (unsigned long long)st->uring_submits,
 			    (unsigned long long)st->uring_inflight_max,
 			    (unsigned long long)st->sleeps);

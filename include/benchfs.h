@@ -555,6 +555,7 @@ struct benchfs_server_stats {
 	uint64_t rep_eager;          /* replies sent eagerly */
 	uint64_t rep_rndv;           /* replies sent by rendezvous */
 	uint64_t io_inline;          /* small reads and writes done at once, without io_uring */
+	uint64_t io_writebacks;      /* writebacks started early (write-behind, data dir on disk) */
 	uint64_t uring_sqes;         /* operations queued to io_uring */
 	uint64_t uring_submits;      /* io_uring_submit calls (sqes / submits = batching) */
 	uint64_t uring_cqes;         /* completions reaped */

@@ -114,11 +114,12 @@ static void print_table(const struct benchfs_server_stats *st, double secs)
 	       (unsigned long long)st->am_eager, (double)st->bytes_eager / 1048576.0,
 	       (unsigned long long)st->am_rndv, (double)st->bytes_rndv / 1048576.0,
 	       (unsigned long long)st->rep_eager, (unsigned long long)st->rep_rndv);
-	printf("  storage: %llu done at once, %llu io_uring ops in %llu submits, %llu in flight "
-	       "(max %llu); %llu sleeps\n",
-	       (unsigned long long)st->io_inline, (unsigned long long)st->uring_sqes,
-	       (unsigned long long)st->uring_submits, (unsigned long long)st->uring_inflight,
-	       (unsigned long long)st->uring_inflight_max, (unsigned long long)st->sleeps);
+	printf("  storage: %llu done at once, %llu writebacks started, %llu io_uring ops in %llu "
+	       "submits, %llu in flight (max %llu); %llu sleeps\n",
+	       (unsigned long long)st->io_inline, (unsigned long long)st->io_writebacks,
+	       (unsigned long long)st->uring_sqes, (unsigned long long)st->uring_submits,
+	       (unsigned long long)st->uring_inflight, (unsigned long long)st->uring_inflight_max,
+	       (unsigned long long)st->sleeps);
 }
 
 /* Fetch every server's metrics into @st (n entries); on error, report it and return it. */

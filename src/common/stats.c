@@ -23,6 +23,7 @@
 	X(rep_eager, C)                                                                            \
 	X(rep_rndv, C)                                                                             \
 	X(io_inline, C)                                                                            \
+	X(io_writebacks, C)                                                                        \
 	X(uring_sqes, C)                                                                           \
 	X(uring_submits, C)                                                                        \
 	X(uring_cqes, C)                                                                           \

@@ -25,14 +25,16 @@
 #define BFS_DATA_FD_CACHE       2048
 #define FD_SLOTS                (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
 #define BFS_DATA_INLINE_DEFAULT (64 * 1024)
+#define BFS_DATA_WRITE_BEHIND   (1024 * 1024)
 
-enum { OP_READ, OP_WRITE, OP_FSYNC };
+enum { OP_READ, OP_WRITE, OP_FSYNC, OP_WRITEBACK };
 
 struct fd_entry {
 	uint64_t ino; /* 0: free slot */
 	int fd;
-	unsigned refs;  /* operations in flight on fd */
-	int referenced; /* used since the eviction hand last passed */
+	unsigned refs;      /* operations in flight on fd */
+	int referenced;     /* used since the eviction hand last passed */
+	uint64_t unflushed; /* bytes written since writeback of the object was last started */
 };
 
 struct data_op {
@@ -58,6 +60,8 @@ struct bfs_data {
 	unsigned hand;     /* eviction clock hand */
 	size_t inline_max; /* I/O up to this many bytes is done at once (env BENCHFS_INLINE_IO) */
 	int memfs;         /* the data directory is on tmpfs/ramfs */
+	uint64_t
+	    write_behind; /* start writeback every this many bytes (env BENCHFS_WRITE_BEHIND) */
 	struct bfs_data_counters cnt;
 };
 
@@ -191,6 +195,9 @@ int bfs_data_open(struct bfs_data **dp, const char *dir, unsigned depth, bfs_dat
 	 * io-wq thread only adds a wake-up and a switch, so all of it is done at once */
 	d->inline_max =
 	    bfs_env_u64("BENCHFS_INLINE_IO", d->memfs ? SIZE_MAX : BFS_DATA_INLINE_DEFAULT);
+	/* on a device, written data starts draining to it while clients still send more, so an
+	 * fsync or close waits only for the tail; tmpfs has nothing to drain to */
+	d->write_behind = bfs_env_u64("BENCHFS_WRITE_BEHIND", d->memfs ? 0 : BFS_DATA_WRITE_BEHIND);
 	snprintf(path, sizeof(path), "%s/obj", dir);
 	if (!d->dir || (mkdir(path, 0700) && errno != EEXIST)) {
 		rc = d->dir ? -errno : -ENOMEM;
@@ -275,23 +282,21 @@ static void op_queue(struct bfs_data *d, struct data_op *op)
 		io_uring_prep_write(sqe, op->fe->fd, op->buf + op->done,
 		                    (unsigned)(op->len - op->done), op->off + op->done);
 		break;
-	default:
+	case OP_FSYNC:
 		io_uring_prep_fsync(sqe, op->fe->fd, IORING_FSYNC_DATASYNC);
+		break;
+	default: /* start writeback of every dirty page of the object; waits for none */
+		io_uring_prep_sync_file_range(sqe, op->fe->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		break;
 	}
 	io_uring_sqe_set_data(sqe, op);
 }
 
-static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_t len, uint64_t off,
-                    void *user)
+static int op_queue_new(struct bfs_data *d, int kind, struct fd_entry *fe, void *buf, size_t len,
+                        uint64_t off, void *user)
 {
-	struct data_op *op;
-	struct fd_entry *fe;
-	int rc = fd_get(d, ino, kind == OP_WRITE, &fe);
+	struct data_op *op = d->free_ops;
 
-	if (rc)
-		return rc;
-	op = d->free_ops;
 	if (op)
 		d->free_ops = op->next;
 	else if (!(op = malloc(sizeof(*op))))
@@ -309,6 +314,32 @@ static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_
 		d->cnt.inflight_max = d->inflight;
 	op_queue(d, op);
 	return 0;
+}
+
+static int op_start(struct bfs_data *d, int kind, uint64_t ino, void *buf, size_t len, uint64_t off,
+                    void *user)
+{
+	struct fd_entry *fe;
+	int rc = fd_get(d, ino, kind == OP_WRITE, &fe);
+
+	return rc ? rc : op_queue_new(d, kind, fe, buf, len, off, user);
+}
+
+/*
+ * Write-behind: once BENCHFS_WRITE_BEHIND bytes have been written to an object since the last
+ * time, start writeback of its dirty pages (sync_file_range(2) with SYNC_FILE_RANGE_WRITE, in
+ * io_uring: the device works while the next transfers arrive). Errors surface at fsync.
+ */
+static void write_behind(struct bfs_data *d, struct fd_entry *fe, size_t len)
+{
+	if (!d->write_behind)
+		return;
+	fe->unflushed += len;
+	if (fe->unflushed < d->write_behind)
+		return;
+	fe->unflushed = 0;
+	d->cnt.writebacks++;
+	(void)op_queue_new(d, OP_WRITEBACK, fe, NULL, 0, 0, NULL); /* best effort */
 }
 
 /*
@@ -332,6 +363,7 @@ static int write_inline(struct bfs_data *d, struct fd_entry *fe, const char *buf
 		done += (size_t)n;
 	}
 	d->cnt.inline_ops++;
+	write_behind(d, fe, done);
 	d->cb(user, (int)done);
 	return 0;
 }
@@ -440,7 +472,8 @@ static void op_done(struct bfs_data *d, struct data_op *op, int res)
 	d->inflight--;
 	op->next = d->free_ops;
 	d->free_ops = op;
-	d->cb(op->user, res);
+	if (op->kind != OP_WRITEBACK)
+		d->cb(op->user, res);
 }
 
 int bfs_data_reap(struct bfs_data *d)
@@ -463,6 +496,8 @@ int bfs_data_reap(struct bfs_data *d)
 			op_queue(d, op); /* short write: go on with the rest */
 			continue;
 		}
+		if (op->kind == OP_WRITE)
+			write_behind(d, op->fe, op->done);
 		op_done(d, op, op->kind == OP_FSYNC ? 0 : (int)op->done);
 	}
 	io_uring_cq_advance(&d->ring, n);

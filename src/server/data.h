@@ -61,6 +61,7 @@ int bfs_data_sync_all(struct bfs_data *d);
 /** Counters of the chunk store, for the server's metrics. */
 struct bfs_data_counters {
 	uint64_t inline_ops; /* small reads and writes done at once */
+	uint64_t writebacks; /* writebacks started by write-behind */
 	uint64_t sqes;       /* operations queued to io_uring */
 	uint64_t submits;    /* io_uring_submit calls */
 	uint64_t cqes;       /* completions reaped */

@@ -193,6 +193,7 @@ static void stat_snapshot(struct bfs_server *s, struct benchfs_server_stats *out
 	out->since_ns = (uint64_t)(now - s->t_reset);
 	out->cpu_ns = cpu - s->cpu_reset;
 	out->io_inline = dc.inline_ops;
+	out->io_writebacks = dc.writebacks;
 	out->uring_sqes = dc.sqes;
 	out->uring_submits = dc.submits;
 	out->uring_cqes = dc.cqes;
