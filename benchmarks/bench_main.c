@@ -40,6 +40,8 @@ static const char usage_text[] =
     "      --attach[=ADDRFILE]  use standalone servers (default address file: $BENCHFS_ADDR);\n"
     "                           the raw UCX phase is skipped then\n"
     "      --chunk-size BYTES   chunk size of the files BenchFS creates\n"
+    "      --store KIND         chunk store of the in-job servers: files (object files in\n"
+    "                           the data directory, the default) or memory (volatile)\n"
     "What to run:\n"
     "  -w, --workloads LIST     ior-easy,ior-hard,mdtest-easy,mdtest-hard,latency or all\n"
     "  -t, --targets LIST       benchfs,benchfs-mpiio,posix-disk,posix-tmpfs,mpiio-local,raw\n"
@@ -73,6 +75,7 @@ enum {
 	O_DATA_DIR,
 	O_ATTACH,
 	O_CHUNK,
+	O_STORE,
 	O_LOCAL,
 	O_TMPFS,
 	O_NOPRE,
@@ -95,6 +98,7 @@ static const struct option opts[] = {
     {"data-dir", required_argument, NULL, O_DATA_DIR},
     {"attach", optional_argument, NULL, O_ATTACH},
     {"chunk-size", required_argument, NULL, O_CHUNK},
+    {"store", required_argument, NULL, O_STORE},
     {"workloads", required_argument, NULL, 'w'},
     {"targets", required_argument, NULL, 't'},
     {"local-dir", required_argument, NULL, O_LOCAL},
@@ -307,6 +311,11 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 			c->chunk = parse_size("chunk-size", optarg, 4096, 1ull << 30);
 			if (c->chunk & (c->chunk - 1))
 				usage_error("--chunk-size %s: not a power of two", optarg);
+			break;
+		case O_STORE:
+			if (strcmp(optarg, "files") && strcmp(optarg, "memory"))
+				usage_error("--store %s: not files or memory", optarg);
+			setenv("BENCHFS_STORE", optarg, 1); /* read by the in-job servers */
 			break;
 		case 'w':
 			parse_list("workloads", optarg, bench_workload_names, W_COUNT, c->workloads,
@@ -542,8 +551,11 @@ static void setup_targets(struct bench_cfg *c, struct bench_target *t, struct be
 	snprintf(t[T_BENCHFS].fstype, sizeof(t[0].fstype), "benchfs");
 	snprintf(t[T_BENCHFS_MPIIO].fstype, sizeof(t[0].fstype), "benchfs");
 	if (c->data_dir)
-		snprintf(t[T_BENCHFS].note, sizeof(t[0].note), "data dir %s (%s)", c->data_dir,
-		         fs_name(c->data_dir, buf, sizeof(buf)));
+		snprintf(t[T_BENCHFS].note, sizeof(t[0].note), "data dir %s (%s), %s store",
+		         c->data_dir, fs_name(c->data_dir, buf, sizeof(buf)),
+		         getenv("BENCHFS_STORE") && *getenv("BENCHFS_STORE")
+		             ? getenv("BENCHFS_STORE")
+		             : "files");
 	t[T_POSIX_DISK].api = t[T_POSIX_TMPFS].api = "posix";
 	t[T_POSIX_DISK].kind = t[T_POSIX_TMPFS].kind = K_POSIX;
 	t[T_MPIIO_LOCAL].api = "mpiio";

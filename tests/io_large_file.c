@@ -69,8 +69,10 @@ int main(int argc, char **argv)
 	bt_note("%llu MiB written (%.0f MiB/s) and read back by other clients (%.0f MiB/s)",
 	        TOTAL >> 20, (double)(TOTAL >> 20) / (t1 - t0), (double)(TOTAL >> 20) / (t2 - t1));
 
-	/* every server stores part of the file (in its data directory, after fsync) */
-	if (bt_rank == 0) {
+	/* every server stores part of the file (in its data directory, after fsync; the memory
+	 * store keeps it in the server's memory instead) */
+	const char *store = getenv("BENCHFS_STORE");
+	if (bt_rank == 0 && !(store && !strcmp(store, "memory"))) {
 		const char *dir = getenv("BFS_TEST_DATA_DIR");
 		char sdir[4200];
 

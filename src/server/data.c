@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "server/mem.h"
 
 #define BFS_DATA_FD_CACHE       2048
 #define FD_SLOTS                (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
@@ -60,8 +61,8 @@ struct bfs_data {
 	unsigned hand;     /* eviction clock hand */
 	size_t inline_max; /* I/O up to this many bytes is done at once (env BENCHFS_INLINE_IO) */
 	int memfs;         /* the data directory is on tmpfs/ramfs */
-	uint64_t
-	    write_behind; /* start writeback every this many bytes (env BENCHFS_WRITE_BEHIND) */
+	uint64_t write_behind; /* writeback starts every this many bytes (BENCHFS_WRITE_BEHIND) */
+	struct bfs_mem *mem;   /* BENCHFS_STORE=memory: objects in memory, not in files */
 	struct bfs_data_counters cnt;
 };
 
@@ -178,6 +179,24 @@ found:
 	return 0;
 }
 
+/* BENCHFS_STORE: "files" (object files in the data directory, the default) or "memory". */
+static int store_open(struct bfs_data *d)
+{
+	const char *kind = getenv("BENCHFS_STORE");
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t half = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize / 2 : 1ull << 30;
+
+	if (!kind || !*kind || !strcmp(kind, "files"))
+		return 0;
+	if (strcmp(kind, "memory")) {
+		bfs_warn("BENCHFS_STORE=%s: unknown chunk store (files or memory)", kind);
+		return -EINVAL;
+	}
+	d->write_behind = 0;
+	d->inline_max = SIZE_MAX;
+	return bfs_mem_open(&d->mem, bfs_env_u64("BENCHFS_STORE_MAX", half));
+}
+
 int bfs_data_open(struct bfs_data **dp, const char *dir, unsigned depth, bfs_data_cb cb)
 {
 	struct bfs_data *d = calloc(1, sizeof(*d));
@@ -198,6 +217,9 @@ int bfs_data_open(struct bfs_data **dp, const char *dir, unsigned depth, bfs_dat
 	/* on a device, written data starts draining to it while clients still send more, so an
 	 * fsync or close waits only for the tail; tmpfs has nothing to drain to */
 	d->write_behind = bfs_env_u64("BENCHFS_WRITE_BEHIND", d->memfs ? 0 : BFS_DATA_WRITE_BEHIND);
+	rc = store_open(d);
+	if (rc)
+		goto fail;
 	snprintf(path, sizeof(path), "%s/obj", dir);
 	if (!d->dir || (mkdir(path, 0700) && errno != EEXIST)) {
 		rc = d->dir ? -errno : -ENOMEM;
@@ -221,6 +243,7 @@ fail_efd:
 fail_ring:
 	io_uring_queue_exit(&d->ring);
 fail:
+	bfs_mem_close(d->mem);
 	free(d->dir);
 	free(d);
 	return rc;
@@ -237,6 +260,7 @@ void bfs_data_close(struct bfs_data *d)
 			bfs_data_reap(d);
 	}
 	bfs_data_sync_all(d);
+	bfs_mem_close(d->mem);
 	for (unsigned i = 0; i < FD_SLOTS; i++)
 		if (d->fds[i]) {
 			close(d->fds[i]->fd);
@@ -368,9 +392,21 @@ static int write_inline(struct bfs_data *d, struct fd_entry *fe, const char *buf
 	return 0;
 }
 
+/* An operation of the memory store: done at once; @res < 0 is returned, not called back. */
+static int mem_done(struct bfs_data *d, long res, void *user)
+{
+	if (res < 0)
+		return (int)res;
+	d->cnt.inline_ops++;
+	d->cb(user, (int)res);
+	return 0;
+}
+
 int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
                    void *user)
 {
+	if (d->mem)
+		return mem_done(d, bfs_mem_write(d->mem, ino, buf, len, off), user);
 	if (len <= d->inline_max) {
 		struct fd_entry *fe;
 		int rc = fd_get(d, ino, 1, &fe);
@@ -384,8 +420,11 @@ int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len
 int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off, void *user)
 {
 	struct fd_entry *fe;
-	int rc = fd_get(d, ino, 0, &fe);
+	int rc;
 
+	if (d->mem)
+		return mem_done(d, bfs_mem_read(d->mem, ino, buf, len, off), user);
+	rc = fd_get(d, ino, 0, &fe);
 	if (rc == -ENOENT) { /* no chunk of this file here yet: a hole */
 		d->cb(user, 0);
 		return 0;
@@ -411,9 +450,9 @@ int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint6
 
 int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user)
 {
-	int rc = op_start(d, OP_FSYNC, ino, NULL, 0, 0, user);
+	int rc = d->mem ? -ENOENT : op_start(d, OP_FSYNC, ino, NULL, 0, 0, user);
 
-	if (rc == -ENOENT) {
+	if (rc == -ENOENT) { /* no object, or nothing to flush it to */
 		d->cb(user, 0);
 		return 0;
 	}
@@ -424,8 +463,13 @@ int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
 {
 	struct fd_entry *fe;
 	struct stat st;
-	int rc = fd_get(d, ino, 0, &fe);
+	int rc;
 
+	if (d->mem) {
+		bfs_mem_truncate(d->mem, ino, size);
+		return 0;
+	}
+	rc = fd_get(d, ino, 0, &fe);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc)
@@ -442,6 +486,10 @@ int bfs_data_purge(struct bfs_data *d, uint64_t ino)
 	char path[4200];
 	unsigned i = fd_slot(d, ino);
 
+	if (d->mem) {
+		bfs_mem_purge(d->mem, ino);
+		return 0;
+	}
 	/* an fd still in use by a queued operation stays open until evicted later */
 	if (d->fds[i] && !d->fds[i]->refs)
 		fd_remove(d, i);
@@ -529,13 +577,54 @@ void bfs_data_clear_efd(struct bfs_data *d)
 
 int bfs_data_sync_all(struct bfs_data *d)
 {
-	int fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+	int fd, rc = 0;
 
+	if (d->mem)
+		return 0; /* nothing to flush to */
 	/* one syncfs covers every object, cached or not */
+	fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (syncfs(fd))
 		rc = -errno;
 	close(fd);
 	return rc;
+}
+
+int bfs_data_volatile(const struct bfs_data *d)
+{
+	return d->mem != NULL;
+}
+
+void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                           struct bfs_mem_block **h, int *err)
+{
+	*h = NULL;
+	*err = 0;
+	return d->mem ? bfs_mem_write_begin(d->mem, ino, len, off, h, err) : NULL;
+}
+
+void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
+                        int ok)
+{
+	d->cnt.inline_ops += ok != 0;
+	bfs_mem_write_end(d->mem, h, len, off, ok);
+}
+
+const void *bfs_data_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                                size_t *n, struct bfs_mem_block **h)
+{
+	const void *p;
+
+	*h = NULL;
+	if (!d->mem)
+		return NULL;
+	p = bfs_mem_read_begin(d->mem, ino, len, off, n, h);
+	d->cnt.inline_ops += p != NULL;
+	return p;
+}
+
+void bfs_data_read_end(struct bfs_data *d, struct bfs_mem_block *h)
+{
+	bfs_mem_read_end(d->mem, h);
 }

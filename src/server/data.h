@@ -58,6 +58,29 @@ void bfs_data_clear_efd(struct bfs_data *d);
  *  holding it; synchronous). Return 0 or -errno. */
 int bfs_data_sync_all(struct bfs_data *d);
 
+/** bfs_data_volatile - 1 when the store keeps objects in memory (BENCHFS_STORE=memory): they
+ *  end with the server process. */
+int bfs_data_volatile(const struct bfs_data *d);
+
+/**
+ * In-place transfers (the memory store only; the file store always answers NULL):
+ * bfs_data_write_begin gives the address where a write of @len bytes at @off may be placed
+ * directly (a rendezvous pull into it), to be completed by bfs_data_write_end (@ok: the bytes
+ * arrived; not @ok: the transfer failed). NULL when not possible: then *@err is 0 (do a
+ * bfs_data_write) or -ENOSPC/-ENOMEM (the store is full). bfs_data_read_begin gives the
+ * address of *@n bytes (up to @len, the object's size permitting) to send from directly,
+ * released by bfs_data_read_end; NULL: do a bfs_data_read. The memory stays valid until the
+ * matching _end even if the object is truncated or purged meanwhile.
+ */
+struct bfs_mem_block; /* mem.h */
+void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                           struct bfs_mem_block **h, int *err);
+void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
+                        int ok);
+const void *bfs_data_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                                size_t *n, struct bfs_mem_block **h);
+void bfs_data_read_end(struct bfs_data *d, struct bfs_mem_block *h);
+
 /** Counters of the chunk store, for the server's metrics. */
 struct bfs_data_counters {
 	uint64_t inline_ops; /* small reads and writes done at once */

@@ -46,10 +46,12 @@ struct sreq {
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
-	void *am_data;       /* eager payload UCX lets us keep (ucp_am_data_release) */
-	void *buf;           /* from the pool: rendezvous target, read buffer, listing page */
-	size_t buf_cap;      /* its capacity, bytes */
-	const void *payload; /* request payload */
+	void *am_data;  /* eager payload UCX lets us keep (ucp_am_data_release) */
+	void *buf;      /* from the pool: rendezvous target, read buffer, listing page */
+	size_t buf_cap; /* its capacity, bytes */
+	struct bfs_mem_block *placed; /* memory store: the block a write lands in or a reply
+	                               * is sent from, held until the transfer is over */
+	const void *payload;          /* request payload */
 	size_t payload_len;
 };
 
@@ -244,6 +246,7 @@ static struct sreq *sreq_get(struct bfs_server *s, ucp_ep_h ep)
 		return NULL;
 	memset(r, 0, offsetof(struct sreq, rep_hdr));
 	r->am_data = r->buf = NULL;
+	r->placed = NULL;
 	r->srv = s;
 	r->ep = ep;
 	s->active++;
@@ -257,6 +260,11 @@ static void sreq_put(struct sreq *r)
 	if (r->am_data && !r->in_cb)
 		ucp_am_data_release(s->ucx.worker, r->am_data);
 	r->finished = 1;
+	if (r->placed && r->req.op == BFS_OP_WRITE) /* the pull failed, or no reply went */
+		bfs_data_write_end(s->data, r->placed, r->req.length, r->req.offset, 0);
+	else if (r->placed)
+		bfs_data_read_end(s->data, r->placed);
+	r->placed = NULL;
 	bfs_buf_put(&s->bufs, r->buf, r->buf_cap);
 	r->am_data = r->buf = NULL;
 	r->next = s->free_reqs;
@@ -374,19 +382,36 @@ static void do_data(struct sreq *r)
 
 	switch (q->op) {
 	case BFS_OP_WRITE:
+		if (r->placed) { /* pulled straight into the memory store */
+			bfs_data_write_end(s->data, r->placed, q->length, q->offset, 1);
+			r->placed = NULL;
+			r->rep.status = (int)q->length;
+			reply(r, NULL, 0);
+			return;
+		}
 		rc = check_range(q);
 		if (!rc && r->payload_len != q->length)
 			rc = -EBADMSG;
 		if (!rc)
 			rc = bfs_data_write(s->data, q->ino, r->payload, q->length, q->offset, r);
 		break;
-	case BFS_OP_READ:
+	case BFS_OP_READ: {
+		size_t n;
+		const void *p;
+
 		rc = check_range(q);
+		if (!rc && (p = bfs_data_read_begin(s->data, q->ino, q->length, q->offset, &n,
+		                                    &r->placed))) {
+			r->rep.status = (int)n; /* sent from the memory store; released when sent */
+			reply(r, p, n);
+			return;
+		}
 		if (!rc && !sreq_buf(r, q->length))
 			rc = -ENOMEM;
 		if (!rc)
 			rc = bfs_data_read(s->data, q->ino, r->buf, q->length, q->offset, r);
 		break;
+	}
 	case BFS_OP_FSYNC:
 		rc = bfs_data_fsync(s->data, q->ino, r);
 		break;
@@ -783,16 +808,26 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
 		ucp_request_param_t p = {0};
 		ucs_status_ptr_t sp;
+		void *dst = NULL;
 
-		if (!sreq_buf(r, len)) {
+		if (r->req.op == BFS_OP_WRITE && !check_range(&r->req) && len == r->req.length) {
+			/* the memory store takes the payload where it will stay */
+			dst = bfs_data_write_begin(s->data, r->req.ino, len, r->req.offset,
+			                           &r->placed, &rc);
+			if (rc) {
+				reply_status(r, rc);
+				return UCS_OK;
+			}
+		}
+		if (!dst && !(dst = sreq_buf(r, len))) {
 			reply_status(r, -ENOMEM);
 			return UCS_OK;
 		}
-		r->payload = r->buf;
+		r->payload = dst;
 		p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
 		p.cb.recv_am = rndv_done;
 		p.user_data = r;
-		sp = ucp_am_recv_data_nbx(s->ucx.worker, data, r->buf, len, &p);
+		sp = ucp_am_recv_data_nbx(s->ucx.worker, data, dst, len, &p);
 		if (UCS_PTR_IS_ERR(sp))
 			reply_status(r, bfs_ucs_errno(UCS_PTR_STATUS(sp)));
 		else if (sp == NULL)
@@ -924,6 +959,15 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	if (rc) {
 		fprintf(stderr, "benchfs: %s: cannot open chunk store (io_uring): %s\n", s->dir,
 		        strerror(-rc));
+		goto fail;
+	}
+	if (bfs_data_volatile(s->data) && bfs_meta_count(s->meta)) {
+		fprintf(stderr,
+		        "benchfs: %s: holds %llu file records from an earlier run, whose data the "
+		        "memory store (BENCHFS_STORE=memory) does not have: use an empty data "
+		        "directory\n",
+		        s->dir, (unsigned long long)bfs_meta_count(s->meta));
+		rc = -EEXIST;
 		goto fail;
 	}
 	rc = bfs_ucx_init(&s->ucx);

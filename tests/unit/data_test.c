@@ -1,8 +1,10 @@
 /*
- * data_test.c - unit tests of src/server/data.c (the chunk store) on a real directory of the
- * file system holding /var/tmp (a disk, so write-behind is on): bytes read back equal bytes
- * written through both paths (done at once and through io_uring), with write-behind started
- * every 64 KiB; holes and missing objects read as zeros or short; fsync, truncate and purge.
+ * data_test.c - unit tests of src/server/data.c (the chunk store), each case run on both stores:
+ * object files in a directory of the file system holding /var/tmp (a disk, so write-behind is
+ * on) and the memory store (BENCHFS_STORE=memory, src/server/mem.c). Bytes read back equal
+ * bytes written through every path (done at once, through io_uring, with write-behind started
+ * every 64 KiB); holes and missing objects read as zeros or short; fsync, truncate and purge;
+ * the memory store's in-place transfers, its limit (ENOSPC) and memory kept alive by them.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -22,6 +24,7 @@
 #include <cmocka.h>
 
 #include "server/data.h"
+#include "server/mem.h"
 
 #define INO   0x0001000000000007ull
 #define TOTAL (3 * 1024 * 1024 + 4321) /* bytes written to the object */
@@ -71,6 +74,18 @@ static int setup(void **state)
 		return -1;
 	*state = f;
 	return 0;
+}
+
+/* The memory store, limited to 8 blocks. */
+static int setup_mem(void **state)
+{
+	int rc;
+
+	setenv("BENCHFS_STORE", "memory", 1);
+	setenv("BENCHFS_STORE_MAX", "8M", 1);
+	rc = setup(state);
+	unsetenv("BENCHFS_STORE");
+	return rc;
 }
 
 static int teardown(void **state)
@@ -148,7 +163,7 @@ static void test_write_read_back(void **state)
 	 * each 1 MiB, 100 000-byte and 64 KiB write did, 3 per round of sizes, 2.6 rounds */
 	struct bfs_data_counters c;
 	bfs_data_counters(f->d, &c, 0);
-	assert_int_equal(c.writebacks, 8);
+	assert_int_equal(c.writebacks, bfs_data_volatile(f->d) ? 0 : 8);
 	free(src);
 	free(dst);
 }
@@ -204,12 +219,102 @@ static void test_truncate_purge(void **state)
 	assert_int_equal(bfs_data_sync_all(f->d), 0);
 }
 
+/* The memory store's in-place transfers: what reads see while a write is being placed, a
+ * failed one, memory kept valid across a purge, and the store's limit. */
+static void test_placed(void **state)
+{
+	struct fixture *f = *state;
+	struct bfs_mem_block *w, *r, *more[8];
+	unsigned char *dst, buf[4096];
+	const unsigned char *src;
+	size_t n;
+	int err;
+
+	assert_true(bfs_data_volatile(f->d));
+
+	/* a whole new block being placed reads as zeros (its memory may hold old bytes) */
+	dst = bfs_data_write_begin(f->d, INO, BFS_MEM_BLOCK, 0, &w, &err);
+	assert_non_null(dst);
+	assert_int_equal(err, 0);
+	memset(dst, 0x77, BFS_MEM_BLOCK);
+	bfs_data_write_end(f->d, w, BFS_MEM_BLOCK, 0, 0); /* the transfer failed */
+	queued(f, bfs_data_read(f->d, INO, buf, sizeof(buf), 0, NULL));
+	drain(f);
+	assert_int_equal(f->last, 0); /* nothing was written: the object is still empty */
+
+	/* placed again, completed: read back in place and by copy */
+	dst = bfs_data_write_begin(f->d, INO, 8192, 4096, &w, &err);
+	assert_non_null(dst);
+	memset(dst, 0x42, 8192);
+	bfs_data_write_end(f->d, w, 8192, 4096, 1);
+	src = bfs_data_read_begin(f->d, INO, 1 << 20, 0, &n, &r);
+	assert_non_null(src);
+	assert_int_equal(n, 4096 + 8192); /* stops at the object's size */
+	assert_int_equal(src[0], 0);      /* before the write: zeros, not the failed bytes */
+	assert_int_equal(src[4095], 0);
+	assert_int_equal(src[4096], 0x42);
+	assert_int_equal(src[n - 1], 0x42);
+
+	/* purged while a reply is being sent from it: the memory stays valid until released */
+	assert_int_equal(bfs_data_purge(f->d, INO), 0);
+	assert_int_equal(src[4096], 0x42);
+	bfs_data_read_end(f->d, r);
+	queued(f, bfs_data_read(f->d, INO, buf, sizeof(buf), 0, NULL));
+	drain(f);
+	assert_int_equal(f->last, 0);
+
+	/* a small object's block grows (moves) while a reply is sent from it: the bytes being
+	 * sent stay valid, and the grown block holds old and new bytes, zeros between */
+	queued(f, bfs_data_write(f->d, INO + 3, "abc", 3, 0, NULL));
+	drain(f);
+	src = bfs_data_read_begin(f->d, INO + 3, 100, 0, &n, &r);
+	assert_non_null(src);
+	assert_int_equal(n, 3);
+	memset(buf, 0x11, sizeof(buf));
+	queued(f, bfs_data_write(f->d, INO + 3, buf, sizeof(buf), 8192, NULL));
+	drain(f);
+	assert_memory_equal(src, "abc", 3);
+	bfs_data_read_end(f->d, r);
+	memset(buf, 0xee, sizeof(buf));
+	queued(f, bfs_data_read(f->d, INO + 3, buf, sizeof(buf), 0, NULL));
+	drain(f);
+	assert_int_equal(f->last, sizeof(buf));
+	assert_memory_equal(buf, "abc", 3);
+	assert_int_equal(buf[3], 0);
+	assert_int_equal(buf[4095], 0);
+	queued(f, bfs_data_read(f->d, INO + 3, buf, sizeof(buf), 8192, NULL));
+	drain(f);
+	assert_int_equal(buf[0], 0x11);
+	assert_int_equal(bfs_data_purge(f->d, INO + 3), 0);
+
+	/* a range across two blocks is not placed; the 8 MiB limit gives ENOSPC */
+	assert_null(bfs_data_write_begin(f->d, INO, 8192, BFS_MEM_BLOCK - 4096, &w, &err));
+	assert_int_equal(err, 0);
+	for (int i = 0; i < 8; i++) {
+		assert_non_null(bfs_data_write_begin(f->d, INO + 1, 100,
+		                                     (uint64_t)i * BFS_MEM_BLOCK, &more[i], &err));
+		bfs_data_write_end(f->d, more[i], 100, (uint64_t)i * BFS_MEM_BLOCK, 1);
+	}
+	assert_null(bfs_data_write_begin(f->d, INO + 1, 100, 8ull * BFS_MEM_BLOCK, &w, &err));
+	assert_int_equal(err, -ENOSPC);
+	assert_int_equal(bfs_data_write(f->d, INO + 2, buf, 1, 0, NULL), -ENOSPC);
+	/* space comes back with a purge */
+	assert_int_equal(bfs_data_purge(f->d, INO + 1), 0);
+	queued(f, bfs_data_write(f->d, INO + 2, buf, 1, 0, NULL));
+	drain(f);
+	assert_int_equal(f->last, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_write_read_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_holes_and_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncate_purge, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_read_back, setup_mem, teardown),
+	    cmocka_unit_test_setup_teardown(test_holes_and_missing, setup_mem, teardown),
+	    cmocka_unit_test_setup_teardown(test_truncate_purge, setup_mem, teardown),
+	    cmocka_unit_test_setup_teardown(test_placed, setup_mem, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
