@@ -27,8 +27,13 @@ struct retired { /* memory replaced while transfers used it */
 	size_t cap;
 };
 
+struct hnode { /* first member of what a table holds */
+	struct hnode *next;
+	size_t hash;
+};
+
 struct bfs_mem_block {
-	struct bfs_mem_block *hnext; /* hash chain */
+	struct hnode h;              /* in the block table, by (inode, index) */
 	struct bfs_mem_block *onext; /* next block of the same object */
 	struct mobj *obj;            /* NULL once removed */
 	uint64_t index;              /* object offset / BFS_MEM_BLOCK */
@@ -40,14 +45,14 @@ struct bfs_mem_block {
 };
 
 struct mobj {
-	struct mobj *hnext;
+	struct hnode h; /* in the object table, by inode */
 	uint64_t ino;
 	uint64_t size; /* end of the furthest write, or the size truncated to */
 	struct bfs_mem_block *blocks;
 };
 
-struct table {
-	void **slot;
+struct table { /* chained; doubles when it holds more entries than slots */
+	struct hnode **slot;
 	size_t n, count; /* n: power of two */
 };
 
@@ -67,86 +72,88 @@ static int table_init(struct table *t)
 {
 	t->n = TABLE_MIN;
 	t->count = 0;
-	t->slot = calloc(t->n, sizeof(void *));
+	t->slot = calloc(t->n, sizeof(*t->slot));
 	return t->slot ? 0 : -ENOMEM;
+}
+
+static void table_grow(struct table *t)
+{
+	struct table g = {calloc(2 * t->n, sizeof(*t->slot)), 2 * t->n, t->count};
+
+	if (!g.slot)
+		return; /* longer chains, still correct */
+	for (size_t i = 0; i < t->n; i++)
+		for (struct hnode *e = t->slot[i], *next; e; e = next) {
+			next = e->next;
+			e->next = g.slot[e->hash & (g.n - 1)];
+			g.slot[e->hash & (g.n - 1)] = e;
+		}
+	free(t->slot);
+	*t = g;
+}
+
+/* Put @e (hash @h) at @link, the end of its chain as a lookup left it. */
+static void table_add(struct table *t, struct hnode **link, struct hnode *e, size_t h)
+{
+	e->hash = h;
+	e->next = NULL;
+	*link = e;
+	if (++t->count > t->n)
+		table_grow(t);
+}
+
+/* Take the entry at @link out of @t. */
+static void table_del(struct table *t, struct hnode **link)
+{
+	*link = (*link)->next;
+	t->count--;
 }
 
 /* ---- objects ------------------------------------------------------------------------------- */
 
-static struct mobj **obj_link(struct bfs_mem *m, uint64_t ino)
+/* The link holding @ino's object, or the end of its chain; *@h: its hash. */
+static struct hnode **obj_link(struct bfs_mem *m, uint64_t ino, size_t *h)
 {
-	struct mobj **p = (struct mobj **)&m->objs.slot[hash(ino, 0) & (m->objs.n - 1)];
+	struct hnode **p = &m->objs.slot[(*h = hash(ino, 0)) & (m->objs.n - 1)];
 
-	while (*p && (*p)->ino != ino)
-		p = &(*p)->hnext;
+	while (*p && ((*p)->hash != *h || ((struct mobj *)*p)->ino != ino))
+		p = &(*p)->next;
 	return p;
-}
-
-static void obj_grow(struct bfs_mem *m)
-{
-	struct table t = {calloc(2 * m->objs.n, sizeof(void *)), 2 * m->objs.n, m->objs.count};
-
-	if (!t.slot)
-		return; /* longer chains, still correct */
-	for (size_t i = 0; i < m->objs.n; i++)
-		for (struct mobj *o = m->objs.slot[i], *next; o; o = next) {
-			size_t h = hash(o->ino, 0) & (t.n - 1);
-			next = o->hnext;
-			o->hnext = t.slot[h];
-			t.slot[h] = o;
-		}
-	free(m->objs.slot);
-	m->objs = t;
 }
 
 static struct mobj *obj_get(struct bfs_mem *m, uint64_t ino, int create)
 {
-	struct mobj **p = obj_link(m, ino), *o = *p;
+	size_t h;
+	struct hnode **p = obj_link(m, ino, &h);
+	struct mobj *o = (struct mobj *)*p;
 
 	if (o || !create)
 		return o;
 	if (!(o = calloc(1, sizeof(*o))))
 		return NULL;
 	o->ino = ino;
-	*p = o;
-	if (++m->objs.count > m->objs.n)
-		obj_grow(m);
+	table_add(&m->objs, p, &o->h, h);
 	return o;
 }
 
 /* ---- blocks -------------------------------------------------------------------------------- */
 
-static struct bfs_mem_block **block_link(struct bfs_mem *m, uint64_t ino, uint64_t index)
+/* The link holding block @index of @ino, or the end of its chain; *@h: its hash. */
+static struct hnode **block_link(struct bfs_mem *m, uint64_t ino, uint64_t index, size_t *h)
 {
-	struct bfs_mem_block **p =
-	    (struct bfs_mem_block **)&m->blocks.slot[hash(ino, index) & (m->blocks.n - 1)];
+	struct hnode **p = &m->blocks.slot[(*h = hash(ino, index)) & (m->blocks.n - 1)];
 
-	while (*p && ((*p)->obj->ino != ino || (*p)->index != index))
-		p = &(*p)->hnext;
+	for (struct bfs_mem_block *b; (b = (struct bfs_mem_block *)*p); p = &(*p)->next)
+		if (b->h.hash == *h && b->obj->ino == ino && b->index == index)
+			break;
 	return p;
-}
-
-static void block_grow(struct bfs_mem *m)
-{
-	struct table t = {calloc(2 * m->blocks.n, sizeof(void *)), 2 * m->blocks.n,
-	                  m->blocks.count};
-
-	if (!t.slot)
-		return;
-	for (size_t i = 0; i < m->blocks.n; i++)
-		for (struct bfs_mem_block *b = m->blocks.slot[i], *next; b; b = next) {
-			size_t h = hash(b->obj->ino, b->index) & (t.n - 1);
-			next = b->hnext;
-			b->hnext = t.slot[h];
-			t.slot[h] = b;
-		}
-	free(m->blocks.slot);
-	m->blocks = t;
 }
 
 static struct bfs_mem_block *block_find(struct bfs_mem *m, uint64_t ino, uint64_t index)
 {
-	return *block_link(m, ino, index);
+	size_t h;
+
+	return (struct bfs_mem_block *)*block_link(m, ino, index, &h);
 }
 
 static char *mem_alloc(struct bfs_mem *m, size_t cap)
@@ -191,8 +198,9 @@ static size_t extra_for(const struct bfs_mem_block *b, size_t hi)
 static struct bfs_mem_block *block_get(struct bfs_mem *m, struct mobj *o, uint64_t index, size_t hi,
                                        int *fresh)
 {
-	struct bfs_mem_block **p = block_link(m, o->ino, index), *b = *p;
-	size_t cap = cap_for(hi);
+	size_t h, cap = cap_for(hi);
+	struct hnode **p = block_link(m, o->ino, index, &h);
+	struct bfs_mem_block *b = (struct bfs_mem_block *)*p;
 
 	*fresh = 0;
 	if (b)
@@ -208,11 +216,9 @@ static struct bfs_mem_block *block_get(struct bfs_mem *m, struct mobj *o, uint64
 	b->index = index;
 	b->onext = o->blocks;
 	o->blocks = b;
-	*p = b;
+	table_add(&m->blocks, p, &b->h, h);
 	m->bytes += cap;
 	*fresh = 1;
-	if (++m->blocks.count > m->blocks.n)
-		block_grow(m);
 	return b;
 }
 
@@ -272,8 +278,9 @@ static void block_free(struct bfs_mem *m, struct bfs_mem_block *b)
 /* Take @b out of the hash table and its object; freed now, or by the last transfer using it. */
 static void block_remove(struct bfs_mem *m, struct bfs_mem_block *b)
 {
-	*block_link(m, b->obj->ino, b->index) = b->hnext;
-	m->blocks.count--;
+	size_t h;
+
+	table_del(&m->blocks, block_link(m, b->obj->ino, b->index, &h));
 	b->obj = NULL;
 	if (!b->refs)
 		block_free(m, b);
@@ -403,7 +410,9 @@ void bfs_mem_truncate(struct bfs_mem *m, uint64_t ino, uint64_t size)
 
 void bfs_mem_purge(struct bfs_mem *m, uint64_t ino)
 {
-	struct mobj **p = obj_link(m, ino), *o = *p;
+	size_t h;
+	struct hnode **p = obj_link(m, ino, &h);
+	struct mobj *o = (struct mobj *)*p;
 
 	if (!o)
 		return;
@@ -412,8 +421,7 @@ void bfs_mem_purge(struct bfs_mem *m, uint64_t ino)
 		o->blocks = b->onext;
 		block_remove(m, b);
 	}
-	*p = o->hnext;
-	m->objs.count--;
+	table_del(&m->objs, p);
 	free(o);
 }
 

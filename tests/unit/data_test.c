@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +24,7 @@
 
 #include "server/data.h"
 #include "server/mem.h"
+#include "unit_tmp.h"
 
 #define INO   0x0001000000000007ull
 #define TOTAL (3 * 1024 * 1024 + 4321) /* bytes written to the object */
@@ -47,14 +47,6 @@ static void on_done(void *user, int res)
 	cur->last = res;
 	if (res < 0)
 		cur->failed = 1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 static int setup(void **state)
@@ -93,7 +85,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	bfs_data_close(f->d);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->dir);
 	free(f);
 	return 0;
 }
@@ -219,6 +211,28 @@ static void test_truncate_purge(void **state)
 	assert_int_equal(bfs_data_sync_all(f->d), 0);
 }
 
+/* More objects than the memory store's hash tables start with (1024: they grow), within its
+ * 8 MiB limit (4 KiB each): each reads back its own bytes. */
+static void test_many_objects(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t v;
+
+	for (uint64_t i = 0; i < 1500; i++) {
+		v = INO + 100 + i;
+		queued(f, bfs_data_write(f->d, INO + 100 + i, &v, sizeof(v), i % 512 * 8, NULL));
+		drain(f);
+		assert_int_equal(f->last, sizeof(v));
+	}
+	for (uint64_t i = 0; i < 1500; i++) {
+		v = 0;
+		queued(f, bfs_data_read(f->d, INO + 100 + i, &v, sizeof(v), i % 512 * 8, NULL));
+		drain(f);
+		assert_int_equal(f->last, sizeof(v));
+		assert_int_equal(v, INO + 100 + i);
+	}
+}
+
 /* The memory store's in-place transfers: what reads see while a write is being placed, a
  * failed one, memory kept valid across a purge, and the store's limit. */
 static void test_placed(void **state)
@@ -311,9 +325,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_write_read_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_holes_and_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncate_purge, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_objects, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_read_back, setup_mem, teardown),
 	    cmocka_unit_test_setup_teardown(test_holes_and_missing, setup_mem, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncate_purge, setup_mem, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_objects, setup_mem, teardown),
 	    cmocka_unit_test_setup_teardown(test_placed, setup_mem, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,6 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +25,7 @@
 #include "common/util.h"
 #include "net/wire.h"
 #include "server/meta.h"
+#include "unit_tmp.h"
 
 #define SERVER   3
 #define INO_BASE ((uint64_t)(SERVER + 1) << 48)
@@ -36,15 +36,6 @@ struct fixture {
 	char dir[128]; /* the store: tmp/meta (created by bfs_meta_open) */
 	struct bfs_meta *m;
 };
-
-/* rm_entry - nftw callback removing one file or (emptied) directory. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* setup - fresh temporary directory and an open store. */
 static int setup(void **state)
@@ -70,7 +61,7 @@ static int teardown(void **state)
 
 	if (f->m)
 		bfs_meta_close(f->m);
-	nftw(f->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(f->tmp);
 	free(f);
 	return 0;
 }
