@@ -18,8 +18,17 @@
  *   am-bw       every client streams RAW_MSG-byte messages (1 MiB) to server (client index mod
  *               servers), RAW_WINDOW in flight, RAW_SIZE bytes each, then a FIN that the server
  *               acknowledges once every byte is in: aggregate MiB/s between two client barriers.
+ *               The server pulls them into POOL slots in turn, which stay in the CPU's cache
+ *               (the transport's best case, as ucx_perftest measures it).
  *   am-bw-1     the same with one message in flight per client (a quarter of the bytes): the
  *               transport under one blocking call at a time, as IOR issues them.
+ *   am-bw-mem   as am-bw, but each message lands in a slot of its own in a receive area as
+ *               large as what the server's clients send (up to AREA_MAX), touched beforehand:
+ *               what moving bytes into memory a store keeps costs, without the store. Where
+ *               the transport is a memory copy (shared memory, CMA), this is the copy from
+ *               and to DRAM rather than cache.
+ * Clients wait for their sends as BenchFS's clients wait for replies (a hot loop would starve
+ * the server ranks on a machine with fewer cores than ranks).
  *   rtt-A-B     client 0 and server 0 alone (the others wait at a barrier without spinning):
  *               A-byte request, B-byte reply, round trips timed one by one. small = header only.
  *               rtt-small-4KiB mirrors a 4 KiB pread, rtt-4KiB-small a 4 KiB pwrite.
@@ -27,6 +36,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +50,10 @@
 
 enum { AM_DATA = 41, AM_FIN, AM_ACK, AM_PING, AM_PONG, AM_STOP };
 
-#define POOL       8    /* receive buffers of a server */
-#define RAW_WARMUP 16   /* untimed round trips before each series */
-#define DEADLINE_S 60.0 /* a phase that takes longer is a failure, never a hang */
+#define POOL       8           /* receive slots of a server that am-bw and am-bw-1 cycle through */
+#define AREA_MAX   (1UL << 30) /* largest receive area of a server (am-bw-mem) */
+#define RAW_WARMUP 16          /* untimed round trips before each series */
+#define DEADLINE_S 60.0        /* a phase that takes longer is a failure, never a hang */
 
 struct raw_hdr {
 	uint32_t op;
@@ -58,8 +69,10 @@ static struct raw {
 	/* server */
 	uint64_t *rcvd, *fin;
 	unsigned char *fin_seen, *acked;
-	char *pool[POOL];
-	unsigned next;
+	char *area;          /* receive slots, one message each, touched before any timing */
+	size_t slot, nslots; /* bytes of a slot, slots in the area */
+	size_t cycle;        /* slots the current stream cycles through: POOL, or all */
+	size_t next;
 	int stop;
 	int ping_pending, ping_data, ping_from;
 	uint64_t ping_reply;
@@ -169,7 +182,7 @@ static ucs_status_t on_am(void *arg, const void *header, size_t hlen, void *data
 	case AM_DATA:
 		if (!rndv)
 			R.rcvd[h.from] += len;
-		else if (pull(data, R.pool[R.next++ % POOL], len, data_in,
+		else if (pull(data, R.area + R.next++ % R.cycle * R.slot, len, data_in,
 		              (void *)(uintptr_t)h.from))
 			R.rcvd[h.from] += len;
 		break;
@@ -181,7 +194,7 @@ static ucs_status_t on_am(void *arg, const void *header, size_t hlen, void *data
 		R.ping_pending = 1;
 		R.ping_from = (int)h.from;
 		R.ping_reply = h.value;
-		R.ping_data = rndv && !pull(data, R.pool[0], len, ping_data_in, NULL);
+		R.ping_data = rndv && !pull(data, R.area, len, ping_data_in, NULL);
 		break;
 	case AM_STOP:
 		R.stop = 1;
@@ -266,6 +279,12 @@ static int wait_for(int (*done)(void), unsigned spins)
 static int sends_done(void)
 {
 	return R.inflight == 0;
+}
+
+static size_t win; /* the stream's messages in flight per client */
+static int window_free(void)
+{
+	return R.inflight < win;
 }
 
 static int flushed;
@@ -471,8 +490,7 @@ static void ucx_down(void)
 		ucp_worker_destroy(R.u.worker);
 	if (R.u.context)
 		ucp_cleanup(R.u.context);
-	for (int i = 0; i < POOL; i++)
-		free(R.pool[i]);
+	free(R.area);
 	free(R.buf);
 	free(R.eps);
 	free(R.rcvd);
@@ -504,18 +522,21 @@ static int pongs_sent(void)
 {
 	if (R.ping_pending && !R.ping_data) {
 		R.ping_pending = 0;
-		am_send(R.ping_from, AM_PONG, 0, R.pool[1], R.ping_reply, 0);
+		am_send(R.ping_from, AM_PONG, 0, R.area + R.slot, R.ping_reply, 0);
 	}
 	return R.stop;
 }
 
 /* Streaming: returns the aggregate MiB/s on the first client (0 elsewhere), or an error. */
 static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, int ci, int ncl,
-                  int nsrv, const int *servers, size_t bytes, size_t window, double *mibs)
+                  int nsrv, const int *servers, size_t bytes, size_t window, size_t cycle,
+                  double *mibs)
 {
 	int rc = 0;
 
 	if (is_server[R.me]) {
+		R.cycle = cycle < R.nslots ? cycle : R.nslots;
+		R.next = 0;
 		srv_mine = srv_acked = 0;
 		for (int k = 0; k < ncl; k++)
 			srv_mine += servers[k % nsrv] == R.me;
@@ -533,19 +554,21 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 	double t0;
 
 	R.acks = 0;
+	win = window;
 	MPI_Barrier(cl);
 	t0 = MPI_Wtime();
-	while (sent < bytes && !R.failed) {
-		while (R.inflight < window && sent < bytes && !R.failed) {
+	while (sent < bytes && !rc) {
+		while (R.inflight < window && sent < bytes) {
 			size_t n = bytes - sent < msg ? bytes - sent : msg;
 			am_send(to, AM_DATA, 0, R.buf, n, 1);
 			sent += n;
 		}
-		ucp_worker_progress(R.u.worker);
+		rc = wait_for(window_free, 32);
 	}
-	if (!R.failed)
+	if (!rc && !R.failed)
 		am_send(to, AM_FIN, bytes, NULL, 0, 1);
-	rc = wait_for(sends_done, 32);
+	if (!rc)
+		rc = wait_for(sends_done, 32);
 	if (!rc)
 		rc = wait_for(got_ack, 32);
 	MPI_Barrier(cl);
@@ -655,16 +678,24 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 	R.fin = calloc((size_t)R.wsize, sizeof(*R.fin));
 	R.fin_seen = calloc((size_t)R.wsize, 1);
 	R.acked = calloc((size_t)R.wsize, 1);
-	R.buf = malloc(c->raw_msg > 65536 ? c->raw_msg : 65536);
-	for (int i = 0; i < POOL && is_server[R.me]; i++)
-		R.pool[i] = malloc(c->raw_msg > 65536 ? c->raw_msg : 65536);
-	rc = R.rcvd && R.fin && R.fin_seen && R.acked && R.buf ? ucx_up() : -ENOMEM;
-	if (!rc && is_server[R.me])
-		for (int i = 0; i < POOL; i++)
-			if (!R.pool[i])
-				rc = -ENOMEM;
+	R.slot = c->raw_msg > 65536 ? c->raw_msg : 65536;
+	R.buf = malloc(R.slot);
+	if (is_server[R.me]) {
+		/* a slot per message each of this server's clients sends, up to AREA_MAX */
+		size_t mine = 0, area;
+		for (int k = 0; k < ncl; k++)
+			mine += servers[k % nsrv] == R.me;
+		area = c->raw_size / R.slot * mine * R.slot;
+		area = area > AREA_MAX ? AREA_MAX / R.slot * R.slot : area;
+		R.nslots = area / R.slot > POOL ? area / R.slot : POOL;
+		if ((R.area = malloc(R.nslots * R.slot)))
+			memset(R.area, 0x3c, R.nslots * R.slot);
+	}
+	rc = R.rcvd && R.fin && R.fin_seen && R.acked && R.buf && (R.area || !is_server[R.me])
+	         ? ucx_up()
+	         : -ENOMEM;
 	if (R.buf)
-		memset(R.buf, 0x5a, c->raw_msg > 65536 ? c->raw_msg : 65536);
+		memset(R.buf, 0x5a, R.slot);
 	any = connect_all(is_server) || rc;
 	MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
 	MPI_Comm_split(MPI_COMM_WORLD, is_server[R.me], R.me, &cl);
@@ -676,17 +707,19 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 
 		bench_progress(c, "raw-ucx: %s AM streaming, %d clients -> %d servers",
 		               rep ? "measured" : "warm-up", ncl, nsrv);
-		/* then one message at a time (a quarter of the bytes): IOR's blocking calls */
-		for (int k = 0; k < (c->raw_window > 1 ? 2 : 1); k++) {
+		/* the window into POOL slots; one message at a time (a quarter of the bytes):
+		 * IOR's blocking calls; the window into slots all over the receive area */
+		static const char *const name[] = {"am-bw", "am-bw-1", "am-bw-mem"};
+		for (int k = 0; k < 3; k++) {
 			err = stream(c, is_server, cl, ci, ncl, nsrv, servers,
-			             k ? bytes / 4 + c->raw_msg : bytes, k ? 1 : c->raw_window,
-			             &mibs);
+			             k == 1 ? bytes / 4 + c->raw_msg : bytes,
+			             k == 1 ? 1 : c->raw_window, k == 2 ? SIZE_MAX : POOL, &mibs);
 			MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 			if (err)
 				break;
 			if (rep && c->wrank == client0)
-				bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am",
-				              k ? "am-bw-1" : "am-bw", "MiB/s", mibs);
+				bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am", name[k], "MiB/s",
+				              mibs);
 		}
 		if (err) {
 			rc = err;

@@ -249,6 +249,7 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 	          {W_MD_HARD, "create+write"}, {W_MD_HARD, "stat"}, {W_MD_HARD, "read"},
 	          {W_MD_HARD, "remove"}};
 	double raw = med(r, W_RAW, "raw-ucx", "am-bw"), raw1 = med(r, W_RAW, "raw-ucx", "am-bw-1");
+	double rawm = med(r, W_RAW, "raw-ucx", "am-bw-mem");
 	char name[96], what[160];
 	size_t n = 0;
 
@@ -267,6 +268,14 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw-1", t);
 		add_ratio(q, &n, name, "over UCX AM with one message in flight (IOR's depth)",
 		          med(r, W_IOR_EASY, t, "read"), raw1, NULL);
+		snprintf(name, sizeof(name), "%s ior-easy write / raw AM bw-mem", t);
+		add_ratio(q, &n, name,
+		          "over UCX AM landing in memory beyond the cache, as stored data",
+		          med(r, W_IOR_EASY, t, "write"), rawm, NULL);
+		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw-mem", t);
+		add_ratio(q, &n, name,
+		          "over UCX AM landing in memory beyond the cache, as stored data",
+		          med(r, W_IOR_EASY, t, "read"), rawm, NULL);
 		snprintf(name, sizeof(name), "%s ior-easy / ior-hard write (per byte)", t);
 		add_ratio(q, &n, name, "how many times slower a byte is in ior-hard",
 		          med(r, W_IOR_EASY, t, "write"), med(r, W_IOR_HARD, t, "write"), "<=2");
@@ -338,7 +347,7 @@ static const char *const metric_order[W_COUNT + 1][16] = {
                    "pread-4KiB-p99", "pread-4KiB-p99.9", "pwrite-64KiB-p50", "pwrite-64KiB-p99",
                    "pwrite-64KiB-p99.9", "pread-64KiB-p50", "pread-64KiB-p99", "pread-64KiB-p99.9",
                    NULL},
-    [W_RAW] = {"am-bw", "am-bw-1", "rtt-small-4KiB-p50", "rtt-small-4KiB-p99",
+    [W_RAW] = {"am-bw", "am-bw-1", "am-bw-mem", "rtt-small-4KiB-p50", "rtt-small-4KiB-p99",
                "rtt-small-4KiB-p99.9", "rtt-4KiB-small-p50", "rtt-4KiB-small-p99",
                "rtt-4KiB-small-p99.9", "rtt-small-64KiB-p50", "rtt-small-64KiB-p99",
                "rtt-64KiB-small-p50", "rtt-64KiB-small-p99", NULL},
@@ -445,7 +454,8 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 	if (c->raw && !c->attach_mode) {
 		printf(
 		    "\nraw transport (UCX active messages, BenchFS's send flags; %zu B messages, "
-		    "%zu in flight per client, am-bw-1 one):\n",
+		    "%zu in flight per client, am-bw-1 one; am-bw-mem lands them all over a "
+		    "receive area beyond the cache):\n",
 		    c->raw_msg, c->raw_window);
 		for (size_t i = 0; i < r->nfigs; i++) {
 			const struct bench_fig *f = &r->figs[i];

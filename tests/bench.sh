@@ -57,8 +57,10 @@ for w in ior-easy ior-hard mdtest-easy mdtest-hard latency; do
 			"$json" || fail "JSON: no figure for $w on $t"
 	done
 done
-grep -q '{"workload": "raw-ucx", "target": "raw-ucx", "api": "ucx-am", "metric": "am-bw"' "$json" ||
-	fail "JSON: no raw-ucx bandwidth"
+for m in am-bw am-bw-1 am-bw-mem; do
+	grep -q "{\"workload\": \"raw-ucx\", \"target\": \"raw-ucx\", \"api\": \"ucx-am\", \"metric\": \"$m\", \"unit\": \"MiB/s\", \"median\": [0-9]" "$json" ||
+		fail "JSON: no raw-ucx bandwidth $m"
+done
 echo "JSON: $(grep -c '"workload"' "$json") figures; targets run: ${ran[*]}"
 
 # command-line errors: one line naming the cause, exit 2, never a hang
