@@ -248,34 +248,27 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 	} md[] = {{W_MD_EASY, "create"},       {W_MD_EASY, "stat"}, {W_MD_EASY, "remove"},
 	          {W_MD_HARD, "create+write"}, {W_MD_HARD, "stat"}, {W_MD_HARD, "read"},
 	          {W_MD_HARD, "remove"}};
-	double raw = med(r, W_RAW, "raw-ucx", "am-bw"), raw1 = med(r, W_RAW, "raw-ucx", "am-bw-1");
-	double rawm = med(r, W_RAW, "raw-ucx", "am-bw-mem");
+	static const struct {
+		const char *metric, *label, *what, *goal;
+	} raw[] = {
+	    {"am-bw", "bw", "aggregate MiB/s over UCX AM streaming MiB/s", ">=0.80"},
+	    {"am-bw-1", "bw-1", "over UCX AM with one message in flight (IOR's depth)", NULL},
+	    {"am-bw-mem", "bw-mem",
+	     "over UCX AM landing in memory beyond the cache, as stored data", NULL}};
 	char name[96], what[160];
 	size_t n = 0;
 
 	/* the goals of issue 5 */
 	for (int i = 0; i < 2; i++) {
 		const char *t = bfs[i];
-		snprintf(name, sizeof(name), "%s ior-easy write / raw AM bw", t);
-		add_ratio(q, &n, name, "aggregate MiB/s over UCX AM streaming MiB/s",
-		          med(r, W_IOR_EASY, t, "write"), raw, ">=0.80");
-		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw", t);
-		add_ratio(q, &n, name, "aggregate MiB/s over UCX AM streaming MiB/s",
-		          med(r, W_IOR_EASY, t, "read"), raw, ">=0.80");
-		snprintf(name, sizeof(name), "%s ior-easy write / raw AM bw-1", t);
-		add_ratio(q, &n, name, "over UCX AM with one message in flight (IOR's depth)",
-		          med(r, W_IOR_EASY, t, "write"), raw1, NULL);
-		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw-1", t);
-		add_ratio(q, &n, name, "over UCX AM with one message in flight (IOR's depth)",
-		          med(r, W_IOR_EASY, t, "read"), raw1, NULL);
-		snprintf(name, sizeof(name), "%s ior-easy write / raw AM bw-mem", t);
-		add_ratio(q, &n, name,
-		          "over UCX AM landing in memory beyond the cache, as stored data",
-		          med(r, W_IOR_EASY, t, "write"), rawm, NULL);
-		snprintf(name, sizeof(name), "%s ior-easy read / raw AM bw-mem", t);
-		add_ratio(q, &n, name,
-		          "over UCX AM landing in memory beyond the cache, as stored data",
-		          med(r, W_IOR_EASY, t, "read"), rawm, NULL);
+		for (size_t k = 0; k < sizeof(raw) / sizeof(raw[0]); k++)
+			for (int rd = 0; rd < 2; rd++) {
+				snprintf(name, sizeof(name), "%s ior-easy %s / raw AM %s", t,
+				         rd ? "read" : "write", raw[k].label);
+				add_ratio(q, &n, name, raw[k].what,
+				          med(r, W_IOR_EASY, t, rd ? "read" : "write"),
+				          med(r, W_RAW, "raw-ucx", raw[k].metric), raw[k].goal);
+			}
 		snprintf(name, sizeof(name), "%s ior-easy / ior-hard write (per byte)", t);
 		add_ratio(q, &n, name, "how many times slower a byte is in ior-hard",
 		          med(r, W_IOR_EASY, t, "write"), med(r, W_IOR_HARD, t, "write"), "<=2");
