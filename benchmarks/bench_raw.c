@@ -27,6 +27,11 @@
  *               what moving bytes into memory a store keeps costs, without the store. Where
  *               the transport is a memory copy (shared memory, CMA), this is the copy from
  *               and to DRAM rather than cache.
+ *   am-bw-1-ring as am-bw-1, but message k of client c goes to the server BenchFS's ring
+ *               (src/common/ring.c, default vnodes and seed) places chunk k of a file of its
+ *               own on, as ior-easy's 1 MiB transfers into 1 MiB chunks go: the clients meet
+ *               on one server at times while another has nothing to do. am-bw and am-bw-1
+ *               pair each client with one server for the whole stream.
  * Clients wait for their sends as BenchFS's clients wait for replies (a hot loop would starve
  * the server ranks on a machine with fewer cores than ranks).
  *   rtt-A-B     client 0 and server 0 alone (the others wait at a barrier without spinning):
@@ -45,6 +50,7 @@
 
 #include "bench.h"
 #include "benchfs_mpi.h"
+#include "common/ring.h"
 #include "net/rpc.h"
 #include "net/wire.h"
 
@@ -78,6 +84,7 @@ static struct raw {
 	uint64_t ping_reply;
 	/* client */
 	int acks, pongs;
+	int acks_due; /* ACKs that end the current stream: one per server sent a FIN */
 	char *buf;
 	/* both */
 	size_t inflight;
@@ -324,9 +331,9 @@ static int flush_all(void)
 	return wait_for(is_flushed, 32);
 }
 
-static int got_ack(void)
+static int got_acks(void)
 {
-	return R.acks > 0;
+	return R.acks >= R.acks_due;
 }
 
 static int got_pong(void)
@@ -527,19 +534,29 @@ static int pongs_sent(void)
 	return R.stop;
 }
 
+/* The streams, in the order they are measured and reported (see the top of this file). */
+static const struct raw_stream {
+	const char *name;
+	int one;  /* one message in flight per client, a quarter of the bytes (else the window) */
+	int area; /* slots all over the receive area (else the POOL slots, which stay in cache) */
+	int ring; /* each message to the server the ring places its chunk on (else a fixed one) */
+} streams[] = {
+    {"am-bw", 0, 0, 0}, {"am-bw-1", 1, 0, 0}, {"am-bw-mem", 0, 1, 0}, {"am-bw-1-ring", 1, 0, 1}};
+
 /* Streaming: returns the aggregate MiB/s on the first client (0 elsewhere), or an error. */
 static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, int ci, int ncl,
-                  int nsrv, const int *servers, size_t bytes, size_t window, size_t cycle,
-                  double *mibs)
+                  int nsrv, const int *servers, const struct bfs_ring *ring, size_t bytes,
+                  const struct raw_stream *k, double *mibs)
 {
+	size_t window = k->one ? 1 : c->raw_window;
 	int rc = 0;
 
 	if (is_server[R.me]) {
-		R.cycle = cycle < R.nslots ? cycle : R.nslots;
+		R.cycle = k->area ? R.nslots : POOL;
 		R.next = 0;
 		srv_mine = srv_acked = 0;
-		for (int k = 0; k < ncl; k++)
-			srv_mine += servers[k % nsrv] == R.me;
+		for (int j = 0; j < ncl; j++)
+			srv_mine += k->ring || servers[j % nsrv] == R.me;
 		memset(R.rcvd, 0, sizeof(*R.rcvd) * (size_t)R.wsize);
 		memset(R.fin_seen, 0, (size_t)R.wsize);
 		memset(R.acked, 0, (size_t)R.wsize);
@@ -549,28 +566,37 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 		*mibs = 0;
 		return rc ? rc : R.failed ? -EIO : 0;
 	}
-	int to = servers[ci % nsrv];
 	size_t msg = c->raw_msg, sent = 0;
+	uint64_t *to_srv = calloc((size_t)nsrv, sizeof(*to_srv)); /* bytes sent to each server */
 	double t0;
 
+	if (!to_srv)
+		return -ENOMEM;
 	R.acks = 0;
+	R.acks_due = k->ring ? nsrv : 1;
 	win = window;
 	MPI_Barrier(cl);
 	t0 = MPI_Wtime();
 	while (sent < bytes && !rc) {
 		while (R.inflight < window && sent < bytes) {
 			size_t n = bytes - sent < msg ? bytes - sent : msg;
-			am_send(to, AM_DATA, 0, R.buf, n, 1);
+			/* file of client ci: inode ci + 1; message sent / msg: that chunk */
+			uint32_t t = k->ring ? bfs_ring_chunk(ring, (uint64_t)ci + 1, sent / msg)
+			                     : (uint32_t)(ci % nsrv);
+			am_send(servers[t], AM_DATA, 0, R.buf, n, 1);
+			to_srv[t] += n;
 			sent += n;
 		}
 		rc = wait_for(window_free, 32);
 	}
-	if (!rc && !R.failed)
-		am_send(to, AM_FIN, bytes, NULL, 0, 1);
+	for (int t = 0; t < nsrv && !rc && !R.failed; t++)
+		if (k->ring || t == ci % nsrv)
+			am_send(servers[t], AM_FIN, to_srv[t], NULL, 0, 1);
+	free(to_srv);
 	if (!rc)
 		rc = wait_for(sends_done, 32);
 	if (!rc)
-		rc = wait_for(got_ack, 32);
+		rc = wait_for(got_acks, 32);
 	MPI_Barrier(cl);
 	*mibs = (double)bytes * ncl / (1 << 20) / (MPI_Wtime() - t0);
 	return rc;
@@ -656,6 +682,7 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 {
 	int ncl = 0, nsrv = 0, ci = -1, client0 = -1, rc, any;
 	int *servers = malloc(sizeof(int) * (size_t)c->wsize);
+	struct bfs_ring ring = {0}; /* as the in-job servers' (src/mpi/injob.c) */
 	MPI_Comm cl;
 
 	memset(&R, 0, sizeof(R));
@@ -692,8 +719,11 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 			memset(R.area, 0x3c, R.nslots * R.slot);
 	}
 	rc = R.rcvd && R.fin && R.fin_seen && R.acked && R.buf && (R.area || !is_server[R.me])
-	         ? ucx_up()
+	         ? bfs_ring_init(&ring, (uint32_t)nsrv, BFS_RING_VNODES_DEFAULT,
+	                         BFS_RING_SEED_DEFAULT)
 	         : -ENOMEM;
+	if (!rc)
+		rc = ucx_up();
 	if (R.buf)
 		memset(R.buf, 0x5a, R.slot);
 	any = connect_all(is_server) || rc;
@@ -707,19 +737,16 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 
 		bench_progress(c, "raw-ucx: %s AM streaming, %d clients -> %d servers",
 		               rep ? "measured" : "warm-up", ncl, nsrv);
-		/* the window into POOL slots; one message at a time (a quarter of the bytes):
-		 * IOR's blocking calls; the window into slots all over the receive area */
-		static const char *const name[] = {"am-bw", "am-bw-1", "am-bw-mem"};
-		for (int k = 0; k < 3; k++) {
-			err = stream(c, is_server, cl, ci, ncl, nsrv, servers,
-			             k == 1 ? bytes / 4 + c->raw_msg : bytes,
-			             k == 1 ? 1 : c->raw_window, k == 2 ? SIZE_MAX : POOL, &mibs);
+		for (size_t k = 0; k < sizeof(streams) / sizeof(streams[0]); k++) {
+			err = stream(c, is_server, cl, ci, ncl, nsrv, servers, &ring,
+			             streams[k].one ? bytes / 4 + c->raw_msg : bytes, &streams[k],
+			             &mibs);
 			MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 			if (err)
 				break;
 			if (rep && c->wrank == client0)
-				bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am", name[k], "MiB/s",
-				              mibs);
+				bench_fig_add(res, W_RAW, "raw-ucx", "ucx-am", streams[k].name,
+				              "MiB/s", mibs);
 		}
 		if (err) {
 			rc = err;
@@ -735,6 +762,7 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 		fprintf(stderr, "%s: raw UCX phase failed: %s\n", BENCH_NAME,
 		        any ? "UCX initialization or connection failed" : strerror(-rc));
 	MPI_Comm_free(&cl);
+	bfs_ring_fini(&ring);
 	ucx_down();
 	free(servers);
 	return rc;

@@ -254,7 +254,10 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 	    {"am-bw", "bw", "aggregate MiB/s over UCX AM streaming MiB/s", ">=0.80"},
 	    {"am-bw-1", "bw-1", "over UCX AM with one message in flight (IOR's depth)", NULL},
 	    {"am-bw-mem", "bw-mem",
-	     "over UCX AM landing in memory beyond the cache, as stored data", NULL}};
+	     "over UCX AM landing in memory beyond the cache, as stored data", NULL},
+	    {"am-bw-1-ring", "bw-1-ring",
+	     "over UCX AM, one in flight, each message to the server the ring places its chunk on",
+	     NULL}};
 	char name[96], what[160];
 	size_t n = 0;
 
@@ -340,10 +343,10 @@ static const char *const metric_order[W_COUNT + 1][16] = {
                    "pread-4KiB-p99", "pread-4KiB-p99.9", "pwrite-64KiB-p50", "pwrite-64KiB-p99",
                    "pwrite-64KiB-p99.9", "pread-64KiB-p50", "pread-64KiB-p99", "pread-64KiB-p99.9",
                    NULL},
-    [W_RAW] = {"am-bw", "am-bw-1", "am-bw-mem", "rtt-small-4KiB-p50", "rtt-small-4KiB-p99",
-               "rtt-small-4KiB-p99.9", "rtt-4KiB-small-p50", "rtt-4KiB-small-p99",
-               "rtt-4KiB-small-p99.9", "rtt-small-64KiB-p50", "rtt-small-64KiB-p99",
-               "rtt-64KiB-small-p50", "rtt-64KiB-small-p99", NULL},
+    [W_RAW] = {"am-bw", "am-bw-1", "am-bw-mem", "am-bw-1-ring", "rtt-small-4KiB-p50",
+               "rtt-small-4KiB-p99", "rtt-small-4KiB-p99.9", "rtt-4KiB-small-p50",
+               "rtt-4KiB-small-p99", "rtt-4KiB-small-p99.9", "rtt-small-64KiB-p50",
+               "rtt-small-64KiB-p99", "rtt-64KiB-small-p50", "rtt-64KiB-small-p99", NULL},
 };
 
 /* A figure with as many decimals as its size deserves: 12345, 123.4, 1.23. */
@@ -448,7 +451,8 @@ void bench_report_table(const struct bench_cfg *c, const struct bench_results *r
 		printf(
 		    "\nraw transport (UCX active messages, BenchFS's send flags; %zu B messages, "
 		    "%zu in flight per client, am-bw-1 one; am-bw-mem lands them all over a "
-		    "receive area beyond the cache):\n",
+		    "receive area beyond the cache; am-bw-1-ring sends each to the server the ring "
+		    "places that chunk on, one in flight):\n",
 		    c->raw_msg, c->raw_window);
 		for (size_t i = 0; i < r->nfigs; i++) {
 			const struct bench_fig *f = &r->figs[i];

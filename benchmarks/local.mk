@@ -13,9 +13,10 @@ benchmarks_benchfs_bench_SOURCES = benchmarks/bench.h \
 	benchmarks/bench_targets.c \
 	benchmarks/bench_workloads.c \
 	benchmarks/bench_raw.c \
-	benchmarks/bench_report.c
+	benchmarks/bench_report.c \
+	src/common/ring.c
 benchmarks_benchfs_bench_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS)
-benchmarks_benchfs_bench_LDADD = libbenchfs.la $(UCX_LIBS) -lm
+benchmarks_benchfs_bench_LDADD = libbenchfs.la $(UCX_LIBS) $(XXHASH_LIBS) -lm
 
 benchmarks_bw_SOURCES = benchmarks/bw.c
 benchmarks_bw_LDADD = libbenchfs.la

@@ -57,7 +57,7 @@ for w in ior-easy ior-hard mdtest-easy mdtest-hard latency; do
 			"$json" || fail "JSON: no figure for $w on $t"
 	done
 done
-for m in am-bw am-bw-1 am-bw-mem; do
+for m in am-bw am-bw-1 am-bw-mem am-bw-1-ring; do
 	grep -q "{\"workload\": \"raw-ucx\", \"target\": \"raw-ucx\", \"api\": \"ucx-am\", \"metric\": \"$m\", \"unit\": \"MiB/s\", \"median\": [0-9]" "$json" ||
 		fail "JSON: no raw-ucx bandwidth $m"
 done
