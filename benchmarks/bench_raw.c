@@ -84,7 +84,8 @@ static struct raw {
 	uint64_t ping_reply;
 	/* client */
 	int acks, pongs;
-	int acks_due; /* ACKs that end the current stream: one per server sent a FIN */
+	int acks_due;     /* ACKs that end the current stream: one per server sent a FIN */
+	uint64_t *to_srv; /* bytes sent to each server (by index) in the current stream */
 	char *buf;
 	/* both */
 	size_t inflight;
@@ -504,6 +505,7 @@ static void ucx_down(void)
 	free(R.fin);
 	free(R.fin_seen);
 	free(R.acked);
+	free(R.to_srv);
 	memset(&R, 0, sizeof(R));
 }
 
@@ -567,11 +569,10 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 		return rc ? rc : R.failed ? -EIO : 0;
 	}
 	size_t msg = c->raw_msg, sent = 0;
-	uint64_t *to_srv = calloc((size_t)nsrv, sizeof(*to_srv)); /* bytes sent to each server */
+	uint64_t *to_srv = R.to_srv;
 	double t0;
 
-	if (!to_srv)
-		return -ENOMEM;
+	memset(to_srv, 0, sizeof(*to_srv) * (size_t)nsrv);
 	R.acks = 0;
 	R.acks_due = k->ring ? nsrv : 1;
 	win = window;
@@ -592,7 +593,6 @@ static int stream(const struct bench_cfg *c, const int *is_server, MPI_Comm cl, 
 	for (int t = 0; t < nsrv && !rc && !R.failed; t++)
 		if (k->ring || t == ci % nsrv)
 			am_send(servers[t], AM_FIN, to_srv[t], NULL, 0, 1);
-	free(to_srv);
 	if (!rc)
 		rc = wait_for(sends_done, 32);
 	if (!rc)
@@ -705,6 +705,7 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 	R.fin = calloc((size_t)R.wsize, sizeof(*R.fin));
 	R.fin_seen = calloc((size_t)R.wsize, 1);
 	R.acked = calloc((size_t)R.wsize, 1);
+	R.to_srv = calloc((size_t)R.wsize, sizeof(*R.to_srv));
 	R.slot = c->raw_msg > 65536 ? c->raw_msg : 65536;
 	R.buf = malloc(R.slot);
 	if (is_server[R.me]) {
@@ -718,7 +719,8 @@ int bench_raw(struct bench_cfg *c, struct bench_results *res, const int *is_serv
 		if ((R.area = malloc(R.nslots * R.slot)))
 			memset(R.area, 0x3c, R.nslots * R.slot);
 	}
-	rc = R.rcvd && R.fin && R.fin_seen && R.acked && R.buf && (R.area || !is_server[R.me])
+	rc = R.rcvd && R.fin && R.fin_seen && R.acked && R.to_srv && R.buf &&
+	             (R.area || !is_server[R.me])
 	         ? bfs_ring_init(&ring, (uint32_t)nsrv, BFS_RING_VNODES_DEFAULT,
 	                         BFS_RING_SEED_DEFAULT)
 	         : -ENOMEM;
