@@ -535,6 +535,7 @@ static int romio_type(MPI_File fh, char *out, size_t len)
 static void setup_targets(struct bench_cfg *c, struct bench_target *t, struct bench_results *r)
 {
 	char buf[64], type[MPI_MAX_INFO_VAL + 1], path[PATH_MAX + 128];
+	const char *store = getenv("BENCHFS_STORE"); /* as the in-job servers read it */
 	MPI_File fh;
 	int ok;
 
@@ -553,9 +554,7 @@ static void setup_targets(struct bench_cfg *c, struct bench_target *t, struct be
 	if (c->data_dir)
 		snprintf(t[T_BENCHFS].note, sizeof(t[0].note), "data dir %s (%s), %s store",
 		         c->data_dir, fs_name(c->data_dir, buf, sizeof(buf)),
-		         getenv("BENCHFS_STORE") && *getenv("BENCHFS_STORE")
-		             ? getenv("BENCHFS_STORE")
-		             : "files");
+		         store && *store ? store : "files");
 	t[T_POSIX_DISK].api = t[T_POSIX_TMPFS].api = "posix";
 	t[T_POSIX_DISK].kind = t[T_POSIX_TMPFS].kind = K_POSIX;
 	t[T_MPIIO_LOCAL].api = "mpiio";
