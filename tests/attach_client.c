@@ -12,7 +12,15 @@
  *   dead SERVER ERRNO,...   calls that need server SERVER (its find scan, a write striped over
  *                           every server) fail with one of the errnos, each within
  *                           $BENCHFS_RPC_TIMEOUT + 5 seconds; the other servers' scans work
+ *   clients N               every server counts N clients connected (benchfs_server_stats)
+ *   cycle N                 detach and attach again N times, with a call to every server each
+ *                           time; then every server counts this one client, not N + 1
+ *   kill-write PID ERRNO,...  start a 64 MiB write striped over every server (1 MiB chunks:
+ *                           rendezvous pieces), kill -9 process PID (a server) while the pieces
+ *                           are in flight: the write, and a later write and read of the file,
+ *                           fail with one of the errnos within 1 s each
  */
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +222,88 @@ out:
 #undef ALLOWED
 }
 
+/* Every server counts @n clients connected now. */
+static void live_clients(uint64_t n)
+{
+	struct benchfs_server_stats st;
+
+	for (int s = 0; s < benchfs_server_count(); s++) {
+		CHECK_RC(benchfs_server_stats(s, &st, 0), 0);
+		if (st.clients != n)
+			bt_fail(__FILE__, __LINE__, "server %d counts %llu clients, want %llu", s,
+			        (unsigned long long)st.clients, (unsigned long long)n);
+	}
+	printf("attach_client: every server counts %llu clients\n", (unsigned long long)n);
+}
+
+/* Attach @n more times in this process: the servers forget each earlier attachment. */
+static void cycle(const char *addr, int n)
+{
+	struct benchfs_find_filter flt = {0};
+
+	for (int i = 0; i < n; i++) {
+		for (int s = 0; s < benchfs_server_count(); s++)
+			CHECK_RC(benchfs_find(s, "/", &flt, found_cb, NULL), 0);
+		CHECK_RC(benchfs_term(), 0);
+		int rc = benchfs_init(addr);
+		CHECK_RC(rc, 0);
+		if (rc)
+			return;
+	}
+	live_clients(1);
+}
+
+/* A server killed while a large write is in flight to it: every call ends within 1 s. */
+static void kill_write(pid_t pid, const char *errs)
+{
+	const size_t len = 64u << 20;
+	uint8_t *buf = malloc(len);
+	struct benchfs_ioseg seg = {.buf = buf, .offset = 0, .length = len};
+	benchfs_request_t *req;
+	double t0, secs;
+	ssize_t rc;
+	int fd;
+
+	if (!buf)
+		return;
+	bt_fill(buf, len, 0, 7);
+	fd =
+	    (int)CHECK_OK(benchfs_create("/kill-write", O_RDWR | O_CREAT | O_TRUNC, 0644, 1 << 20));
+	if (fd < 0)
+		goto out;
+	CHECK_RC(benchfs_ipwritel(fd, &seg, 1, &req), 0);
+	for (int i = 0; i < 50; i++) /* the pieces are on their way, some to @pid */
+		benchfs_progress();
+	if (kill(pid, SIGKILL)) {
+		bt_fail(__FILE__, __LINE__, "kill %d: %s", (int)pid, strerror(errno));
+		goto out;
+	}
+	t0 = bt_now();
+	rc = benchfs_wait(req);
+	secs = bt_now() - t0;
+	printf("attach_client: write in flight to the killed server: %s after %.2f s\n",
+	       bt_errname(rc), secs);
+	if (rc >= 0 || !strstr(errs, bt_errname(rc)))
+		bt_fail(__FILE__, __LINE__, "write: got %s, want one of %s", bt_errname(rc), errs);
+	if (secs > 1.0)
+		bt_fail(__FILE__, __LINE__, "the write failed only after %.2f s (limit 1 s)", secs);
+	for (int i = 0; i < 2; i++) {
+		t0 = bt_now();
+		rc = i == 0 ? benchfs_pwrite(fd, buf, len, 0) : benchfs_pread(fd, buf, len, 0);
+		secs = bt_now() - t0;
+		printf("attach_client: later %s: %s after %.2f s\n", i ? "read" : "write",
+		       bt_errname(rc), secs);
+		if (rc >= 0 || !strstr(errs, bt_errname(rc)))
+			bt_fail(__FILE__, __LINE__, "%s: got %s, want one of %s",
+			        i ? "read" : "write", bt_errname(rc), errs);
+		if (secs > 1.0)
+			bt_fail(__FILE__, __LINE__, "failed only after %.2f s (limit 1 s)", secs);
+	}
+	benchfs_close(fd);
+out:
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	const char *addr = NULL;
@@ -257,13 +347,20 @@ int main(int argc, char **argv)
 		denied();
 	else if (strcmp(cmd, "dead") == 0 && nargs == 2)
 		dead(atoi(arg[0]), arg[1]);
+	else if (strcmp(cmd, "clients") == 0 && nargs == 1)
+		live_clients(strtoull(arg[0], NULL, 0));
+	else if (strcmp(cmd, "cycle") == 0 && nargs == 1)
+		cycle(addr, atoi(arg[0]));
+	else if (strcmp(cmd, "kill-write") == 0 && nargs == 2)
+		kill_write((pid_t)atoi(arg[0]), arg[1]);
 	else {
 		fprintf(stderr, "attach_client: bad command or arguments: %s\n", cmd);
 		benchfs_term();
 		return 2;
 	}
 	rc = benchfs_term();
-	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0)
+	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0 &&
+	    strcmp(cmd, "kill-write") != 0)
 		CHECK_RC(rc, 0);
 	if (bt_failures)
 		printf("attach_client: %s: %ld failed checks\n", cmd, bt_failures);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # killed_server - calls never hang on a failed server: with benchfsd (2 ranks) and
 # BENCHFS_RPC_TIMEOUT=5, after kill -9 of server 1 the calls that need it fail with -EIO or
-# -ETIMEDOUT within 5 s + slack while server 0 still answers; after SIGSTOP of server 1 (in a
+# -ETIMEDOUT within 5 s + slack while server 0 still answers; a 64 MiB write in flight to a
+# server killed meanwhile (rendezvous pieces, same host) fails with -EIO within 1 s, and so do
+# the later calls to it; after SIGSTOP of server 1 (in a
 # fresh daemon) they fail with -ETIMEDOUT within 5 s + slack, and after SIGCONT the servers
 # answer again.
 . "$(dirname "$0")/common.sh"
@@ -29,6 +31,20 @@ rc=$?
 echo "client finished after $(($(date +%s) - start)) s"
 [ $rc -eq 124 ] && fail "a call hung after kill -9 of a server"
 [ $rc -eq 0 ] || fail "calls after kill -9 of a server did not fail as documented"
+bfs_daemon_stop
+
+echo "=== kill -9 of server 1 while a large (rendezvous) write is in flight to it"
+data=$BFS_TMP/data-killw
+addr=$BFS_TMP/addr-killw
+bfs_daemon_start "$data" "$addr" "$BFS_TMP/killw.log" 2 --enable-recovery ||
+	fail "benchfsd did not start"
+pid=$(bfs_server_pid "$data" 1) || fail "no pid for server 1"
+start=$(date +%s%N)
+timeout 60 "$cl" -a "$addr" kill-write "$pid" EIO
+rc=$?
+echo "client finished after $((($(date +%s%N) - start) / 1000000)) ms"
+[ $rc -eq 124 ] && fail "a write in flight to a killed server hung"
+[ $rc -eq 0 ] || fail "a write in flight to a killed server did not fail within 1 s"
 bfs_daemon_stop
 
 echo "=== SIGSTOP of server 1"

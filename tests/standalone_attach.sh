@@ -3,7 +3,8 @@
 # a non-MPI client writes and reads through -a ADDRFILE and through BENCHFS_ADDR; an address
 # file with a wrong secret gets -EACCES from every call without hanging; a missing or garbage
 # address file fails benchfs_init (-ENOENT, -EINVAL); benchfs-shutdown stops the servers and
-# benchfsd exits 0; benchfsd restarted on the same directory serves the same bytes.
+# benchfsd exits 0; benchfsd restarted on the same directory serves the same bytes; clients
+# that detached (20 times in one process, 10 short processes) are no longer counted.
 . "$(dirname "$0")/common.sh"
 bfs_tmpdir
 trap 'bfs_daemon_stop; rm -rf "$BFS_TMP"' EXIT
@@ -23,6 +24,13 @@ timeout 60 "$cl" -a "$addr" write /f1 3000001 1 65536 || fail "write via -a"
 BENCHFS_ADDR=$addr timeout 60 "$cl" verify /f1 3000001 1 || fail "read via BENCHFS_ADDR"
 BENCHFS_ADDR=$addr timeout 60 "$cl" write /f2 1048576 2 0 || fail "write via BENCHFS_ADDR"
 timeout 60 "$cl" -a "$addr" verify /f2 1048576 2 || fail "read via -a"
+
+echo "=== clients that left are forgotten (a long-running server does not grow)"
+timeout 60 "$cl" -a "$addr" cycle 20 || fail "re-attaching in one process"
+for i in $(seq 10); do
+	timeout 60 "$cl" -a "$addr" servers 2 >/dev/null || fail "short client $i"
+done
+timeout 60 "$cl" -a "$addr" clients 1 || fail "servers still count clients that left"
 
 echo "=== wrong secret, missing and garbage address files"
 sed 's/^secret .*/secret 0123456789abcdef/' "$addr" >"$BFS_TMP/bad"

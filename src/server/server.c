@@ -22,6 +22,7 @@
 #include "net/rpc.h"
 #include "net/wire.h"
 #include "server/buf.h"
+#include "server/clients.h"
 #include "server/data.h"
 #include "server/lock.h"
 #include "server/meta.h"
@@ -65,73 +66,33 @@ struct bfs_server {
 	struct sreq *free_reqs;
 	unsigned active; /* requests between arrival and reply completion */
 	int stopping;
-	struct sreq *shutdown;     /* the SHUTDOWN request, answered once everything is flushed */
-	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
-	uint32_t nclients, cap_clients;
-	struct bfs_locks *locks;        /* byte-range locks of the files whose chunk 0 is here */
-	struct bfs_bufpool bufs;        /* I/O buffers, reused */
-	int64_t next_watch;             /* monotonic ns of the next look at local clients' pids */
-	int64_t spin_ns;                /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
+	struct sreq *shutdown;      /* the SHUTDOWN request, answered once everything is flushed */
+	struct bfs_clients clients; /* by client id (HELLO) */
+	struct bfs_locks *locks;    /* byte-range locks of the files whose chunk 0 is here */
+	struct bfs_bufpool bufs;    /* I/O buffers, reused */
+	int64_t spin_ns;            /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
 	struct benchfs_server_stats st; /* metrics (env BENCHFS_STATS=0: st.enabled 0) */
 	int64_t t_open, t_reset;        /* monotonic ns: start, last reset of the metrics */
 	uint64_t cpu_reset;             /* process CPU ns at the last reset (or the start) */
 	int spin_yield;
 };
 
-/* A client's endpoint, made by the server from the address HELLO carried. */
-struct client_ep {
-	ucp_ep_h ep;
-	int failed;
-	uint32_t pid; /* a client on this host (no UCX failure detection): its pid, else 0 */
-};
-
 static void dispatch(struct sreq *r);
 
-/* UCX reports a client's endpoint failed (the client died): its replies are dropped. */
-static void client_failed(void *arg, ucp_ep_h ep, ucs_status_t st)
+/* A client is gone (failed, or said BYE): its locks go, and others' waits for them end. */
+static void client_gone(void *arg, uint32_t id)
 {
 	struct bfs_server *s = arg;
 
-	(void)st;
-	for (uint32_t i = 0; i < s->nclients; i++)
-		if (s->clients[i].ep == ep && !s->clients[i].failed) {
-			s->clients[i].failed = 1;
-			bfs_lock_drop_client(s->locks, i); /* its locks go, others' waits end */
-		}
-}
-
-/*
- * Clients on this host were connected without UCX's failure detection (shared memory): once a
- * second, a client whose process is gone is failed like UCX would, and its endpoint closed by
- * force, which cancels the replies still queued to it.
- */
-static void watch_clients(struct bfs_server *s)
-{
-	int64_t now = bfs_mono_ns();
-
-	if (now < s->next_watch)
-		return;
-	s->next_watch = now + BFS_NSEC;
-	for (uint32_t i = 0; i < s->nclients; i++) {
-		struct client_ep *c = &s->clients[i];
-		if (c->failed || !c->pid || bfs_peer_alive(c->pid))
-			continue;
-		client_failed(s, c->ep, UCS_ERR_ENDPOINT_TIMEOUT);
-		bfs_ucx_close_ep(&s->ucx, c->ep, 1);
-		c->ep = NULL;
-	}
+	bfs_lock_drop_client(s->locks, id);
 }
 
 /* The endpoint a reply of @r goes to, or NULL when its client is gone. */
 static ucp_ep_h reply_ep(struct sreq *r)
 {
-	struct bfs_server *s = r->srv;
-
 	if (!r->deferred)
 		return r->ep; /* still inside the AM callback: UCX's reply endpoint is valid */
-	if (r->client < s->nclients && !s->clients[r->client].failed)
-		return s->clients[r->client].ep;
-	return NULL;
+	return bfs_clients_ep(&r->srv->clients, r->client);
 }
 
 /* ---- metrics ------------------------------------------------------------------------------- */
@@ -202,7 +163,7 @@ static void stat_snapshot(struct bfs_server *s, struct benchfs_server_stats *out
 	out->uring_inflight = bfs_data_inflight(s->data);
 	out->uring_inflight_max = dc.inflight_max;
 	out->requests_active = s->active ? s->active - 1 : 0; /* not the STATS request itself */
-	out->clients = s->nclients;
+	out->clients = s->clients.live;
 	if (reset) {
 		uint32_t en = s->st.enabled;
 		memset(&s->st, 0, sizeof(s->st));
@@ -636,36 +597,22 @@ static void do_lock(struct sreq *r)
 
 /* ---- control ------------------------------------------------------------------------------- */
 
-/* HELLO: make an endpoint of our own to the client's worker address, give it an id. */
+/*
+ * HELLO: make an endpoint of our own to the client's worker address, give it an id (flag
+ * BFS_F_REPLACE: the client's earlier id, in ino, is released first).
+ */
 static void do_hello(struct sreq *r)
 {
-	struct bfs_server *s = r->srv;
-	ucp_ep_h ep;
-	uint32_t pid;
+	uint32_t replaces = (r->req.flags & BFS_F_REPLACE) ? (uint32_t)r->req.ino : UINT32_MAX;
 	int rc;
 
 	if (r->payload_len == 0) {
 		reply_status(r, -EBADMSG);
 		return;
 	}
-	if (s->nclients == s->cap_clients) {
-		uint32_t cap = s->cap_clients ? 2 * s->cap_clients : 64;
-		struct client_ep *c = realloc(s->clients, cap * sizeof(*c));
-		if (!c) {
-			reply_status(r, -ENOMEM);
-			return;
-		}
-		s->clients = c;
-		s->cap_clients = cap;
-	}
-	rc = bfs_ucx_connect(&s->ucx, r->payload, r->payload_len, &ep, client_failed, s, &pid);
-	if (rc) {
-		reply_status(r, rc);
-		return;
-	}
-	s->clients[s->nclients] = (struct client_ep){.ep = ep, .failed = 0, .pid = pid};
-	r->rep.count = s->nclients++;
-	reply_status(r, 0);
+	rc = bfs_clients_hello(&r->srv->clients, r->payload, r->payload_len, replaces,
+	                       &r->rep.count);
+	reply_status(r, rc);
 }
 
 static void do_control(struct sreq *r)
@@ -674,6 +621,11 @@ static void do_control(struct sreq *r)
 
 	if (r->req.op == BFS_OP_HELLO) {
 		do_hello(r);
+		return;
+	}
+	if (r->req.op == BFS_OP_BYE) {
+		bfs_clients_bye(&s->clients, r->req.client);
+		reply_status(r, 0); /* on UCX's reply endpoint: we are inside the AM callback */
 		return;
 	}
 	if (r->req.op == BFS_OP_PING) {
@@ -735,6 +687,7 @@ static void dispatch(struct sreq *r)
 	case BFS_OP_PING:
 	case BFS_OP_SHUTDOWN:
 	case BFS_OP_HELLO:
+	case BFS_OP_BYE:
 	case BFS_OP_STATS:
 		do_control(r);
 		break;
@@ -788,8 +741,7 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX : NS_PAYLOAD_MAX))
 		rc = -EMSGSIZE;
 	/* requests answered later need the endpoint HELLO made for their client */
-	if (rc == 0 && may_defer(&r->req, param) &&
-	    (r->req.client >= s->nclients || s->clients[r->req.client].failed))
+	if (rc == 0 && may_defer(&r->req, param) && !bfs_clients_ep(&s->clients, r->req.client))
 		rc = -ENOTCONN;
 	if (rc) {
 		sreq_put(r);
@@ -973,6 +925,7 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	rc = bfs_ucx_init(&s->ucx);
 	if (rc)
 		goto fail;
+	bfs_clients_init(&s->clients, &s->ucx, client_gone, s);
 	rc = bfs_ucx_set_am(&s->ucx, BFS_AM_REQ, on_request, s);
 	if (rc)
 		goto fail;
@@ -1013,7 +966,7 @@ int bfs_server_run(struct bfs_server *s)
 {
 	struct epoll_event evs[2];
 	int nev;
-	unsigned idle = 0, busy = 0;
+	unsigned idle = 0;
 	int64_t idle_since = 0;
 	int answered = 0;
 
@@ -1033,9 +986,8 @@ int bfs_server_run(struct bfs_server *s)
 		}
 		if (answered && s->active == 0)
 			break;
+		moved += bfs_clients_progress(&s->clients, 0);
 		if (moved) {
-			if (++busy % 4096 == 0)
-				watch_clients(s);
 			idle = 0;
 			idle_since = 0;
 			continue;
@@ -1054,7 +1006,8 @@ int bfs_server_run(struct bfs_server *s)
 		}
 		idle = 0;
 		idle_since = 0;
-		watch_clients(s);
+		if (bfs_clients_progress(&s->clients, 1))
+			continue;
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
 		s->st.sleeps++;
@@ -1072,10 +1025,7 @@ void bfs_server_close(struct bfs_server *s)
 		return;
 	if (s->epfd >= 0)
 		close(s->epfd);
-	for (uint32_t i = 0; i < s->nclients; i++)
-		if (s->clients[i].ep)
-			bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
-	free(s->clients);
+	bfs_clients_fini(&s->clients);
 	bfs_locks_free(s->locks);
 	if (s->ucx.worker)
 		bfs_ucx_fini(&s->ucx);
