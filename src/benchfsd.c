@@ -17,6 +17,7 @@
 
 #include "benchfs_mpi.h"
 #include "common/ring.h"
+#include "common/util.h"
 #include "mpi/injob.h"
 #include "net/rpc.h"
 #include "server/server.h"
@@ -84,11 +85,11 @@ int main(int argc, char **argv)
 	                                     {0, 0, 0, 0}};
 	const char *data_dir = NULL, *addrfile = NULL;
 	struct bfs_server *srv = NULL;
-	char base[4096], dir[4200];
+	char dir[4200];
 	void *addr = NULL, **addrs = NULL;
 	size_t alen = 0, *lens = NULL;
-	int rank, size, c, rc, all_rc, sync = 0;
-	uint64_t secret;
+	int rank, size, c, rc, all_rc, sync = 0, lock_fd = -1, have_dir;
+	uint64_t secret, fsid, ids[2];
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -126,18 +127,23 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return 2;
 	}
-	secret = rank == 0 ? bfs_new_secret() : 0;
-	MPI_Bcast(&secret, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-	rc = bfs_default_data_dir(data_dir, base, sizeof(base));
+	ids[0] = rank == 0 ? bfs_new_secret() : 0;
+	ids[1] = rank == 0 ? bfs_new_secret() : 0;
+	MPI_Bcast(ids, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+	secret = ids[0];
+	have_dir = bfs_server_dir(data_dir, rank, dir, sizeof(dir)) == 0;
+	rc = bfs_servers_prepare(MPI_COMM_WORLD, rank, (uint32_t)size, have_dir ? dir : NULL,
+	                         ids[1], bfs_env_u64("BENCHFS_NEW_FS", 0) != 0, &fsid, &lock_fd);
 	if (!rc) {
-		struct bfs_server_config cfg = {.index = (uint32_t)rank,
+		struct bfs_server_config cfg = {.data_dir = dir,
+		                                .index = (uint32_t)rank,
 		                                .count = (uint32_t)size,
 		                                .vnodes = BFS_RING_VNODES_DEFAULT,
 		                                .seed = BFS_RING_SEED_DEFAULT,
 		                                .secret = secret,
-		                                .sync = sync || getenv("BENCHFS_SYNC")};
-		snprintf(dir, sizeof(dir), "%s/server-%d", base, rank);
-		cfg.data_dir = dir;
+		                                .fsid = fsid,
+		                                .sync = sync || getenv("BENCHFS_SYNC"),
+		                                .lock_fd = lock_fd};
 		rc = bfs_server_open(&srv, &cfg);
 	}
 	if (!rc)
@@ -155,7 +161,7 @@ int main(int argc, char **argv)
 	free(addr);
 	bfs_free_addresses((uint32_t)size, addrs, lens);
 	if (all_rc) {
-		if (rank == 0 && !rc)
+		if (rank == 0)
 			fprintf(stderr, "benchfsd: servers could not start: %s\n",
 			        strerror(-all_rc));
 		bfs_server_close(srv);

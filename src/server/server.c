@@ -808,59 +808,6 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	return UCS_OK;
 }
 
-/* ---- data directory identity --------------------------------------------------------------- */
-
-static int identity_check(const struct bfs_server_config *c)
-{
-	char path[4200], tmp[4300];
-	unsigned idx, cnt, vn;
-	unsigned long long seed;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/benchfs.id", c->data_dir);
-	f = fopen(path, "r");
-	if (f) {
-		int ok = fscanf(f, "benchfs-data 1 server %u servers %u vnodes %u seed %llx", &idx,
-		                &cnt, &vn, &seed) == 4;
-		fclose(f);
-		if (!ok) {
-			fprintf(stderr,
-			        "benchfs: %s: not a BenchFS identity file; refusing to use %s\n",
-			        path, c->data_dir);
-			return -ESTALE;
-		}
-		if (idx != c->index || cnt != c->count || vn != c->vnodes || seed != c->seed) {
-			fprintf(
-			    stderr,
-			    "benchfs: %s: holds server %u of %u (ring %u vnodes, seed %llx), but "
-			    "this "
-			    "job asks for server %u of %u (ring %u vnodes, seed %llx); refusing to "
-			    "remap its data: start with %u servers or use another data directory\n",
-			    c->data_dir, idx, cnt, vn, seed, c->index, c->count, c->vnodes,
-			    (unsigned long long)c->seed, cnt);
-			return -ESTALE;
-		}
-		return 0;
-	}
-	if (errno != ENOENT)
-		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "benchfs-data 1\nserver %u\nservers %u\nvnodes %u\nseed %llx\n", c->index,
-	        c->count, c->vnodes, (unsigned long long)c->seed);
-	if (fflush(f) || fsync(fileno(f))) {
-		int e = -errno;
-		fclose(f);
-		return e;
-	}
-	fclose(f);
-	if (rename(tmp, path))
-		return -errno;
-	return 0;
-}
-
 /* ---- life cycle ------------------------------------------------------------------------------ */
 
 int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
@@ -870,25 +817,19 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	char path[4200];
 	int rc;
 
-	if (!s)
+	if (!s) {
+		if (cfg->lock_fd >= 0)
+			close(cfg->lock_fd);
 		return -ENOMEM;
+	}
 	s->cfg = *cfg;
 	s->epfd = -1;
 	s->dir = strdup(cfg->data_dir);
 	if (!s->dir) {
-		free(s);
+		bfs_server_close(s);
 		return -ENOMEM;
 	}
 	s->cfg.data_dir = s->dir;
-	rc = bfs_mkdir_p(s->dir);
-	if (rc) {
-		fprintf(stderr, "benchfs: %s: cannot create data directory: %s\n", s->dir,
-		        strerror(-rc));
-		goto fail;
-	}
-	rc = identity_check(&s->cfg);
-	if (rc)
-		goto fail;
 	snprintf(path, sizeof(path), "%s/meta", s->dir);
 	rc = bfs_meta_open(&s->meta, path, cfg->index, cfg->sync);
 	if (rc) {
@@ -1033,6 +974,8 @@ void bfs_server_close(struct bfs_server *s)
 	if (s->meta)
 		bfs_meta_close(s->meta);
 	bfs_bufpool_fini(&s->bufs);
+	if (s->cfg.lock_fd >= 0)
+		close(s->cfg.lock_fd); /* the directory is free for the next server */
 	while (s->free_reqs) {
 		struct sreq *r = s->free_reqs;
 		s->free_reqs = r->next;
