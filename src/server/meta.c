@@ -429,8 +429,7 @@ static void reserve_open(struct bfs_meta *m)
 	int fd;
 
 	m->fd = -1;
-	if (mdb_env_get_fd(m->env, &fd) || mdb_env_info(m->env, &info) ||
-	    mdb_env_stat(m->env, &st))
+	if (mdb_env_get_fd(m->env, &fd) || mdb_env_info(m->env, &info) || mdb_env_stat(m->env, &st))
 		return; /* not known: never refuse */
 	m->fd = fd;
 	m->psize = st.ms_psize;
