@@ -55,7 +55,7 @@ INTEG_TESTS += tests/io_unaligned.sh \
 # Script tests and their helper programs
 INTEG_BINS += tests/persist tests/attach_client
 INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/killed_server.sh \
-	tests/fs_identity.sh tests/full_store.sh \
+	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh \
 	tests/store_memory.sh
 
 tests_io_unaligned_SOURCES = tests/io_unaligned.c

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,6 +46,7 @@ struct sreq {
 	int in_cb;       /* am_data is UCX's until the AM callback returns UCS_INPROGRESS */
 	int64_t t_arrive, t_start; /* monotonic ns (metrics on): arrival, start of the operation */
 	int finished; /* answered and put back (read by the AM callback after dispatch) */
+	int replying; /* its reply is with UCX, not yet sent */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -63,8 +66,12 @@ struct bfs_server {
 	struct bfs_meta *meta;
 	struct bfs_data *data;
 	int epfd;
+	int sig_efd; /* written by the SIGTERM/SIGINT handler to wake the loop */
+	struct sigaction old_term, old_int; /* the handlers before ours */
+	int caught;                         /* ours are set */
 	struct sreq *free_reqs;
-	unsigned active; /* requests between arrival and reply completion */
+	unsigned active;   /* requests between arrival and reply completion */
+	unsigned replying; /* of those, the ones whose reply is with UCX (their work is done) */
 	int stopping;
 	struct sreq *shutdown;      /* the SHUTDOWN request, answered once everything is flushed */
 	struct bfs_clients clients; /* by client id (HELLO) */
@@ -231,6 +238,8 @@ static void sreq_put(struct sreq *r)
 	r->next = s->free_reqs;
 	s->free_reqs = r;
 	s->active--;
+	if (r->replying)
+		s->replying--;
 }
 
 /* Give @r a buffer of @len bytes from the pool (r->buf); NULL when out of memory. */
@@ -280,6 +289,9 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 		sreq_put(r);
 	} else if (sp == NULL) {
 		sreq_put(r);
+	} else {
+		r->replying = 1;
+		r->srv->replying++;
 	}
 }
 
@@ -655,10 +667,30 @@ static void do_control(struct sreq *r)
 	s->shutdown = r;
 }
 
+/* Read an eventfd's count to zero. */
+static void clear_efd(int fd)
+{
+	uint64_t n;
+
+	while (read(fd, &n, sizeof(n)) > 0)
+		;
+}
+
+/* Whether @op is still served while the server stops (it answers its clients' goodbyes). */
+static int served_when_stopping(unsigned op)
+{
+	return op == BFS_OP_PING || op == BFS_OP_STATS || op == BFS_OP_BYE ||
+	       op == BFS_OP_SHUTDOWN || op == BFS_OP_UNLOCK || op == BFS_OP_HELLO;
+}
+
 static void dispatch(struct sreq *r)
 {
 	if (!r->t_start) /* started later than it arrived: after a rendezvous pull */
 		r->t_start = stat_now(r->srv);
+	if (r->srv->stopping && !served_when_stopping(r->req.op)) {
+		reply_status(r, -ESHUTDOWN); /* new work after the stop began */
+		return;
+	}
 	switch (r->req.op) {
 	case BFS_OP_CREATE:
 	case BFS_OP_LOOKUP:
@@ -808,12 +840,60 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	return UCS_OK;
 }
 
+/* ---- stop signals ------------------------------------------------------------------------- */
+
+/*
+ * SIGTERM and SIGINT (a scheduler's walltime, timeout(1), mpirun passing on its own SIGTERM)
+ * stop a running server in order, as SHUTDOWN does: the handler only notes the signal and
+ * wakes the loop through an eventfd; the loop refuses new requests (-ESHUTDOWN), finishes the
+ * ones it holds, flushes and returns the signal's number. One server per process.
+ */
+static volatile sig_atomic_t stop_signal;
+static int stop_efd = -1;
+
+static void on_stop_signal(int sig)
+{
+	uint64_t one = 1;
+	int e = errno;
+
+	stop_signal = sig;
+	if (stop_efd >= 0 && write(stop_efd, &one, sizeof(one)) < 0)
+		stop_signal = sig; /* the loop also looks at the flag each round */
+	errno = e;
+}
+
+/* From bfs_server_open() on (a signal before the loop runs is kept for it) to the close. */
+static void stop_signals_catch(struct bfs_server *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	stop_efd = s->sig_efd;
+	sigaction(SIGTERM, &sa, &s->old_term);
+	sigaction(SIGINT, &sa, &s->old_int);
+	s->caught = 1;
+}
+
+static void stop_signals_restore(struct bfs_server *s)
+{
+	if (!s->caught)
+		return;
+	sigaction(SIGTERM, &s->old_term, NULL);
+	sigaction(SIGINT, &s->old_int, NULL);
+	stop_efd = -1;
+	s->caught = 0;
+}
+
 /* ---- life cycle ------------------------------------------------------------------------------ */
 
 int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 {
 	struct bfs_server *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = {.events = EPOLLIN}, dev = {.events = EPOLLIN};
+	struct epoll_event ev = {.events = EPOLLIN}, dev = {.events = EPOLLIN},
+	                   sev = {.events = EPOLLIN};
 	char path[4200];
 	int rc;
 
@@ -823,7 +903,7 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		return -ENOMEM;
 	}
 	s->cfg = *cfg;
-	s->epfd = -1;
+	s->epfd = s->sig_efd = -1;
 	s->dir = strdup(cfg->data_dir);
 	if (!s->dir) {
 		bfs_server_close(s);
@@ -871,13 +951,17 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	if (rc)
 		goto fail;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->sig_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ev.data.fd = s->ucx.efd;
 	dev.data.fd = bfs_data_efd(s->data);
-	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
-	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, dev.data.fd, &dev)) {
+	sev.data.fd = s->sig_efd;
+	if (s->epfd < 0 || s->sig_efd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, dev.data.fd, &dev) ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->sig_efd, &sev)) {
 		rc = -errno;
 		goto fail;
 	}
+	stop_signals_catch(s);
 	*sp = s;
 	return 0;
 fail:
@@ -890,14 +974,24 @@ int bfs_server_address(struct bfs_server *s, void **addr, size_t *len)
 	return bfs_ucx_address(&s->ucx, addr, len);
 }
 
-/* Flush data and metadata, then answer the SHUTDOWN request. */
+/* Flush data and metadata, then answer the SHUTDOWN request (if a request, not a signal,
+ * stopped the server). */
 static void finish_shutdown(struct bfs_server *s)
 {
-	int rc = bfs_data_sync_all(s->data);
-	int rc2 = bfs_meta_sync(s->meta);
 	struct sreq *r = s->shutdown;
+	int rc, rc2;
 
+	/* the metrics first, then metadata, then the chunk store (syncfs: seconds on a busy disk):
+	 * a SIGKILL soon after a SIGTERM (mpirun's comes 1 s later) then interrupts only the
+	 * writeback, which the kernel finishes anyway, not the record that the stop was orderly */
 	stat_write_file(s);
+	rc2 = bfs_meta_sync(s->meta);
+	rc = bfs_data_sync_all(s->data);
+	if (rc || rc2)
+		bfs_warn("server %u: flushing %s at stop: %s", s->cfg.index, s->dir,
+		         strerror(-(rc ? rc : rc2)));
+	if (!r)
+		return;
 	s->shutdown = NULL;
 	r->deferred = 1;
 	reply_status(r, rc ? rc : rc2);
@@ -905,11 +999,11 @@ static void finish_shutdown(struct bfs_server *s)
 
 int bfs_server_run(struct bfs_server *s)
 {
-	struct epoll_event evs[2];
+	struct epoll_event evs[3];
 	int nev;
 	unsigned idle = 0;
 	int64_t idle_since = 0;
-	int answered = 0;
+	int answered = 0, sig = 0;
 
 	for (;;) {
 		unsigned moved = 0;
@@ -918,15 +1012,25 @@ int bfs_server_run(struct bfs_server *s)
 			moved++;
 		moved += (unsigned)bfs_data_reap(s->data);
 		bfs_data_submit(s->data);
+		if (stop_signal && !sig) {
+			sig = stop_signal;
+			s->stopping = 1;
+			bfs_warn("server %u: %s: flushing %s and stopping", s->cfg.index,
+			         strsignal(sig), s->dir);
+		}
 		if (s->stopping && !answered)
 			bfs_lock_cancel_all(s->locks, -ESHUTDOWN); /* waiting locks end the wait */
-		if (s->stopping && !answered && s->active == 1 && !bfs_data_inflight(s->data)) {
-			finish_shutdown(s); /* only the SHUTDOWN request itself is left */
+		/* flush when no work is left but the SHUTDOWN request (if one stopped us) and
+		 * replies on their way (those to a dead client end only once it is noticed) */
+		if (s->stopping && !answered &&
+		    s->active - s->replying == (s->shutdown ? 1u : 0u) &&
+		    !bfs_data_inflight(s->data)) {
+			finish_shutdown(s);
 			answered = 1;
 			moved++;
 		}
-		if (answered && s->active == 0)
-			break;
+		if (answered && (s->active == 0 || sig))
+			break; /* a signal's stop leaves the replies to UCX's teardown */
 		moved += bfs_clients_progress(&s->clients, 0);
 		if (moved) {
 			idle = 0;
@@ -952,12 +1056,15 @@ int bfs_server_run(struct bfs_server *s)
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
 		s->st.sleeps++;
-		nev = epoll_wait(s->epfd, evs, 2, 1000);
+		nev = epoll_wait(s->epfd, evs, 3, 1000);
 		for (int i = 0; i < nev; i++)
 			if (evs[i].data.fd == bfs_data_efd(s->data))
 				bfs_data_clear_efd(s->data);
+			else if (evs[i].data.fd == s->sig_efd)
+				clear_efd(s->sig_efd);
 	}
-	return 0;
+	stop_signals_restore(s);
+	return sig;
 }
 
 void bfs_server_close(struct bfs_server *s)
@@ -966,6 +1073,9 @@ void bfs_server_close(struct bfs_server *s)
 		return;
 	if (s->epfd >= 0)
 		close(s->epfd);
+	stop_signals_restore(s);
+	if (s->sig_efd >= 0)
+		close(s->sig_efd);
 	bfs_clients_fini(&s->clients);
 	bfs_locks_free(s->locks);
 	if (s->ucx.worker)

@@ -44,8 +44,12 @@ int bfs_server_open(struct bfs_server **s, const struct bfs_server_config *cfg);
 int bfs_server_address(struct bfs_server *s, void **addr, size_t *len);
 
 /**
- * bfs_server_run - serve until a SHUTDOWN request; flush data and metadata to storage, answer
- * it, and return 0.
+ * bfs_server_run - serve until a SHUTDOWN request or a SIGTERM/SIGINT (caught from
+ * bfs_server_open() on, so one that comes before the loop runs stops it at once; the earlier
+ * handlers are put back when this call returns). Either way the server then refuses
+ * new requests with -ESHUTDOWN, finishes the ones it holds, flushes data and metadata to
+ * storage and writes DATA_DIR/stats.json; a SHUTDOWN request is answered last.
+ * Return 0 after a SHUTDOWN request, or the number of the signal that stopped the server.
  */
 int bfs_server_run(struct bfs_server *s);
 
