@@ -12,6 +12,8 @@
  *   dead SERVER ERRNO,...   calls that need server SERVER (its find scan, a write striped over
  *                           every server) fail with one of the errnos, each within
  *                           $BENCHFS_RPC_TIMEOUT + 5 seconds; the other servers' scans work
+ *   stalled SERVER SECS     a call that needs server SERVER (stopped) fails with ETIMEDOUT
+ *                           after SECS to SECS + 2 seconds (the RPC timeout in force)
  *   clients N               every server counts N clients connected (benchfs_server_stats)
  *   cycle N                 detach and attach again N times, with a call to every server each
  *                           time; then every server counts this one client, not N + 1
@@ -328,6 +330,23 @@ out:
 	free(buf);
 }
 
+/* A stopped server: ETIMEDOUT after the RPC timeout, not earlier, not much later. */
+static void stalled(int server, double secs)
+{
+	struct benchfs_find_filter flt = {0};
+	double t0 = bt_now(), took;
+	int rc = benchfs_find(server, "/", &flt, found_cb, NULL);
+
+	took = bt_now() - t0;
+	printf("attach_client: find on the stopped server: %s after %.2f s\n", bt_errname(rc),
+	       took);
+	if (rc != -ETIMEDOUT)
+		bt_fail(__FILE__, __LINE__, "got %s, want ETIMEDOUT", bt_errname(rc));
+	if (took < secs || took > secs + 2)
+		bt_fail(__FILE__, __LINE__, "ETIMEDOUT after %.2f s, want %.0f to %.0f s", took,
+		        secs, secs + 2);
+}
+
 /* Every server counts @n clients connected now. */
 static void live_clients(uint64_t n)
 {
@@ -453,6 +472,8 @@ int main(int argc, char **argv)
 		denied();
 	else if (strcmp(cmd, "dead") == 0 && nargs == 2)
 		dead(atoi(arg[0]), arg[1]);
+	else if (strcmp(cmd, "stalled") == 0 && nargs == 2)
+		stalled(atoi(arg[0]), atof(arg[1]));
 	else if (strcmp(cmd, "clients") == 0 && nargs == 1)
 		live_clients(strtoull(arg[0], NULL, 0));
 	else if (strcmp(cmd, "cycle") == 0 && nargs == 1)
@@ -472,7 +493,7 @@ int main(int argc, char **argv)
 	}
 	rc = benchfs_term();
 	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0 &&
-	    strcmp(cmd, "kill-write") != 0)
+	    strcmp(cmd, "kill-write") != 0 && strcmp(cmd, "stalled") != 0)
 		CHECK_RC(rc, 0);
 	if (bt_failures)
 		printf("attach_client: %s: %ld failed checks\n", cmd, bt_failures);

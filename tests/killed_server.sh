@@ -5,7 +5,8 @@
 # server killed meanwhile (rendezvous pieces, same host) fails with -EIO within 1 s, and so do
 # the later calls to it; after SIGSTOP of server 1 (in a
 # fresh daemon) they fail with -ETIMEDOUT within 5 s + slack, and after SIGCONT the servers
-# answer again.
+# answer again; without BENCHFS_RPC_TIMEOUT a call to the stopped server times out after the
+# documented default, 30 s.
 . "$(dirname "$0")/common.sh"
 bfs_tmpdir
 stopped=
@@ -63,6 +64,9 @@ timeout 120 "$cl" -a "$addr" dead 1 ETIMEDOUT
 rc=$?
 [ $rc -eq 124 ] && fail "a call hung on a stopped server"
 [ $rc -eq 0 ] || fail "calls to a stopped server did not time out as documented"
+echo "=== the default RPC timeout is 30 s"
+env -u BENCHFS_RPC_TIMEOUT timeout 120 "$cl" -a "$addr" stalled 1 30 ||
+	fail "the default RPC timeout is not 30 s"
 kill -CONT "$pid"
 stopped=
 echo "=== after SIGCONT the servers answer again"

@@ -358,12 +358,12 @@ int bfs_call_done(struct bfs_call *c, int64_t now)
 {
 	if (!c->replied)
 		return 0;
-	if (c->ucx_ops && bfs_cl->dead[c->server]) {
-		call_abandon(c); /* its peer is gone: nothing will ever end them */
+	if (c->ucx_ops && (bfs_cl->dead[c->server] || (c->xerr && bfs_cl->pid[c->server]))) {
+		/* its peer is gone, or is a process on this host whose endpoint has no failure
+		 * detection, so closing it by force cancelled nothing: nothing will end them */
+		call_abandon(c);
 	} else if (c->ucx_ops && now && now >= c->deadline + BFS_NSEC) {
-		/* a cancelled UCX operation that never ended (a forced close of an endpoint without
-		 * failure detection, to a stopped process on this host, leaves its operations
-		 * queued): stop waiting for it */
+		/* a cancelled UCX operation that never ended: stop waiting for it */
 		bfs_warn("UCX operations of a timed-out request did not end; abandoning them");
 		call_abandon(c);
 	}

@@ -13,8 +13,9 @@
  * A call that times out or whose server fails becomes DONE with -ETIMEDOUT or -EIO once its
  * UCX operations are cancelled (the endpoint is closed by force and made again on next use).
  * Operations that cannot end are abandoned instead (bfs_ucx_req_own(request, NULL), see rpc.h):
- * at once when the server's process is gone, one second past the deadline otherwise (a forced
- * close leaves the operations queued to a stopped process on this host in place). The call is
+ * at once when the server's process is gone or is on this host (its endpoint has no failure
+ * detection, and a forced close leaves the operations queued to a stopped process in place),
+ * one second past the deadline otherwise. The call is
  * then DONE and may be reused or freed; UCX completes the abandoned requests later without
  * touching it.
  */
@@ -150,9 +151,9 @@ struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers);
 void bfs_call_start(struct bfs_call *c);
 /**
  * bfs_call_done - whether started call @c is DONE: replied (or failed) and no UCX operation
- * refers to it. A failed call whose server's process is gone abandons its UCX operations at once;
- * with a non-zero @now (monotonic ns), one whose cancelled operations still have not ended 1 s
- * past its deadline abandons them too (counted DONE).
+ * refers to it. A failed call whose server's process is gone, or is on this host, abandons its
+ * UCX operations at once; with a non-zero @now (monotonic ns), one whose cancelled operations
+ * still have not ended 1 s past its deadline abandons them too (counted DONE).
  */
 int bfs_call_done(struct bfs_call *c, int64_t now);
 /** bfs_connect - connect (and HELLO) to those of the @n @servers that have no endpoint. */
