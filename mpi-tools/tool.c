@@ -54,7 +54,9 @@ void tool_init(struct tool *t, const struct tool_desc *desc, int *argc, char ***
 /* tool_print_usage - the one-line usage, on @f. */
 static void tool_print_usage(struct tool *t, FILE *f)
 {
-	fprintf(f, "Usage: %s [--servers N [--data-dir DIR] | --attach ADDRFILE] %s\n",
+	fprintf(f,
+	        "Usage: %s [--servers N [--data-dir DIR] [--sync] [--new-fs] | --attach ADDRFILE]"
+	        " %s\n",
 	        t->desc->name, t->desc->synopsis);
 }
 
@@ -68,6 +70,11 @@ static void tool_print_help(struct tool *t)
 	       "                        do the work\n"
 	       "      --data-dir DIR    data directory of those servers (default: env\n"
 	       "                        BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER)\n"
+	       "      --sync            those servers flush metadata at every operation\n"
+	       "                        (as env BENCHFS_SYNC=1)\n"
+	       "      --new-fs          make a new, empty file system in the data\n"
+	       "                        directories, erasing the BenchFS data an earlier\n"
+	       "                        run left there\n"
 	       "      --attach ADDRFILE attach to running servers (default: env BENCHFS_ADDR)\n");
 	if (t->desc->options)
 		printf("\nOptions:\n%s", t->desc->options);
@@ -109,18 +116,12 @@ static int tool_parse_servers(struct tool *t, const char *arg)
 }
 
 /* tool_getopt_error - describe getopt's complaint about the option just read. */
-static void tool_getopt_error(struct tool *t, int c, char **argv)
+static void __attribute__((noreturn)) tool_getopt_error(struct tool *t, int c, char **argv)
 {
-	const char *arg = argv[optind - 1];
+	char msg[512];
 
-	if (c == ':') {
-		if (optopt && optopt < 0x100 && arg[0] == '-' && arg[1] != '-')
-			tool_usage_error(t, "option requires an argument -- '%c'", optopt);
-		tool_usage_error(t, "option '%s' requires an argument", arg);
-	}
-	if (optopt && optopt < 0x100)
-		tool_usage_error(t, "invalid option -- '%c'", optopt);
-	tool_usage_error(t, "unrecognized option '%s'", arg);
+	bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+	tool_usage_error(t, "%s", msg);
 }
 
 /* tool_option - the common options and getopt errors. */
@@ -136,6 +137,12 @@ void tool_option(struct tool *t, int c, char **argv)
 	case TOOL_OPT_ATTACH:
 		t->addrfile = optarg;
 		return;
+	case TOOL_OPT_SYNC:
+		t->sync = 1;
+		return;
+	case TOOL_OPT_NEW_FS:
+		t->new_fs = 1;
+		return;
 	case TOOL_OPT_PROGRESS:
 		t->progress = 1;
 		return;
@@ -145,7 +152,7 @@ void tool_option(struct tool *t, int c, char **argv)
 		tool_exit(0);
 	case TOOL_OPT_VERSION:
 		if (t->rank == 0)
-			printf("%s (BenchFS) %s\n", t->desc->name, BENCHFS_VERSION);
+			bfs_cli_version(t->desc->name);
 		tool_exit(0);
 	default:
 		tool_getopt_error(t, c, argv);
@@ -159,6 +166,10 @@ static void tool_check_mode(struct tool *t)
 		tool_usage_error(t, "--servers and --attach exclude each other");
 	if (t->data_dir && !t->nservers)
 		tool_usage_error(t, "--data-dir needs --servers");
+	if (t->sync && !t->nservers)
+		tool_usage_error(t, "--sync needs --servers");
+	if (t->new_fs && !t->nservers)
+		tool_usage_error(t, "--new-fs needs --servers");
 	if (t->nservers && t->nservers >= t->size)
 		tool_usage_error(t,
 		                 "--servers %d needs at least %d MPI ranks (one client), "
@@ -172,8 +183,10 @@ static void tool_check_mode(struct tool *t)
 /* tool_start_injob - start servers inside the job; server ranks leave here. */
 static void tool_start_injob(struct tool *t)
 {
-	int rc = benchfs_mpi_start(MPI_COMM_WORLD, t->nservers, t->data_dir, &t->clients);
+	int rc = bfs_cli_fs_env(t->sync, t->new_fs);
 
+	if (!rc)
+		rc = benchfs_mpi_start(MPI_COMM_WORLD, t->nservers, t->data_dir, &t->clients);
 	if (rc == BENCHFS_MPI_SERVED)
 		tool_exit(0);
 	if (rc < 0) {

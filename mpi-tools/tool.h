@@ -29,15 +29,18 @@
 
 #include "benchfs.h"
 #include "benchfs_mpi.h"
+#include "common/cli.h"
 
 /** Exit status for a bad command line (as ls and find use). */
-#define TOOL_EXIT_USAGE 2
+#define TOOL_EXIT_USAGE BFS_CLI_EXIT_USAGE
 
 /** getopt_long values of the options every tool takes. */
 enum tool_opt {
 	TOOL_OPT_SERVERS = 0x1000,
 	TOOL_OPT_DATA_DIR,
 	TOOL_OPT_ATTACH,
+	TOOL_OPT_SYNC,
+	TOOL_OPT_NEW_FS,
 	TOOL_OPT_VERSION,
 	TOOL_OPT_PROGRESS,
 	TOOL_OPT_HELP = 'h',
@@ -49,6 +52,8 @@ enum tool_opt {
 	{"servers", required_argument, NULL, TOOL_OPT_SERVERS},                                    \
 	{"data-dir", required_argument, NULL, TOOL_OPT_DATA_DIR},                                  \
 	{"attach", required_argument, NULL, TOOL_OPT_ATTACH},                                      \
+	{"sync", no_argument, NULL, TOOL_OPT_SYNC},                                                \
+	{"new-fs", no_argument, NULL, TOOL_OPT_NEW_FS},                                            \
 	{"progress", no_argument, NULL, TOOL_OPT_PROGRESS},                                        \
 	{"version", no_argument, NULL, TOOL_OPT_VERSION},                                          \
 	{"help", no_argument, NULL, 'h'}
@@ -73,6 +78,8 @@ struct tool {
 	int nservers;     /**< --servers N, 0 when not given */
 	const char *data_dir;
 	const char *addrfile;
+	int sync;        /**< --sync: the in-job servers flush metadata at every operation */
+	int new_fs;      /**< --new-fs: the in-job servers make a new, empty file system */
 	int nfs_servers; /**< benchfs_server_count() after tool_start() */
 	int progress;    /**< --progress: show the progress line even when stderr is no tty */
 	int preattached; /**< attached before tool_start() (the tool runs under benchfs-run) */
@@ -118,9 +125,10 @@ void tool_usage_error(struct tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /**
- * tool_start - bring up the file system: start in-job servers (--servers), or attach (--attach
- * or env BENCHFS_ADDR), or, without either, use the servers the process is attached to already
- * (a tool run under `benchfs-run --servers N`). Server ranks finalize MPI and exit 0 inside this
+ * tool_start - bring up the file system: start in-job servers (--servers, in the environment
+ * --sync and --new-fs ask for: bfs_cli_fs_env()), or attach (--attach or env BENCHFS_ADDR), or,
+ * without either, use the servers the process is attached to already (a tool run under
+ * `benchfs-run --servers N`). Server ranks finalize MPI and exit 0 inside this
  * call; on any failure every rank exits 1 (or 2 for a usage problem). On return t->comm, t->rank,
  * t->size describe the client ranks.
  */

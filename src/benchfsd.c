@@ -1,11 +1,13 @@
 /*
  * benchfsd - standalone BenchFS servers: every rank of the MPI job serves.
  *
- *   mpirun -n N benchfsd [-d DIR] -a ADDRFILE [--sync]
+ *   mpirun -n N benchfsd --attach ADDRFILE [--data-dir DIR] [--sync] [--new-fs]
  *
  * Server i keeps its data in DIR/server-i. Rank 0 writes ADDRFILE (mode 0600): the servers'
- * UCX addresses and the file system's secret, which clients read with benchfs_init(ADDRFILE) or
- * BENCHFS_ADDR. The servers run until benchfs-shutdown.
+ * UCX addresses and the file system's secret, which clients read with --attach ADDRFILE,
+ * benchfs_init(ADDRFILE) or BENCHFS_ADDR. The servers run until benchfs-shutdown. Options
+ * follow common/cli.h; --sync and --new-fs set BENCHFS_SYNC=1 and BENCHFS_NEW_FS=1 before the
+ * servers open their data directories.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,18 +18,61 @@
 #include <unistd.h>
 
 #include "benchfs_mpi.h"
+#include "common/cli.h"
 #include "common/ring.h"
+#include "common/util.h"
 #include "mpi/injob.h"
 #include "net/rpc.h"
 #include "server/server.h"
 
-static void usage(FILE *f)
+#define NAME "benchfsd"
+
+static const char usage_line[] =
+    "Usage: mpirun -n N benchfsd --attach ADDRFILE [--data-dir DIR] [--sync] [--new-fs]\n";
+
+static const char help_text[] =
+    "Standalone BenchFS servers: every rank of the job serves, until benchfs-shutdown.\n"
+    "Rank 0 writes ADDRFILE (mode 0600), which clients give to --attach or BENCHFS_ADDR.\n"
+    "\n"
+    "      --attach ADDRFILE the address file to write for clients (required)\n"
+    "      --data-dir DIR    node-local data directory; server I keeps its data in\n"
+    "                        DIR/server-I (default: env BENCHFS_DATA_DIR, else\n"
+    "                        $TMPDIR/benchfs-$USER)\n"
+    "      --sync            flush metadata at every operation (as env BENCHFS_SYNC=1)\n"
+    "      --new-fs          make a new, empty file system in the data\n"
+    "                        directories, erasing the BenchFS data an earlier\n"
+    "                        run left there\n"
+    "  -h, --help            show this help and exit\n"
+    "      --version         show the version and exit\n";
+
+enum { OPT_ATTACH = 0x100, OPT_DATA_DIR, OPT_SYNC, OPT_NEW_FS, OPT_VERSION };
+
+static int rank;
+
+/* A bad command line: rank 0 reports it, every rank exits 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
 {
-	fprintf(f,
-	        "usage: mpirun -n N benchfsd [-d DIR] -a ADDRFILE [--sync]\n"
-	        "  -d, --data-dir DIR   node-local data directory (default $TMPDIR/benchfs-$USER)\n"
-	        "  -a, --addr ADDRFILE  address file to write for clients\n"
-	        "  -s, --sync           flush metadata at every operation\n");
+	va_list ap;
+
+	if (rank == 0) {
+		va_start(ap, fmt);
+		bfs_cli_vusage_error(NAME, usage_line, fmt, ap);
+		va_end(ap);
+	}
+	MPI_Finalize();
+	exit(BFS_CLI_EXIT_USAGE);
+}
+
+/* --help (@version 0) or --version (1): rank 0 prints the text, every rank exits 0. */
+static void __attribute__((noreturn)) print_and_exit(int version)
+{
+	if (rank == 0 && version)
+		bfs_cli_version(NAME);
+	else if (rank == 0)
+		printf("%s%s", usage_line, help_text);
+	fflush(stdout);
+	MPI_Finalize();
+	exit(0);
 }
 
 /* Write the address file atomically (temporary file + rename), mode 0600. */
@@ -77,54 +122,60 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data-dir", required_argument, 0, 'd'},
-	                                     {"addr", required_argument, 0, 'a'},
-	                                     {"sync", no_argument, 0, 's'},
-	                                     {"help", no_argument, 0, 'h'},
-	                                     {0, 0, 0, 0}};
+	static const struct option opts[] = {{"attach", required_argument, NULL, OPT_ATTACH},
+	                                     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+	                                     {"sync", no_argument, NULL, OPT_SYNC},
+	                                     {"new-fs", no_argument, NULL, OPT_NEW_FS},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {"version", no_argument, NULL, OPT_VERSION},
+	                                     {NULL, 0, NULL, 0}};
 	const char *data_dir = NULL, *addrfile = NULL;
 	struct bfs_server *srv = NULL;
-	char base[4096], dir[4200];
+	char base[4096], dir[4200], msg[512];
 	void *addr = NULL, **addrs = NULL;
 	size_t alen = 0, *lens = NULL;
-	int rank, size, c, rc, all_rc, sync = 0;
+	int size, c, rc, all_rc, sync = 0, new_fs = 0;
 	uint64_t secret;
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	while ((c = getopt_long(argc, argv, "d:a:sh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			data_dir = optarg;
-			break;
-		case 'a':
+		case OPT_ATTACH:
 			addrfile = optarg;
 			break;
-		case 's':
+		case OPT_DATA_DIR:
+			data_dir = optarg;
+			break;
+		case OPT_SYNC:
 			sync = 1;
 			break;
+		case OPT_NEW_FS:
+			new_fs = 1;
+			break;
 		case 'h':
-			if (rank == 0)
-				usage(stdout);
-			MPI_Finalize();
-			return 0;
+			print_and_exit(0);
+		case OPT_VERSION:
+			print_and_exit(1);
 		default:
-			if (rank == 0)
-				usage(stderr);
-			MPI_Finalize();
-			return 2;
+			bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+			usage_error("%s", msg);
 		}
 	}
-	if (!addrfile || optind != argc) {
-		if (rank == 0) {
-			fprintf(stderr, "benchfsd: %s\n",
-			        addrfile ? "unexpected argument"
-			                 : "an address file (-a) is needed");
-			usage(stderr);
-		}
+	if (optind != argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!addrfile)
+		usage_error("an address file to write is needed (--attach ADDRFILE)");
+	if (data_dir && !*data_dir)
+		usage_error("--data-dir: empty directory name");
+	rc = bfs_cli_fs_env(sync, new_fs);
+	if (rc) {
+		if (rank == 0)
+			fprintf(stderr, NAME ": setting the environment: %s\n", strerror(-rc));
 		MPI_Finalize();
-		return 2;
+		return 1;
 	}
 	secret = rank == 0 ? bfs_new_secret() : 0;
 	MPI_Bcast(&secret, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -135,7 +186,7 @@ int main(int argc, char **argv)
 		                                .vnodes = BFS_RING_VNODES_DEFAULT,
 		                                .seed = BFS_RING_SEED_DEFAULT,
 		                                .secret = secret,
-		                                .sync = sync || getenv("BENCHFS_SYNC")};
+		                                .sync = (int)bfs_env_u64("BENCHFS_SYNC", 0)};
 		snprintf(dir, sizeof(dir), "%s/server-%d", base, rank);
 		cfg.data_dir = dir;
 		rc = bfs_server_open(&srv, &cfg);

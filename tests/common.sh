@@ -69,7 +69,7 @@ bfs_daemon_start() {
 	shift 4
 	rm -f "$addr"
 	timeout -k 5 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" "$@" -n "$n" \
-		"$top_builddir/benchfsd" -d "$data" -a "$addr" >"$log" 2>&1 &
+		"$top_builddir/benchfsd" --data-dir "$data" --attach "$addr" >"$log" 2>&1 &
 	BFS_DAEMON_PID=$!
 	for _ in $(seq 300); do
 		[ -s "$addr" ] && grep -q ready "$log" && return 0
