@@ -26,37 +26,33 @@ static const char help_text[] =
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n";
 
-enum { OPT_ATTACH = 0x100, OPT_VERSION };
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"attach", required_argument, NULL, OPT_ATTACH},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {"version", no_argument, NULL, OPT_VERSION},
-	                                     {NULL, 0, NULL, 0}};
-	const char *addrfile = NULL;
+	static const struct option opts[] = {
+	    BFS_CLI_OPT_ATTACH,
+	    BFS_CLI_OPT_HELP,
+	    BFS_CLI_OPT_VERSION,
+	    {NULL, 0, NULL, 0},
+	};
+	struct bfs_cli_fs fs = {0};
+	const char *addrfile;
 	char msg[512];
 	int c, rc;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ATTACH:
-			addrfile = optarg;
-			break;
-		case 'h':
-			printf("%s%s", usage_line, help_text);
+		if (bfs_cli_fs_option(&fs, c, optarg))
+			continue;
+		if (bfs_cli_info(c, NAME, usage_line, help_text))
 			return 0;
-		case OPT_VERSION:
-			bfs_cli_version(NAME);
-			return 0;
-		default:
-			bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
-			bfs_cli_usage_exit(NAME, usage_line, "%s", msg);
-		}
+		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+		bfs_cli_usage_exit(NAME, usage_line, "%s", msg);
 	}
 	if (optind != argc)
 		bfs_cli_usage_exit(NAME, usage_line, "unexpected argument '%s'", argv[optind]);
+	if (bfs_cli_fs_check(&fs, 0, msg, sizeof(msg)))
+		bfs_cli_usage_exit(NAME, usage_line, "%s", msg);
+	addrfile = fs.attach;
 	if (!addrfile && !getenv("BENCHFS_ADDR"))
 		bfs_cli_usage_exit(NAME, usage_line,
 		                   "no servers: give --attach ADDRFILE or set BENCHFS_ADDR");

@@ -45,8 +45,6 @@ static const char help_text[] =
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n";
 
-enum { OPT_ATTACH = 0x100, OPT_DATA_DIR, OPT_SYNC, OPT_NEW_FS, OPT_VERSION };
-
 static int rank;
 
 /* A bad command line: rank 0 reports it, every rank exits 2. */
@@ -61,18 +59,6 @@ static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const ch
 	}
 	MPI_Finalize();
 	exit(BFS_CLI_EXIT_USAGE);
-}
-
-/* --help (@version 0) or --version (1): rank 0 prints the text, every rank exits 0. */
-static void __attribute__((noreturn)) print_and_exit(int version)
-{
-	if (rank == 0 && version)
-		bfs_cli_version(NAME);
-	else if (rank == 0)
-		printf("%s%s", usage_line, help_text);
-	fflush(stdout);
-	MPI_Finalize();
-	exit(0);
 }
 
 /* Write the address file atomically (temporary file + rename), mode 0600. */
@@ -122,19 +108,17 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"attach", required_argument, NULL, OPT_ATTACH},
-	                                     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
-	                                     {"sync", no_argument, NULL, OPT_SYNC},
-	                                     {"new-fs", no_argument, NULL, OPT_NEW_FS},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {"version", no_argument, NULL, OPT_VERSION},
-	                                     {NULL, 0, NULL, 0}};
-	const char *data_dir = NULL, *addrfile = NULL;
+	static const struct option opts[] = {
+	    BFS_CLI_OPT_ATTACH, BFS_CLI_OPT_DATA_DIR, BFS_CLI_OPT_SYNC,   BFS_CLI_OPT_NEW_FS,
+	    BFS_CLI_OPT_HELP,   BFS_CLI_OPT_VERSION,  {NULL, 0, NULL, 0},
+	};
+	struct bfs_cli_fs fs = {0};
+	const char *addrfile;
 	struct bfs_server *srv = NULL;
 	char base[4096], dir[4200], msg[512];
 	void *addr = NULL, **addrs = NULL;
 	size_t alen = 0, *lens = NULL;
-	int size, c, rc, all_rc, sync = 0, new_fs = 0;
+	int size, c, rc, all_rc;
 	uint64_t secret;
 
 	MPI_Init(&argc, &argv);
@@ -142,35 +126,26 @@ int main(int argc, char **argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ATTACH:
-			addrfile = optarg;
-			break;
-		case OPT_DATA_DIR:
-			data_dir = optarg;
-			break;
-		case OPT_SYNC:
-			sync = 1;
-			break;
-		case OPT_NEW_FS:
-			new_fs = 1;
-			break;
-		case 'h':
-			print_and_exit(0);
-		case OPT_VERSION:
-			print_and_exit(1);
-		default:
-			bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
-			usage_error("%s", msg);
+		if (bfs_cli_fs_option(&fs, c, optarg))
+			continue;
+		if (c == 'h' || c == BFS_CLI_VERSION) {
+			if (rank == 0)
+				bfs_cli_info(c, NAME, usage_line, help_text);
+			fflush(stdout);
+			MPI_Finalize();
+			return 0;
 		}
+		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+		usage_error("%s", msg);
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (bfs_cli_fs_check(&fs, 0, msg, sizeof(msg)))
+		usage_error("%s", msg);
+	addrfile = fs.attach;
 	if (!addrfile)
 		usage_error("an address file to write is needed (--attach ADDRFILE)");
-	if (data_dir && !*data_dir)
-		usage_error("--data-dir: empty directory name");
-	rc = bfs_cli_fs_env(sync, new_fs);
+	rc = bfs_cli_fs_env(&fs);
 	if (rc) {
 		if (rank == 0)
 			fprintf(stderr, NAME ": setting the environment: %s\n", strerror(-rc));
@@ -179,7 +154,7 @@ int main(int argc, char **argv)
 	}
 	secret = rank == 0 ? bfs_new_secret() : 0;
 	MPI_Bcast(&secret, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-	rc = bfs_default_data_dir(data_dir, base, sizeof(base));
+	rc = bfs_default_data_dir(fs.data_dir, base, sizeof(base));
 	if (!rc) {
 		struct bfs_server_config cfg = {.index = (uint32_t)rank,
 		                                .count = (uint32_t)size,

@@ -57,8 +57,6 @@ static const char help_text[] =
     "      --version         show the version and exit\n"
     "MPI-IO on \"benchfs:/path\" names works when libbenchfs-romio.so was built.\n";
 
-enum { OPT_SERVERS = 0x100, OPT_DATA_DIR, OPT_SYNC, OPT_NEW_FS, OPT_ATTACH, OPT_VERSION };
-
 static char exedir[PATH_MAX];
 
 /* @dir/@name into @out if that file exists; returns 1 if found */
@@ -93,86 +91,37 @@ static int find_lib(char *out, size_t cap, const char *name, const char *subdir)
 	return look(out, cap, BENCHFS_LIBDIR, name);
 }
 
-static int parse_count(const char *s, int *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s || *end || n < 1 || n > 1 << 20)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
-
 /* A bad command line: "benchfs-run: MESSAGE" and the usage line, exit 2. */
 #define usage_error(...) bfs_cli_usage_exit(NAME, usage_line, __VA_ARGS__)
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"servers", required_argument, NULL, OPT_SERVERS},
-	    {"data-dir", required_argument, NULL, OPT_DATA_DIR},
-	    {"sync", no_argument, NULL, OPT_SYNC},
-	    {"new-fs", no_argument, NULL, OPT_NEW_FS},
-	    {"attach", required_argument, NULL, OPT_ATTACH},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {NULL, 0, NULL, 0},
+	    BFS_CLI_OPT_SERVERS, BFS_CLI_OPT_DATA_DIR, BFS_CLI_OPT_SYNC,    BFS_CLI_OPT_NEW_FS,
+	    BFS_CLI_OPT_ATTACH,  BFS_CLI_OPT_HELP,     BFS_CLI_OPT_VERSION, {NULL, 0, NULL, 0},
 	};
 	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16], msg[512];
-	const char *data_dir = NULL, *addrfile = NULL, *old;
+	struct bfs_cli_fs fs = {0};
+	const char *old;
 	char *preload;
-	int c, nservers = 0, sync = 0, new_fs = 0;
+	int c;
 	size_t len;
 	ssize_t n;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_SERVERS:
-			if (parse_count(optarg, &nservers))
-				usage_error("--servers %s: not a number of servers", optarg);
-			break;
-		case OPT_DATA_DIR:
-			if (!*optarg)
-				usage_error("--data-dir: empty directory name");
-			data_dir = optarg;
-			break;
-		case OPT_SYNC:
-			sync = 1;
-			break;
-		case OPT_NEW_FS:
-			new_fs = 1;
-			break;
-		case OPT_ATTACH:
-			if (!*optarg)
-				usage_error("--attach: empty file name");
-			addrfile = optarg;
-			break;
-		case 'h':
-			printf("%s%s", usage_line, help_text);
+		if (bfs_cli_fs_option(&fs, c, optarg))
+			continue;
+		if (bfs_cli_info(c, NAME, usage_line, help_text))
 			return 0;
-		case OPT_VERSION:
-			bfs_cli_version(NAME);
-			return 0;
-		default:
-			bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
-			usage_error("%s", msg);
-		}
+		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+		usage_error("%s", msg);
 	}
 	if (optind >= argc)
 		usage_error("no program to run");
-	if (nservers && addrfile)
-		usage_error("--servers and --attach exclude each other");
-	if (data_dir && !nservers)
-		usage_error("--data-dir %s needs --servers N", data_dir);
-	if (sync && !nservers)
-		usage_error("--sync needs --servers N");
-	if (new_fs && !nservers)
-		usage_error("--new-fs needs --servers N");
-	if (!nservers && !addrfile && !getenv("BENCHFS_ADDR"))
+	if (bfs_cli_fs_check(&fs, 1, msg, sizeof(msg)))
+		usage_error("%s", msg);
+	if (!fs.servers && !fs.attach && !getenv("BENCHFS_ADDR"))
 		usage_error("no --servers, no --attach and BENCHFS_ADDR is not set: no BenchFS "
 		            "servers to use");
 
@@ -185,7 +134,7 @@ int main(int argc, char **argv)
 	} else {
 		exedir[0] = '\0';
 	}
-	if (nservers && !find_lib(runlib, sizeof(runlib), RUN_LIB, ".libs")) {
+	if (fs.servers && !find_lib(runlib, sizeof(runlib), RUN_LIB, ".libs")) {
 		fprintf(stderr, "benchfs-run: %s not found in %s\n", RUN_LIB,
 		        getenv("BENCHFS_RUN_LIBDIR") && *getenv("BENCHFS_RUN_LIBDIR")
 		            ? getenv("BENCHFS_RUN_LIBDIR")
@@ -205,12 +154,13 @@ int main(int argc, char **argv)
 	}
 	snprintf(preload, len, "%s%s%s%s%s", runlib, *runlib && *romio ? ":" : "", romio,
 	         old && *old && (*runlib || *romio) ? ":" : "", old ? old : "");
-	snprintf(num, sizeof(num), "%d", nservers);
-	if ((*preload && setenv("LD_PRELOAD", preload, 1)) || bfs_cli_fs_env(sync, new_fs) ||
-	    (addrfile && setenv("BENCHFS_ADDR", addrfile, 1)) ||
-	    (nservers ? setenv("BENCHFS_RUN_SERVERS", num, 1) : unsetenv("BENCHFS_RUN_SERVERS")) ||
-	    (data_dir ? setenv("BENCHFS_RUN_DATA_DIR", data_dir, 1)
-	              : unsetenv("BENCHFS_RUN_DATA_DIR"))) {
+	snprintf(num, sizeof(num), "%d", fs.servers);
+	if ((*preload && setenv("LD_PRELOAD", preload, 1)) || bfs_cli_fs_env(&fs) ||
+	    (fs.attach && setenv("BENCHFS_ADDR", fs.attach, 1)) ||
+	    (fs.servers ? setenv("BENCHFS_RUN_SERVERS", num, 1)
+	                : unsetenv("BENCHFS_RUN_SERVERS")) ||
+	    (fs.data_dir ? setenv("BENCHFS_RUN_DATA_DIR", fs.data_dir, 1)
+	                 : unsetenv("BENCHFS_RUN_DATA_DIR"))) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));
 		return 2;
 	}
