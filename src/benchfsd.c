@@ -47,16 +47,11 @@ static const char help_text[] =
 
 static int rank;
 
-/* A bad command line: rank 0 reports it, every rank exits 2. */
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
+/* A bad command line: rank 0 reports @msg and the usage line, every rank exits 2. */
+static void __attribute__((noreturn)) usage_error(const char *msg)
 {
-	va_list ap;
-
-	if (rank == 0) {
-		va_start(ap, fmt);
-		bfs_cli_vusage_error(NAME, usage_line, fmt, ap);
-		va_end(ap);
-	}
+	if (rank == 0)
+		fprintf(stderr, NAME ": %s\n%s", msg, usage_line);
 	MPI_Finalize();
 	exit(BFS_CLI_EXIT_USAGE);
 }
@@ -136,12 +131,14 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
-		usage_error("%s", msg);
+		usage_error(msg);
 	}
-	if (optind != argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+	if (optind != argc) {
+		snprintf(msg, sizeof(msg), "unexpected argument '%s'", argv[optind]);
+		usage_error(msg);
+	}
 	if (bfs_cli_fs_check(&fs, 0, msg, sizeof(msg)))
-		usage_error("%s", msg);
+		usage_error(msg);
 	addrfile = fs.attach;
 	if (!addrfile)
 		usage_error("an address file to write is needed (--attach ADDRFILE)");
