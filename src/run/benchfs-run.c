@@ -1,8 +1,8 @@
 /*
  * benchfs-run - run an unmodified MPI program on BenchFS:
  *
- *	mpirun -n M benchfs-run --servers N [--data-dir DIR] [--sync] [--new-fs] -- PROGRAM
- *[ARGS...] mpirun -n M benchfs-run [--attach ADDRFILE] -- PROGRAM [ARGS...]
+ *	mpirun -n M benchfs-run --servers N [--data-dir DIR] [--sync] [--new-fs] -- PROGRAM ARG...
+ *	mpirun -n M benchfs-run [--attach ADDRFILE] -- PROGRAM ARG...
  *
  * Not an MPI program: every rank sets the environment and executes PROGRAM with
  * libbenchfs-run.so preloaded (plus libbenchfs-romio.so when it was built, for "benchfs:" MPI-IO
