@@ -73,8 +73,8 @@ extern "C" {
 
 /**
  * benchfs_init - attach this process to a running BenchFS.
- * @addrfile: path of the address file written by benchfsd (-a), or NULL to use the environment
- *            variable BENCHFS_ADDR.
+ * @addrfile: path of the address file written by benchfsd (its --attach), or NULL to use the
+ *            environment variable BENCHFS_ADDR.
  *
  * Reads the servers' UCX addresses and the file system's secret from @addrfile, and creates the
  * UCX context and worker used by every other call. Connections to servers are made lazily.

@@ -82,7 +82,7 @@ bfs_daemon_start "$W/d" "$W/addr" "$W/daemon.log" 2 || fail "benchfsd did not st
 pid=$(bfs_server_pid "$W/d" 0) || fail "no pid for server 0"
 refused "in use" "$W/d/server-0: in use by another BenchFS server (pid $pid on host $(hostname))" \
 	"$W/d" 2
-timeout 60 "$B/benchfs-shutdown" -a "$W/addr" >/dev/null || bad "benchfs-shutdown"
+timeout 60 "$B/benchfs-shutdown" --attach "$W/addr" >/dev/null || bad "benchfs-shutdown"
 wait "$BFS_DAEMON_PID"
 BFS_DAEMON_PID=
 

@@ -36,14 +36,14 @@ full_meta() {
 	n=$(sed -n 's/^attach_client: \([0-9]*\) directories made.*/\1/p' "$BFS_TMP/fill.out")
 	[ -n "$n" ] && [ "$n" -gt 100 ] || fail "$name: only '$n' directories before ENOSPC"
 	timeout 60 "$cl" -a "$addr" has-dirs /full $((n - 1)) || fail "$name: the server lost entries"
-	timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" >/dev/null || fail "$name: shutdown"
+	timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "$name: shutdown"
 	wait "$BFS_DAEMON_PID"
 	BFS_DAEMON_PID=
 	grep -q "Bus error\|signal" "$BFS_TMP/$name.log" && { cat "$BFS_TMP/$name.log"; fail "$name: the server died"; }
 	bfs_daemon_start "$data" "$addr" "$BFS_TMP/$name-2.log" 1 "$@" ||
 		fail "$name: benchfsd did not restart on the full file system"
 	timeout 60 "$cl" -a "$addr" has-dirs /full $((n - 1)) || fail "$name: entries lost across a restart"
-	timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" >/dev/null || fail "$name: shutdown"
+	timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "$name: shutdown"
 	wait "$BFS_DAEMON_PID"
 	BFS_DAEMON_PID=
 	rm -rf "$data"
@@ -58,7 +58,7 @@ addr=$BFS_TMP/addr-map
 BENCHFS_META_MAP=512K bfs_daemon_start "$data" "$addr" "$BFS_TMP/map.log" 1 -x BENCHFS_META_MAP ||
 	fail "benchfsd did not start"
 timeout 120 "$cl" -a "$addr" fill-meta /full 1000000 || fail "filling the LMDB map"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" >/dev/null || fail "shutdown"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
 wait "$BFS_DAEMON_PID"
 BFS_DAEMON_PID=
 
@@ -69,7 +69,7 @@ addr=$BFS_TMP/addr-data
 bfs_daemon_start "$data" "$addr" "$BFS_TMP/data.log" 1 || fail "benchfsd did not start"
 timeout 120 "$cl" -a "$addr" fill-data /big || fail "filling the chunk store"
 timeout 60 "$cl" -a "$addr" fill-data /big || fail "filling the chunk store again"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" >/dev/null || fail "shutdown"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
 wait "$BFS_DAEMON_PID"
 rc=$?
 BFS_DAEMON_PID=

@@ -71,7 +71,7 @@ kill -CONT "$pid"
 stopped=
 echo "=== after SIGCONT the servers answer again"
 timeout 60 "$cl" -a "$addr" verify /keep 1048576 2 || fail "data after SIGCONT"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "benchfs-shutdown after SIGCONT"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "benchfs-shutdown after SIGCONT"
 wait "$BFS_DAEMON_PID"
 rc=$?
 BFS_DAEMON_PID=

@@ -129,6 +129,9 @@ dist_noinst_DATA = tests/README.md
 # The MPI tools on a real tree, and their error messages
 INTEG_TESTS += tests/real_tree.sh tests/tools_errors.sh
 
+# One command line: every installed program's --version, --help, man page, common options
+INTEG_TESTS += tests/tools_options.sh
+
 # Raw malformed requests against a live server (uses the internal wire and UCX layers)
 INTEG_BINS += tests/malformed_request
 INTEG_TESTS += tests/malformed_request.sh tests/killed_client.sh

@@ -59,7 +59,7 @@ run "cross-job read, 4 ranks" 4 -f benchfs:/cross3 -r 3
 run "cross-job write, 1 rank" 1 -f benchfs:/cross1 -w
 run "cross-job read, 3 ranks" 3 -f benchfs:/cross1 -r 1
 
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "benchfs-shutdown failed"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "benchfs-shutdown failed"
 wait "$BFS_DAEMON_PID"
 rc=$?
 BFS_DAEMON_PID=

@@ -48,7 +48,7 @@ env -u BENCHFS_ADDR timeout 60 "$cl" init-fails EINVAL || fail "no address file,
 timeout 60 "$cl" -a "$addr" verify /f1 3000001 1 || fail "data after the refused calls"
 
 echo "=== benchfs-shutdown"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "benchfs-shutdown failed"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "benchfs-shutdown failed"
 for _ in $(seq 300); do
 	kill -0 "$BFS_DAEMON_PID" 2>/dev/null || break
 	sleep 0.1
@@ -65,7 +65,7 @@ echo "=== restart on the same data directory"
 bfs_daemon_start "$data" "$addr" "$BFS_TMP/daemon2.log" 2 || fail "benchfsd did not restart"
 timeout 60 "$cl" -a "$addr" verify /f1 3000001 1 || fail "/f1 after restart"
 timeout 60 "$cl" -a "$addr" verify /f2 1048576 2 || fail "/f2 after restart"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "second benchfs-shutdown failed"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "second benchfs-shutdown failed"
 wait "$BFS_DAEMON_PID"
 rc=$?
 BFS_DAEMON_PID=

@@ -61,8 +61,8 @@ int ADIOI_BENCHFS_Attach(int *error_code)
 		fprintf(stderr, "benchfs MPI-IO: cannot attach to BenchFS servers: %s%s%s\n",
 		        addr && *addr ? addr : "BENCHFS_ADDR is not set",
 		        addr && *addr ? ": "
-		                      : " (start benchfsd -a FILE and export BENCHFS_ADDR=FILE, "
-		                        "or run under benchfs-run)",
+		                      : " (start benchfsd --attach FILE and export "
+		                        "BENCHFS_ADDR=FILE, or run under benchfs-run)",
 		        addr && *addr ? strerror(-rc) : "");
 		attach_err = rc;
 		*error_code = ADIOI_BENCHFS_Errcode(myname, "benchfs:", rc);
