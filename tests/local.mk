@@ -53,9 +53,9 @@ INTEG_TESTS += tests/io_unaligned.sh \
 	tests/find.sh
 
 # Script tests and their helper programs
-INTEG_BINS += tests/persist tests/attach_client
+INTEG_BINS += tests/persist tests/attach_client tests/incomplete_file
 INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/killed_server.sh \
-	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh \
+	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh tests/stagein_interrupted.sh \
 	tests/store_memory.sh
 
 tests_io_unaligned_SOURCES = tests/io_unaligned.c
@@ -119,6 +119,9 @@ tests_server_stats_LDFLAGS = $(BFSTEST_LINK)
 tests_persist_SOURCES = tests/persist.c
 tests_persist_LDADD = $(BFSTEST_LIBS)
 tests_persist_LDFLAGS = $(BFSTEST_LINK)
+tests_incomplete_file_SOURCES = tests/incomplete_file.c
+tests_incomplete_file_LDADD = $(BFSTEST_LIBS)
+tests_incomplete_file_LDFLAGS = $(BFSTEST_LINK)
 tests_attach_client_SOURCES = tests/attach_client.c
 tests_attach_client_LDADD = $(BFSTEST_LIBS)
 tests_attach_client_LDFLAGS = $(BFSTEST_LINK)
