@@ -4,8 +4,9 @@
  *	mpirun -n 5 benchfs-find --servers 4 /out -name '*.h5' -size +1M
  *
  * Tool options come before the starting points; GNU find style predicates (-name, -type,
- * -size, -newer, -incomplete, -count, -print) come after them. The scan runs on the servers: client rank r
- * asks servers r, r + nranks, ... for the matching entries below each starting point. Every
+ * -size, -newer, -incomplete, -count, -print) come after them. The scan runs on the servers:
+ * client rank r asks servers r, r + nranks, ... for the matching entries below each starting
+ * point. Every
  * rank sends its lines to rank 0, which alone writes standard output, so lines never mix.
  */
 #include "tool.h"
