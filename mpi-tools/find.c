@@ -6,8 +6,8 @@
  * Tool options come before the starting points; GNU find style predicates (-name, -type,
  * -size, -newer, -incomplete, -count, -print) come after them. The scan runs on the servers:
  * client rank r asks servers r, r + nranks, ... for the matching entries below each starting
- * point. Every
- * rank sends its lines to rank 0, which alone writes standard output, so lines never mix.
+ * point. Every rank sends its lines to rank 0, which alone writes standard output, so lines
+ * never mix.
  */
 #include "tool.h"
 
