@@ -190,6 +190,7 @@ tests/run_fortran_mpifh: tests/run_fortran.f90
 # them through tests/netns-agent.sh (its rsh agent). tests/multinode_client keeps calling one
 # server while the script kills it or cuts its node's link, and reports when its calls failed.
 INTEG_BINS += tests/multinode_client
+INTEG_TESTS += tests/multinode.sh
 dist_noinst_SCRIPTS += tests/netns-agent.sh
 tests_multinode_client_SOURCES = tests/multinode_client.c
 tests_multinode_client_LDADD = $(BFSTEST_LIBS)
