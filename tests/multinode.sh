@@ -71,18 +71,21 @@ watchdog=
 
 # children PID: the pids of PID's children
 children() { cat "/proc/$1/task/"*/children 2>/dev/null; }
-# kill_tree SIGNAL PID: PID and its descendants, by pid
+# kill_tree SIGNAL PID: PID, then its descendants (taken before: a parent killed first cannot
+# react to its children's end), by pid
 kill_tree() {
-	local c
-	for c in $(children "$2"); do
+	local c kids
+	kids=$(children "$2")
+	kill "-$1" "$2" 2>/dev/null
+	for c in $kids; do
 		kill_tree "$1" "$c"
 	done
-	kill "-$1" "$2" 2>/dev/null
 }
 
 # ---- teardown, on every exit ----------------------------------------------------------------
 cleanup() {
 	set +e
+	trap '' INT TERM # the teardown is not interrupted (the watchdog included)
 	[ -n "$watchdog" ] && kill_tree KILL "$watchdog"
 	# what we started in the root namespace (timeout around mpirun, clients): TERM (timeout
 	# passes it on to mpirun, which stops its daemons), then KILL what is left of each tree
@@ -137,6 +140,23 @@ disown "$watchdog" # no job report when cleanup kills it
 
 # ---- 1. the nodes ----------------------------------------------------------------------------
 step "1. three nodes: namespaces, veths, a bridge"
+# what an earlier run killed by SIGKILL (no teardown possible) left: its names carry its pid
+for ns in $(ip netns list | awk '{print $1}' | grep '^bfsmn[0-9]*-n[0-9]$'); do
+	p=${ns#bfsmn}
+	p=${p%%-*}
+	[ -d "/proc/$p" ] && continue
+	echo "removing namespace $ns of an earlier run (pid $p is gone)"
+	# shellcheck disable=SC2046
+	kill -KILL $(ip netns pids "$ns") 2>/dev/null
+	ip netns del "$ns"
+done
+for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^bfsmn[0-9]*\(v[0-9]\)\?$'); do
+	p=${l#bfsmn}
+	p=${p%v?}
+	[ -d "/proc/$p" ] && continue
+	echo "removing link $l of an earlier run (pid $p is gone)"
+	ip link del "$l" 2>/dev/null
+done
 # a private /24 no interface or route of this machine uses yet (other runs included)
 NET=
 used=$(ip -4 addr show; ip -4 route show table all)
@@ -476,8 +496,12 @@ part_5b() {
 			reachable n1 "$NET.2" && break
 			sleep 0.1
 		done
-		echo "n2's link up again $(since "$t_cut" "$t_up") s after the cut; n1 reaches n2 after" \
-			"$(since "$t_up" "$EPOCHREALTIME") s: $(reachable n1 "$NET.2" && echo yes || echo no)"
+		if reachable n1 "$NET.2"; then
+			echo "n2's link up again $(since "$t_cut" "$t_up") s after the cut; n1 reaches n2" \
+				"$(since "$t_up" "$EPOCHREALTIME") s later"
+		else
+			bad "n1 does not reach n2 10 s after its link came back up"
+		fi
 	fi
 	wait "$ljob"
 	rc=$?
