@@ -191,3 +191,14 @@ tests/run_fortran_f08: tests/run_fortran.f90
 	$(FORTRAN_BUILD) -DBFS_F08 -o $@ $(srcdir)/tests/run_fortran.f90
 tests/run_fortran_mpifh: tests/run_fortran.f90
 	$(FORTRAN_BUILD) -DBFS_MPIFH -o $@ $(srcdir)/tests/run_fortran.f90
+
+# ---- several nodes on one machine (tests/multinode.sh) ------------------------------------------
+# Three nodes simulated by network + UTS namespaces joined by a bridge; Open MPI launches into
+# them through tests/netns-agent.sh (its rsh agent). tests/multinode_client keeps calling one
+# server while the script kills it or cuts its node's link, and reports when its calls failed.
+INTEG_BINS += tests/multinode_client
+INTEG_TESTS += tests/multinode.sh
+dist_noinst_SCRIPTS += tests/netns-agent.sh
+tests_multinode_client_SOURCES = tests/multinode_client.c
+tests_multinode_client_LDADD = $(BFSTEST_LIBS)
+tests_multinode_client_LDFLAGS = $(BFSTEST_LINK)
