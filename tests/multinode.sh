@@ -279,8 +279,8 @@ since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; }
 
 # benchfsd and benchfs-shutdown are invoked only here (options being renamed: one line each)
-benchfsd_cmd() { BENCHFSD=("$B/benchfsd" --data-dir "$1" --addr "$2"); }
-shutdown_cmd() { SHUTDOWN=("$B/benchfs-shutdown" -a "$1"); }
+benchfsd_cmd() { BENCHFSD=("$B/benchfsd" --data-dir "$1" --attach "$2"); }
+shutdown_cmd() { SHUTDOWN=("$B/benchfs-shutdown" --attach "$1"); }
 
 # daemon_start DATADIR ADDRFILE LOG [MPIRUN-OPTION...]: benchfsd, one rank per node, in the
 # background; waits for the address file. Sets daemon (the pid of `timeout` around mpirun).
