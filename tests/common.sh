@@ -73,13 +73,20 @@ bfs_daemon_start() {
 		"$top_builddir/benchfsd" --data-dir "$data" --attach "$addr" ${BFS_DAEMON_ARGS:-} \
 		>"$log" 2>&1 &
 	BFS_DAEMON_PID=$!
+	bfs_daemon_ready "$addr" "$log" "$BFS_DAEMON_PID"
+}
+
+# bfs_daemon_ready ADDRFILE LOG PID: wait (30 s at most) until the benchfsd started in the
+# background as PID has written ADDRFILE and said it is ready in LOG; else show LOG, return 1.
+bfs_daemon_ready() {
+	local addr=$1 log=$2 pid=$3
 	for _ in $(seq 300); do
 		[ -s "$addr" ] && grep -q ready "$log" && return 0
-		kill -0 "$BFS_DAEMON_PID" 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	echo "benchfsd did not start:"
-	cat "$log"
+	grep -v setpgid "$log" | head -20
 	return 1
 }
 

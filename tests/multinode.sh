@@ -25,11 +25,13 @@
 #      transfers) fail with EIO within 1 s, later calls too, the other servers answer (n3's own
 #      clients are measured and printed, not held to the 1 s goal); benchfs-shutdown then fails
 #      naming the error, the two other servers stop, and benchfsd ends without the dead one.
-#      Times to error are printed.
+#      (c) SIGSTOP of n3's benchfsd: every client's call to it fails with ETIMEDOUT after the
+#      RPC timeout; after SIGCONT they reach it again, their files read back, and
+#      benchfs-shutdown stops every server. Times to error are printed.
 # Skipped (77, with the reason) when namespaces, veths or a bridge cannot be made here. Every
 # command runs under `timeout`, the whole test under a watchdog (BFS_MN_LIMIT seconds, default
 # 600), and the namespaces, veths and bridge are removed on every exit.
-# Environment: BFS_MN_PARTS (default "2 3 4 5b 5a"; part 1 always runs), BFS_MN_LOGS=DIR (keep
+# Environment: BFS_MN_PARTS (default "2 3 4 5b 5a 5c"; part 1 always runs), BFS_MN_LOGS=DIR (keep
 # the jobs' outputs there), BFS_REAL_TREE (default /usr/share/doc), BFS_TEST_TIMEOUT (s/job).
 set -uo pipefail
 export LC_ALL=C # messages matched below ("Connection refused"), '.' in $EPOCHREALTIME
@@ -293,14 +295,7 @@ daemon_start() {
 	timeout -k 5 "$JOB_LIMIT" "${MPI[@]}" -n 3 --map-by node "$@" "${BENCHFSD[@]}" >"$log" 2>&1 &
 	daemon=$!
 	bg_pids+=("$daemon")
-	for _ in $(seq 300); do
-		[ -s "$addr" ] && grep -q ready "$log" && return 0
-		kill -0 "$daemon" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "benchfsd did not start:"
-	grep -v setpgid "$log" | head -20
-	return 1
+	bfs_daemon_ready "$addr" "$log" "$daemon"
 }
 # daemon_pid NODE: pid of benchfsd on NODE (by namespace, /proc/PID/comm and rank)
 daemon_pid() {
@@ -645,13 +640,69 @@ part_5a() {
 	daemon_stop
 }
 
+# ---- 5c: a node's server stopped (SIGSTOP) ---------------------------------------------------------
+part_5c() {
+	local saddr=$W/saddr ssrv=2 n c f krc victim t_stop line op err at tte
+	local sclients=() sfiles=()
+	local -A spid=()
+	step "5c. SIGSTOP of n3's server while clients on n1, n2, n3 call it (standalone), then SIGCONT"
+	daemon_start "$W/stop" "$saddr" "$W/stop.log" || fail "benchfsd did not start"
+	for n in "${NODES[@]}"; do
+		c=$n-stop
+		on_node "$n" timeout 90 "$B/tests/multinode_client" -a "$saddr" busy $ssrv 60 \
+			--ops find,rndv,read --name "$c" --recover 30 >"$W/stop-$c" 2>&1 &
+		spid[$c]=$!
+		bg_pids+=($!)
+		sclients+=("$c")
+		sfiles+=("$W/stop-$c")
+	done
+	wait_lines " ready$" ${#sclients[@]} 60 "${sfiles[@]}" || bad "the clients did not all start calling"
+	sleep 0.5
+	victim=$(daemon_pid n3)
+	[ -n "$victim" ] || fail "no benchfsd process of rank 2 in ${NSP}n3"
+	t_stop=$EPOCHREALTIME
+	kill -STOP "$victim"
+	# every client's first error, then the server goes on
+	wait_lines " error " ${#sclients[@]} $((BENCHFS_RPC_TIMEOUT + 20)) "${sfiles[@]}" ||
+		bad "not every client saw an error within $((BENCHFS_RPC_TIMEOUT + 20)) s"
+	kill -CONT "$victim"
+	echo "SIGCONT $(since "$t_stop" "$EPOCHREALTIME") s after the SIGSTOP"
+	for c in "${sclients[@]}"; do
+		wait "${spid[$c]}"
+		krc=$?
+		f=$W/stop-$c
+		line=$(grep -m1 "^mn: $c error " "$f")
+		read -r _ _ _ op err _ at _ _ <<<"$line"
+		[ -n "$line" ] || { bad "$c: no failed call after the SIGSTOP"; continue; }
+		tte=$(since "$t_stop" "$at")
+		echo "SIGSTOP: $c: $op call to server $ssrv on n3: $err $tte s after the stop"
+		grep "^mn: $c \(recovered\|data\|baddata\) " "$f" | sed 's/^mn: /  /'
+		[ "$err" = ETIMEDOUT ] || bad "$c: $op got $err from a stopped server, want ETIMEDOUT"
+		within "$tte" $((BENCHFS_RPC_TIMEOUT - 1)) $((BENCHFS_RPC_TIMEOUT + 2)) ||
+			bad "$c: error $tte s after the stop, want the RPC timeout ($BENCHFS_RPC_TIMEOUT s)"
+		[ $krc -eq 0 ] || bad "$c exited $krc (no recovery, or its files changed)"
+	done
+	shutdown_cmd "$saddr"
+	on_node n1 timeout 60 "${SHUTDOWN[@]}" >"$W/stop-shutdown" 2>&1 ||
+		{ cat "$W/stop-shutdown"; bad "benchfs-shutdown after SIGCONT failed"; }
+	for _ in $(seq 300); do
+		kill -0 "$daemon" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$daemon"
+	krc=$?
+	daemon=
+	[ $krc -eq 0 ] || bad "benchfsd exited $krc after SIGCONT and benchfs-shutdown"
+}
+
 # ---- the parts ---------------------------------------------------------------------------------------
-PARTS=" ${BFS_MN_PARTS:-2 3 4 5b 5a} "
+PARTS=" ${BFS_MN_PARTS:-2 3 4 5b 5a 5c} "
 wanted() { [[ $PARTS == *" $1 "* ]]; }
 wanted 2 && part_2
 { wanted 3 || wanted 4; } && part_3_4
 wanted 5b && part_5b
 wanted 5a && part_5a
+wanted 5c && part_5c
 
 step "done in $((SECONDS - T0)) s"
 [ $failed -eq 0 ] || fail "$failed checks failed"
