@@ -18,6 +18,7 @@
 #include "benchfs_mpi.h"
 #include "common/ring.h"
 #include "mpi/injob.h"
+#include "net/addrfile.h"
 #include "net/rpc.h"
 #include "server/server.h"
 
@@ -28,51 +29,6 @@ static void usage(FILE *f)
 	        "  -d, --data-dir DIR   node-local data directory (default $TMPDIR/benchfs-$USER)\n"
 	        "  -a, --addr ADDRFILE  address file to write for clients\n"
 	        "  -s, --sync           flush metadata at every operation\n");
-}
-
-/* Write the address file atomically (temporary file + rename), mode 0600. */
-static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **addrs, size_t *lens)
-{
-	char tmp[4200];
-	FILE *f;
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
-	fprintf(f, "benchfs-addr 2\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
-	        (unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
-	        (unsigned long long)BFS_RING_SEED_DEFAULT);
-	for (uint32_t i = 0; i < n; i++) {
-		char *hex = malloc(2 * lens[i] + 1);
-		if (!hex) {
-			fclose(f);
-			unlink(tmp);
-			return -ENOMEM;
-		}
-		bfs_hex_encode(addrs[i], lens[i], hex);
-		fprintf(f, "server %u %s\n", i, hex);
-		free(hex);
-	}
-	if (fflush(f) || fsync(fileno(f))) {
-		int e = -errno;
-		fclose(f);
-		unlink(tmp);
-		return e;
-	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		int e = -errno;
-		unlink(tmp);
-		return e;
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -147,7 +103,7 @@ int main(int argc, char **argv)
 		all_rc = bfs_exchange_addresses(MPI_COMM_WORLD, rank, addr, alen, (uint32_t)size,
 		                                &addrs, &lens);
 	if (!all_rc && rank == 0) {
-		all_rc = write_addrfile(addrfile, secret, (uint32_t)size, addrs, lens);
+		all_rc = bfs_addrfile_write(addrfile, secret, (uint32_t)size, addrs, lens);
 		if (all_rc)
 			fprintf(stderr, "benchfsd: %s: %s\n", addrfile, strerror(-all_rc));
 	}
