@@ -11,6 +11,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       procps        # pgrep, for the tests
       gnuplot-nox   # benchfs-bench --plot
       clang-format  # the style test (skipped without it)
+      clang libclang-rt-14-dev # libFuzzer harnesses, make fuzz-check (skipped without them)
       gfortran)     # Fortran programs of the benchfs-run test (skipped without it)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
