@@ -63,6 +63,7 @@ static size_t maxkey;
 static struct ent model[MODEL_MAX];
 static size_t nmodel;
 static uint64_t last_ino; /* the last inode number a create handed out */
+static int trace;         /* env BFS_FUZZ_TRACE: print the operations on stderr */
 
 /* ---- set-up ---------------------------------------------------------------------------------- */
 
@@ -88,6 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	trace = getenv("BFS_FUZZ_TRACE") != NULL;
 	setenv("BENCHFS_META_MAP", "64m", 0);
 	if (!base || !*base)
 		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
@@ -178,6 +180,8 @@ static int one_of(int rc, const int *set, size_t n)
 #define CHECK_RC(rc, want, ...)                                                                    \
 	do {                                                                                       \
 		static const int documented_[] = {__VA_ARGS__};                                    \
+		if (trace)                                                                         \
+			fprintf(stderr, "  -> %d (model: %d)\n", rc, want);                        \
 		FUZZ_CHECK(one_of(rc, documented_, BFS_ARRAY_SIZE(documented_)),                   \
 		           "%s: %d is not a documented answer", __func__, rc);                     \
 		FUZZ_CHECK(rc == (want), "%s: %d, the model says %d", __func__, rc, want);         \
@@ -742,6 +746,9 @@ static void empty_store(void)
 	FUZZ_CHECK(bfs_meta_count(meta) == 0, "records left in an emptied store");
 }
 
+static const char *const op_names[FM_NOPS] = {"create",  "lookup", "remove",   "setattr", "put",
+                                              "readdir", "find",   "haschild", "count"};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[PATH_CAP];
@@ -751,6 +758,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = fuzz_u8(&in) % FM_NOPS;
 		size_t len = op == FM_OP_COUNT ? 0 : read_path(&in, path);
 		int has;
+
+		if (trace)
+			fprintf(stderr, "%s %.*s%s (%zu bytes)\n", op_names[op],
+			        (int)BFS_MIN(len, 80), path, len > 80 ? "..." : "", len);
 
 		switch (op) {
 		case FM_OP_CREATE:

@@ -511,6 +511,7 @@ static void meta_seeds(void)
 	put_le(&o, FM_RM_INO_OF | FM_RM_NOTDIR, 1);
 	m_op_path(&o, FM_OP_LOOKUP, 2, ab);
 	m_op_path(&o, FM_OP_LOOKUP, 3, dots); /* not normal: -EINVAL */
+	put_le(&o, FM_OP_LOOKUP, 1);
 	m_raw(&o, "/a//b");
 	seed("meta", "changes", o.b, o.n);
 
@@ -523,7 +524,7 @@ static void meta_seeds(void)
 	m_readdir(&o, 2, lm, 0, NULL);
 	m_readdir(&o, 2, lm, 300, NULL);
 	m_readdir(&o, 2, lm, 0, "a");
-	m_find(&o, 1, lm, 0, NULL, 0);
+	m_find(&o, 2, lm, 0, NULL, 0);
 	m_find(&o, 0, NULL, 1, "n*", 600);
 	m_op_path(&o, FM_OP_HASCHILD, 2, lm);
 	m_op_path(&o, FM_OP_REMOVE, 3, lmn);
