@@ -39,6 +39,8 @@ int bfs_addrfile_parse(FILE *f, struct bfs_addrfile *out)
 		if (getline(&line, &cap, f) < 0 || sscanf(line, "server %u", &idx) != 1 || idx != i)
 			goto fail;
 		hex = strrchr(line, ' ');
+		if (!hex)
+			goto fail; /* "server0..." or a tab: no address field */
 		hex[strcspn(hex, "\n")] = '\0';
 		hex++;
 		lens[i] = strlen(hex) / 2;
