@@ -22,6 +22,33 @@
 #include "fuzz.h"
 #include "net/wire.h"
 
+/* entry_read - the checks of one entry read at @start of @buf (@len bytes) with answer @rc, now
+ * at @pos: its @fixed-byte head and @dlen bytes of name or key at @data, of at most @max bytes.
+ * 1 when an entry was read, 0 at a malformed one (where the walk stops). */
+static int entry_read(int rc, const uint8_t *buf, size_t len, size_t start, size_t pos,
+                      size_t fixed, const char *data, size_t dlen, size_t max)
+{
+	FUZZ_CHECK(rc == 0 || rc == -EBADMSG, "entry at %zu: %d", start, rc);
+	if (rc) {
+		FUZZ_CHECK(pos == start, "a failed read moved to %zu", pos);
+		return 0;
+	}
+	FUZZ_CHECK(dlen >= 1 && dlen <= max, "name or key of %zu bytes", dlen);
+	FUZZ_CHECK(pos == start + fixed + dlen && pos <= len, "entry at %zu ends at %zu", start,
+	           pos);
+	FUZZ_CHECK((const uint8_t *)data == buf + start + fixed, "name or key outside its entry");
+	return 1;
+}
+
+/* same_bytes - an entry at @start..@pos of @buf encoded again (answer @rc, @alen bytes at @again)
+ * gives the same bytes. */
+static void same_bytes(int rc, const uint8_t *again, size_t alen, const uint8_t *buf, size_t start,
+                       size_t pos)
+{
+	FUZZ_CHECK(rc == 0 && alen == pos - start && !memcmp(again, buf + start, alen),
+	           "entry at %zu encodes to other bytes (%d)", start, rc);
+}
+
 /* walk_dirents - READDIR entries of @buf (@len bytes) until its end or a malformed one. */
 static void walk_dirents(const uint8_t *buf, size_t len)
 {
@@ -36,23 +63,15 @@ static void walk_dirents(const uint8_t *buf, size_t len)
 		uint8_t type;
 		int rc = bfs_wire_get_dirent(buf, len, &pos, &ino, &type, &name, &nlen);
 
-		FUZZ_CHECK(rc == 0 || rc == -EBADMSG, "get_dirent: %d", rc);
-		if (rc) {
-			FUZZ_CHECK(pos == start, "a failed read moved to %zu", pos);
+		if (!entry_read(rc, buf, len, start, pos, BFS_WIRE_DIRENT_FIXED, name, nlen,
+		                BENCHFS_NAME_MAX))
 			return;
-		}
-		FUZZ_CHECK(nlen >= 1 && nlen <= BENCHFS_NAME_MAX, "name of %zu bytes", nlen);
-		FUZZ_CHECK(pos == start + BFS_WIRE_DIRENT_FIXED + nlen && pos <= len,
-		           "entry at %zu ends at %zu", start, pos);
-		FUZZ_CHECK((const uint8_t *)name == buf + start + BFS_WIRE_DIRENT_FIXED,
-		           "name outside its entry");
 		ent.d_ino = ino;
 		ent.d_type = type;
 		memcpy(ent.d_name, name, nlen);
 		ent.d_name[nlen] = '\0';
 		rc = bfs_wire_put_dirent(again, sizeof(again), &apos, ino, type, name, nlen);
-		FUZZ_CHECK(rc == 0 && apos == pos - start && !memcmp(again, buf + start, apos),
-		           "entry at %zu encodes to other bytes (%d)", start, rc);
+		same_bytes(rc, again, apos, buf, start, pos);
 	}
 }
 
@@ -91,20 +110,12 @@ static void walk_findents(const uint8_t *buf, size_t len)
 		int rc = bfs_wire_get_findent(buf, len, &pos, &mode, &fsize, &mtime, &key, &klen);
 		int n;
 
-		FUZZ_CHECK(rc == 0 || rc == -EBADMSG, "get_findent: %d", rc);
-		if (rc) {
-			FUZZ_CHECK(pos == start, "a failed read moved to %zu", pos);
+		if (!entry_read(rc, buf, len, start, pos, BFS_WIRE_FINDENT_FIXED, key, klen,
+		                BENCHFS_PATH_MAX + 1))
 			return;
-		}
-		FUZZ_CHECK(klen >= 1 && klen <= BENCHFS_PATH_MAX + 1, "key of %zu bytes", klen);
-		FUZZ_CHECK(pos == start + BFS_WIRE_FINDENT_FIXED + klen && pos <= len,
-		           "entry at %zu ends at %zu", start, pos);
-		FUZZ_CHECK((const uint8_t *)key == buf + start + BFS_WIRE_FINDENT_FIXED,
-		           "key outside its entry");
 		rc = bfs_wire_put_findent(again, sizeof(again), &apos, mode, fsize, mtime, key,
 		                          klen);
-		FUZZ_CHECK(rc == 0 && apos == pos - start && !memcmp(again, buf + start, apos),
-		           "entry at %zu encodes to other bytes (%d)", start, rc);
+		same_bytes(rc, again, apos, buf, start, pos);
 		n = bfs_path_from_key(key, klen, full, sizeof(full));
 		FUZZ_CHECK(n >= 0 || n == -EINVAL || n == -ENAMETOOLONG, "from_key: %d", n);
 		if (n < 0)
