@@ -12,6 +12,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       gnuplot-nox   # benchfs-bench --plot
       clang-format  # the style test (skipped without it)
       groff-base    # the man pages' rendering check (tests/tools_options.sh)
+      clang libclang-rt-14-dev # libFuzzer harnesses, make fuzz-check (skipped without them)
       gfortran)     # Fortran programs of the benchfs-run test (skipped without it)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -22,6 +22,7 @@
 #include "common/ring.h"
 #include "common/util.h"
 #include "mpi/injob.h"
+#include "net/addrfile.h"
 #include "net/rpc.h"
 #include "server/server.h"
 
@@ -54,51 +55,6 @@ static void __attribute__((noreturn)) usage_error(const char *msg)
 		fprintf(stderr, NAME ": %s\n%s", msg, usage_line);
 	MPI_Finalize();
 	exit(BFS_CLI_EXIT_USAGE);
-}
-
-/* Write the address file atomically (temporary file + rename), mode 0600. */
-static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **addrs, size_t *lens)
-{
-	char tmp[4200];
-	FILE *f;
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
-	fprintf(f, "benchfs-addr 2\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
-	        (unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
-	        (unsigned long long)BFS_RING_SEED_DEFAULT);
-	for (uint32_t i = 0; i < n; i++) {
-		char *hex = malloc(2 * lens[i] + 1);
-		if (!hex) {
-			fclose(f);
-			unlink(tmp);
-			return -ENOMEM;
-		}
-		bfs_hex_encode(addrs[i], lens[i], hex);
-		fprintf(f, "server %u %s\n", i, hex);
-		free(hex);
-	}
-	if (fflush(f) || fsync(fileno(f))) {
-		int e = -errno;
-		fclose(f);
-		unlink(tmp);
-		return e;
-	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		int e = -errno;
-		unlink(tmp);
-		return e;
-	}
-	return 0;
 }
 
 /*
@@ -193,7 +149,7 @@ int main(int argc, char **argv)
 		all_rc = bfs_exchange_addresses(MPI_COMM_WORLD, rank, addr, alen, (uint32_t)size,
 		                                &addrs, &lens);
 	if (!all_rc && rank == 0) {
-		all_rc = write_addrfile(addrfile, secret, (uint32_t)size, addrs, lens);
+		all_rc = bfs_addrfile_write(addrfile, secret, (uint32_t)size, addrs, lens);
 		if (all_rc)
 			fprintf(stderr, "benchfsd: %s: %s\n", addrfile, strerror(-all_rc));
 	}

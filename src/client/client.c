@@ -13,6 +13,7 @@
 #include "common/path.h"
 #include "common/stats.h"
 #include "common/util.h"
+#include "net/addrfile.h"
 
 struct bfs_client *bfs_cl;
 pthread_mutex_t bfs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -688,25 +689,12 @@ int bfs_client_detach(void)
 /* ---- address files ----------------------------------------------------------------------------
  */
 
-/*
- * Address file (text, mode 0600):
- *   benchfs-addr 2
- *   secret <16 hex digits>
- *   servers <n>
- *   vnodes <v>
- *   seed <hex>
- *   server <i> <peer address in hex>   (n lines; locator + UCX address, see net/rpc.h)
- */
+/* benchfs_init - attach to the servers of an address file (its format: net/addrfile.h). */
 BFS_API int benchfs_init(const char *addrfile)
 {
-	unsigned long long secret, seed;
-	unsigned n, vnodes, idx;
-	void **addrs = NULL;
-	size_t *lens = NULL;
-	char *line = NULL;
-	size_t cap = 0;
+	struct bfs_addrfile af;
 	FILE *f;
-	int rc = -EINVAL;
+	int rc;
 
 	if (!addrfile)
 		addrfile = getenv("BENCHFS_ADDR");
@@ -715,38 +703,14 @@ BFS_API int benchfs_init(const char *addrfile)
 	f = fopen(addrfile, "r");
 	if (!f)
 		return -errno;
-	if (fscanf(f, "benchfs-addr 2 secret %llx servers %u vnodes %u seed %llx ", &secret, &n,
-	           &vnodes, &seed) != 4 ||
-	    n == 0 || n > (1u << 20))
-		goto out;
-	addrs = calloc(n, sizeof(*addrs));
-	lens = calloc(n, sizeof(*lens));
-	if (!addrs || !lens) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		char *hex;
-		if (getline(&line, &cap, f) < 0 || sscanf(line, "server %u", &idx) != 1 || idx != i)
-			goto out;
-		hex = strrchr(line, ' ');
-		hex[strcspn(hex, "\n")] = '\0';
-		hex++;
-		lens[i] = strlen(hex) / 2;
-		addrs[i] = malloc(lens[i] + 1);
-		if (!addrs[i] || bfs_hex_decode(hex, addrs[i], lens[i]) != (int)lens[i])
-			goto out;
-	}
-	pthread_mutex_lock(&bfs_lock);
-	rc = bfs_client_attach(n, addrs, lens, vnodes, seed, secret);
-	pthread_mutex_unlock(&bfs_lock);
-out:
-	for (unsigned i = 0; addrs && i < n; i++)
-		free(addrs[i]);
-	free(addrs);
-	free(lens);
-	free(line);
+	rc = bfs_addrfile_parse(f, &af);
 	fclose(f);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&bfs_lock);
+	rc = bfs_client_attach(af.nservers, af.addrs, af.lens, af.vnodes, af.seed, af.secret);
+	pthread_mutex_unlock(&bfs_lock);
+	bfs_addrfile_free(&af);
 	return rc;
 }
 

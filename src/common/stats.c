@@ -33,6 +33,14 @@
 	X(clients, G)                                                                              \
 	X(sleeps, C)
 
+/* the wire layout holds every scalar of the list, and every field of the struct: the head's
+ * three words, then word 3 (server, enabled) and the u64 fields in the struct's own order */
+#define ONE(f, k) +1
+_Static_assert(0 SCALARS(ONE) == BFS_STATS_NSCALAR, "BFS_STATS_NSCALAR must count SCALARS");
+#undef ONE
+_Static_assert(BFS_STATS_WIRE_SIZE == 3 * 8 + sizeof(struct benchfs_server_stats),
+               "a field of struct benchfs_server_stats does not travel");
+
 static void put64(uint8_t **p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)

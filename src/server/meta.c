@@ -36,7 +36,9 @@
 #include "common/path.h"
 #include "common/util.h"
 
-#define META_MAP_DEFAULT  (8ull << 30)
+#define META_MAP_DEFAULT (8ull << 30)
+/* the bits of a mode a record keeps: type and permissions (FIND entries carry 16 bits) */
+#define MODE_BITS         (S_IFMT | 07777u)
 #define SYS_NEXT_INO      "\001next_ino"
 #define SYS_NEXT_INO_LEN  (sizeof(SYS_NEXT_INO) - 1)
 #define INO_COUNTER_LIMIT (1ull << 48)
@@ -565,6 +567,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 		goto out_abort;
 
 	rec = *ino;
+	rec.mode &= MODE_BITS;
 	ret = next_ino(m, txn, &rec.ino);
 	if (ret)
 		goto out_abort;
@@ -732,6 +735,7 @@ out_abort:
 int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct bfs_inode *ino,
                  const char *target, size_t tlen, struct bfs_inode *replaced)
 {
+	struct bfs_inode rec;
 	struct mkey key;
 	struct bfs_inode old;
 	MDB_txn *txn;
@@ -758,7 +762,9 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 		memset(&old, 0, sizeof(old));
 	else if (ret)
 		goto out_abort;
-	ret = put_rec(m, txn, &key, path, len, ino, target, tlen);
+	rec = *ino;
+	rec.mode &= MODE_BITS;
+	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
 	ret = wr_commit(txn);
