@@ -33,6 +33,15 @@
 	X(clients, G)                                                                              \
 	X(sleeps, C)
 
+/* the wire size counts every scalar encoded, and every u64 between uptime_ns and op is one */
+#define COUNT(f, k) +1
+_Static_assert(0 SCALARS(COUNT) == BFS_STATS_NSCALAR, "BFS_STATS_NSCALAR != SCALARS()");
+#undef COUNT
+_Static_assert(offsetof(struct benchfs_server_stats, op) -
+                       offsetof(struct benchfs_server_stats, uptime_ns) ==
+                   8 * BFS_STATS_NSCALAR,
+               "a u64 field of struct benchfs_server_stats is missing in SCALARS()");
+
 static void put64(uint8_t **p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
