@@ -11,7 +11,8 @@
  *
  * The libraries are looked up in $BENCHFS_RUN_LIBDIR if set, else in the build tree when this
  * program is run from there (.libs/ and adio/ next to it), else in the installation's libdir.
- * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, LD_PRELOAD.
+ * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, LD_PRELOAD (ours, then what
+ * was there; a sanitizer runtime there, libasan or libubsan, stays first).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "run/preload.h"
 
 #ifndef BENCHFS_LIBDIR
 #define BENCHFS_LIBDIR "/usr/local/lib"
@@ -95,10 +98,10 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16];
-	const char *data_dir = NULL, *old;
+	char ours[sizeof(runlib) + sizeof(romio) + 1];
+	const char *data_dir = NULL;
 	char *preload;
-	int c, nservers = 0;
-	size_t len;
+	int c, rc, nservers = 0;
 	ssize_t n;
 
 	while ((c = getopt_long(argc, argv, "+s:d:h", opts, NULL)) != -1) {
@@ -161,21 +164,20 @@ int main(int argc, char **argv)
 	if (!find_lib(romio, sizeof(romio), ROMIO_LIB, "adio"))
 		romio[0] = '\0'; /* not built: no MPI-IO on benchfs: names */
 
-	/* LD_PRELOAD: ours first, then what was there */
-	old = getenv("LD_PRELOAD");
-	len = strlen(runlib) + strlen(romio) + (old ? strlen(old) : 0) + 3;
-	preload = malloc(len);
+	/* LD_PRELOAD: ours first, then what was there (but a sanitizer's runtime stays first) */
+	snprintf(ours, sizeof(ours), "%s%s%s", runlib, *runlib && *romio ? ":" : "", romio);
+	preload = bfs_preload_value(ours, getenv("LD_PRELOAD"));
 	if (!preload) {
 		fprintf(stderr, "benchfs-run: out of memory\n");
 		return 2;
 	}
-	snprintf(preload, len, "%s%s%s%s%s", runlib, *runlib && *romio ? ":" : "", romio,
-	         old && *old && (*runlib || *romio) ? ":" : "", old ? old : "");
 	snprintf(num, sizeof(num), "%d", nservers);
-	if ((*preload && setenv("LD_PRELOAD", preload, 1)) ||
-	    (nservers ? setenv("BENCHFS_RUN_SERVERS", num, 1) : unsetenv("BENCHFS_RUN_SERVERS")) ||
-	    (data_dir ? setenv("BENCHFS_RUN_DATA_DIR", data_dir, 1)
-	              : unsetenv("BENCHFS_RUN_DATA_DIR"))) {
+	rc = (*preload && setenv("LD_PRELOAD", preload, 1)) ||
+	     (nservers ? setenv("BENCHFS_RUN_SERVERS", num, 1) : unsetenv("BENCHFS_RUN_SERVERS")) ||
+	     (data_dir ? setenv("BENCHFS_RUN_DATA_DIR", data_dir, 1)
+	               : unsetenv("BENCHFS_RUN_DATA_DIR"));
+	free(preload); /* setenv copied it (a failed exec returns: no leak then) */
+	if (rc) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));
 		return 2;
 	}
