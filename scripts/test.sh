@@ -21,7 +21,8 @@ check() {
 	fi
 	for log in "$dir"/tests/unit/*.log "$dir"/tests/*.log; do
 		case "$log" in *test-suite.log) continue ;; esac
-		[ -f "$log" ] && grep -q "^FAIL\|^ERROR" "${log%.log}.trs" 2>/dev/null || continue
+		[ -f "$log" ] && grep -q "^:test-result: \(FAIL\|ERROR\|XPASS\)" "${log%.log}.trs" 2>/dev/null ||
+			continue
 		echo "==== $name: $log"
 		# a sanitizer's reports (tests/sanitizers.sh prints them last) whole, else the end
 		if grep -q "^sanitizers.sh: " "$log"; then
