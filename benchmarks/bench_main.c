@@ -2,12 +2,14 @@
  * bench_main.c - benchfs-bench: BenchFS against what a user would otherwise use, in one MPI run
  * with the same ranks and sizes. Options, start-up and the order of the phases:
  *
- *   1. before MPI_Init: re-exec with adio/libbenchfs-romio.so in LD_PRELOAD when the library is
- *      in this build tree (so MPI-IO on "benchfs:" names works without an mpirun -x);
- *   2. options (every rank parses them; errors: one line from rank 0, exit 2);
+ *   1. before MPI_Init: re-exec with libbenchfs-romio.so in LD_PRELOAD: adio/ of this build tree
+ *      when run from there, else the installation's libdir (so MPI-IO on "benchfs:" names works
+ *      without an mpirun -x);
+ *   2. options (common/cli.h; every rank parses them; errors: one line and the usage line from
+ *      rank 0, exit 2);
  *   3. local directories checked (one line naming the directory and the cause, exit 1);
  *   4. raw UCX phase on every rank (bench_raw.c) while no server runs yet;
- *   5. servers: benchfs_mpi_start() (--servers) or benchfs_init() (--attach);
+ *   5. servers: benchfs_mpi_start() (--servers) or benchfs_init() (--attach or BENCHFS_ADDR);
  *   6. a warm-up pass of every workload on every target (smaller sizes, not recorded), then
  *      --reps repetitions: each workload on each target in turn;
  *   7. report on client rank 0 (table, --json, --plot); servers stopped.
@@ -28,18 +30,32 @@
 
 #include "bench.h"
 #include "benchfs_mpi.h"
+#include "common/cli.h"
 #include "run/preload.h"
 
+#ifndef BENCHFS_LIBDIR
+#define BENCHFS_LIBDIR "/usr/local/lib"
+#endif
+
+#define ROMIO_LIB "libbenchfs-romio.so"
+
+static const char usage_line[] = "Usage: benchfs-bench [--servers N [--data-dir DIR] [--sync] "
+                                 "[--new-fs] | --attach ADDRFILE] [OPTION]...\n";
+
 static const char usage_text[] =
-    "Usage: benchfs-bench (--servers N [--data-dir DIR] | --attach[=ADDRFILE]) [OPTION]...\n"
     "BenchFS against local POSIX, local MPI-IO and the raw UCX transport, same ranks and "
     "sizes.\n\n"
-    "File system:\n"
+    "File system (one of):\n"
     "      --servers N          N ranks of this job become BenchFS servers\n"
-    "      --data-dir DIR       their data directory (default: $BENCHFS_DATA_DIR, else\n"
+    "      --data-dir DIR       their data directory (default: env BENCHFS_DATA_DIR, else\n"
     "                           $TMPDIR/benchfs-$USER)\n"
-    "      --attach[=ADDRFILE]  use standalone servers (default address file: $BENCHFS_ADDR);\n"
-    "                           the raw UCX phase is skipped then\n"
+    "      --sync               those servers flush metadata at every operation\n"
+    "                           (as env BENCHFS_SYNC=1)\n"
+    "      --new-fs             make a new, empty file system in the data directories,\n"
+    "                           erasing the BenchFS data an earlier run left there\n"
+    "      --attach ADDRFILE    use standalone servers (default: env BENCHFS_ADDR); the raw\n"
+    "                           UCX phase is skipped then\n"
+    "Settings:\n"
     "      --chunk-size BYTES   chunk size of the files BenchFS creates\n"
     "      --store KIND         chunk store of the in-job servers: files (object files in\n"
     "                           the data directory, the default) or memory (volatile)\n"
@@ -50,7 +66,7 @@ static const char usage_text[] =
     "      --local-dir DIR      POSIX/MPI-IO baseline directory on the data dir's disk\n"
     "                           (default: DATA_DIR.bench-local beside the data directory)\n"
     "      --tmpfs-dir DIR      tmpfs baseline directory (default: /dev/shm)\n"
-    "      --no-preload         do not re-exec with adio/libbenchfs-romio.so preloaded\n"
+    "      --no-preload         do not re-exec with libbenchfs-romio.so preloaded\n"
     "Sizes (BYTES take k, M, G suffixes; defaults, then --quick):\n"
     "  -s, --size BYTES         ior-easy bytes per rank (256M; 4M)\n"
     "  -x, --transfer BYTES     ior-easy transfer (1M)\n"
@@ -69,13 +85,11 @@ static const char usage_text[] =
     "      --verify             check every byte read back; differences: exit 1\n"
     "      --json FILE          the whole report as one JSON document\n"
     "      --plot FILE.png      bandwidth and latency figure (gnuplot)\n"
-    "  -h, --help               this text\n";
+    "  -h, --help               show this help and exit\n"
+    "      --version            show the version and exit\n";
 
 enum {
-	O_SERVERS = 0x100,
-	O_DATA_DIR,
-	O_ATTACH,
-	O_CHUNK,
+	O_CHUNK = 0x100,
 	O_STORE,
 	O_LOCAL,
 	O_TMPFS,
@@ -95,9 +109,11 @@ enum {
 };
 
 static const struct option opts[] = {
-    {"servers", required_argument, NULL, O_SERVERS},
-    {"data-dir", required_argument, NULL, O_DATA_DIR},
-    {"attach", optional_argument, NULL, O_ATTACH},
+    BFS_CLI_OPT_SERVERS,
+    BFS_CLI_OPT_DATA_DIR,
+    BFS_CLI_OPT_ATTACH,
+    BFS_CLI_OPT_SYNC,
+    BFS_CLI_OPT_NEW_FS,
     {"chunk-size", required_argument, NULL, O_CHUNK},
     {"store", required_argument, NULL, O_STORE},
     {"workloads", required_argument, NULL, 'w'},
@@ -121,7 +137,8 @@ static const struct option opts[] = {
     {"verify", no_argument, NULL, O_VERIFY},
     {"json", required_argument, NULL, O_JSON},
     {"plot", required_argument, NULL, O_PLOT},
-    {"help", no_argument, NULL, 'h'},
+    BFS_CLI_OPT_HELP,
+    BFS_CLI_OPT_VERSION,
     {NULL, 0, NULL, 0},
 };
 
@@ -138,19 +155,17 @@ static void __attribute__((noreturn)) leave(int status)
 	exit(status);
 }
 
-/* A bad command line: one line from rank 0, every rank exits 2. */
+/* A bad command line: one line and the usage line from rank 0, every rank exits 2. */
 static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	if (wrank == 0) {
-		fprintf(stderr, "%s: ", BENCH_NAME);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		bfs_cli_vusage_error(BENCH_NAME, usage_line, fmt, ap);
 		va_end(ap);
-		fprintf(stderr, " (--help lists the options)\n");
 	}
-	leave(2);
+	leave(BFS_CLI_EXIT_USAGE);
 }
 
 /* BYTES: a number with an optional binary suffix k, M, G (K/KiB/kB... all mean 1024). */
@@ -226,12 +241,43 @@ static void parse_list(const char *opt, const char *arg, const char *const *name
 /* ---- preload
  * ------------------------------------------------------------------------------------- */
 
-/* Before MPI_Init: run again with the ROMIO driver preloaded when it is in this build tree. */
+/*
+ * find_romio - the ROMIO driver to preload into @lib: $BENCHFS_ROMIO_LIB when set; else, when
+ * this program runs from the build tree (libbenchfs.la above its directory: benchmarks/, or
+ * benchmarks/.libs/ behind libtool's wrapper), that tree's adio/ only, so that an installed copy
+ * of another version is never mixed in; else the installation's libdir. "" when none is there.
+ */
+static void find_romio(const char *dir, char *lib)
+{
+	static const char *const up[] = {"/..", "/../.."};
+	const char *env = getenv("BENCHFS_ROMIO_LIB");
+	char cand[PATH_MAX + 64];
+
+	lib[0] = '\0';
+	if (env && *env) {
+		if (realpath(env, lib) == NULL)
+			lib[0] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		snprintf(cand, sizeof(cand), "%s%s/libbenchfs.la", dir, up[i]);
+		if (access(cand, R_OK) != 0)
+			continue;
+		snprintf(cand, sizeof(cand), "%s%s/adio/" ROMIO_LIB, dir, up[i]);
+		if (access(cand, R_OK) != 0 || realpath(cand, lib) == NULL)
+			lib[0] = '\0';
+		return;
+	}
+	if (access(BENCHFS_LIBDIR "/" ROMIO_LIB, R_OK) == 0 &&
+	    realpath(BENCHFS_LIBDIR "/" ROMIO_LIB, lib) == NULL)
+		lib[0] = '\0';
+}
+
+/* Before MPI_Init: run again with the ROMIO driver preloaded (find_romio). */
 static void maybe_reexec(int argc, char **argv)
 {
-	const char *pre = getenv("LD_PRELOAD"), *env = getenv("BENCHFS_ROMIO_LIB");
-	char exe[PATH_MAX], dir[PATH_MAX], cand[PATH_MAX + 64], lib[PATH_MAX], *val;
-	static const char *const rel[] = {"/../adio/", "/../../adio/", "/../lib/"};
+	const char *pre = getenv("LD_PRELOAD");
+	char exe[PATH_MAX], dir[PATH_MAX], lib[PATH_MAX], *val;
 	ssize_t n;
 
 	for (int i = 1; i < argc; i++)
@@ -245,14 +291,7 @@ static void maybe_reexec(int argc, char **argv)
 	exe[n] = '\0';
 	snprintf(dir, sizeof(dir), "%s", exe);
 	dirname(dir);
-	lib[0] = '\0';
-	if (env && *env && realpath(env, lib) == NULL)
-		lib[0] = '\0';
-	for (size_t i = 0; !lib[0] && i < sizeof(rel) / sizeof(rel[0]); i++) {
-		snprintf(cand, sizeof(cand), "%s%slibbenchfs-romio.so", dir, rel[i]);
-		if (access(cand, R_OK) == 0 && realpath(cand, lib) == NULL)
-			lib[0] = '\0';
-	}
+	find_romio(dir, lib);
 	if (!lib[0])
 		return;
 	val = bfs_preload_value(lib, pre); /* ours first, but a sanitizer's runtime stays first */
@@ -281,7 +320,9 @@ static void maybe_reexec(int argc, char **argv)
 static void parse_options(struct bench_cfg *c, int argc, char **argv)
 {
 	struct bench_cfg given = {0}; /* non-zero: set on the command line */
+	struct bfs_cli_fs fs = {0};
 	int o, any_w = 0, any_t = 0;
+	char msg[512];
 	size_t len = 0;
 
 	for (int i = 0; i < argc; i++)
@@ -296,17 +337,9 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 	c->preload = 1;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, ":w:t:s:x:r:qh", opts, NULL)) != -1) {
+		if (bfs_cli_fs_option(&fs, o, optarg))
+			continue;
 		switch (o) {
-		case O_SERVERS:
-			c->nservers = (int)parse_size("servers", optarg, 1, 1 << 20);
-			break;
-		case O_DATA_DIR:
-			c->data_dir = optarg;
-			break;
-		case O_ATTACH:
-			c->attach_mode = 1;
-			c->attach = optarg;
-			break;
 		case O_CHUNK:
 			c->chunk = parse_size("chunk-size", optarg, 4096, 1ull << 30);
 			if (c->chunk & (c->chunk - 1))
@@ -392,15 +425,13 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 			c->plot = optarg;
 			break;
 		case 'h':
+		case BFS_CLI_VERSION:
 			if (wrank == 0)
-				fputs(usage_text, stdout);
+				bfs_cli_info(o, BENCH_NAME, usage_line, usage_text);
 			leave(0);
-		case ':':
-			usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			if (optopt && optopt < 0x100)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			bfs_cli_getopt_error(msg, sizeof(msg), o, argv);
+			usage_error("%s", msg);
 		}
 	}
 	if (optind < argc)
@@ -425,18 +456,25 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 	c->easy_size -= c->easy_size % c->easy_xfer;
 	if (c->raw_size < c->raw_msg)
 		c->raw_size = c->raw_msg;
-	if (c->nservers && c->attach_mode)
-		usage_error("--servers and --attach exclude each other");
-	if (!c->nservers && !c->attach_mode)
-		usage_error("no file system: give --servers N or --attach[=ADDRFILE]");
-	if (c->data_dir && !c->nservers)
-		usage_error("--data-dir needs --servers");
+	if (bfs_cli_fs_check(&fs, 1, msg, sizeof(msg)))
+		usage_error("%s", msg);
+	c->nservers = fs.servers;
+	c->data_dir = fs.data_dir;
+	c->attach = fs.attach;
+	c->attach_mode = !c->nservers;
 	if (c->nservers && c->nservers >= c->wsize)
 		usage_error(
 		    "--servers %d needs at least %d MPI ranks (one client), this job has %d",
 		    c->nservers, c->nservers + 1, c->wsize);
-	if (c->attach_mode && !c->attach && !getenv("BENCHFS_ADDR"))
-		usage_error("--attach without ADDRFILE needs BENCHFS_ADDR");
+	if (!c->nservers && !c->attach && !getenv("BENCHFS_ADDR"))
+		usage_error("no file system: give --servers N or --attach ADDRFILE, or set "
+		            "BENCHFS_ADDR");
+	if (bfs_cli_fs_env(&fs)) { /* read by the in-job servers */
+		if (wrank == 0)
+			fprintf(stderr, "%s: setting the environment: %s\n", BENCH_NAME,
+			        strerror(errno));
+		leave(1);
+	}
 }
 
 /* ---- directories

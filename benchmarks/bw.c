@@ -14,8 +14,10 @@
  * LD_PRELOAD=.../libbenchfs-romio.so so that MPI-IO goes through the BenchFS driver).
  *
  *   mpirun -n 4 [-x LD_PRELOAD=adio/libbenchfs-romio.so] benchmarks/bw --servers 2
- *       [--data-dir DIR] [--transfer BYTES] [--size MiB] [--chunk-size BYTES]
- *       [--pattern fpp|shared|all] [--api native|mpiio|all] [--verify]
+ *       [--data-dir DIR] [--sync] [--new-fs] [--transfer BYTES] [--size MiB]
+ *       [--chunk-size BYTES] [--pattern fpp|shared|all] [--api native|mpiio|all] [--verify]
+ *
+ * The file-system options are those of every BenchFS program (common/cli.h), long-only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "benchfs_mpi.h"
+#include "common/cli.h"
 
 #define RECS_PER_CALL 64 /* shared pattern: records per write/read call */
 
@@ -321,30 +324,31 @@ static int mpiio_available(const struct cfg *c)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"servers", required_argument, 0, 's'},
-	                                     {"data-dir", required_argument, 0, 'd'},
+	enum { OPT_API = 0x100 };
+	static const struct option opts[] = {BFS_CLI_OPT_SERVERS,
+	                                     BFS_CLI_OPT_DATA_DIR,
+	                                     BFS_CLI_OPT_SYNC,
+	                                     BFS_CLI_OPT_NEW_FS,
 	                                     {"transfer", required_argument, 0, 't'},
 	                                     {"size", required_argument, 0, 'b'},
 	                                     {"chunk-size", required_argument, 0, 'c'},
 	                                     {"pattern", required_argument, 0, 'p'},
-	                                     {"api", required_argument, 0, 'a'},
+	                                     {"api", required_argument, 0, OPT_API},
 	                                     {"verify", no_argument, 0, 'v'},
 	                                     {0, 0, 0, 0}};
-	const char *dir = NULL, *pattern = "fpp", *api = "native";
+	const char *pattern = "fpp", *api = "native";
+	struct bfs_cli_fs fs = {.servers = 1};
+	char msg[512];
 	struct cfg c = {.xfer = 1 << 20};
-	int nservers = 1, o, rc, fpp, shared, native, mpiio;
+	int o, rc, fpp, shared, native, mpiio;
 	long mib = 256;
 	char *buf;
 
 	MPI_Init(&argc, &argv);
-	while ((o = getopt_long(argc, argv, "s:d:t:b:c:p:a:v", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "t:b:c:p:v", opts, NULL)) != -1) {
+		if (bfs_cli_fs_option(&fs, o, optarg))
+			continue;
 		switch (o) {
-		case 's':
-			nservers = atoi(optarg);
-			break;
-		case 'd':
-			dir = optarg;
-			break;
 		case 't':
 			c.xfer = strtoull(optarg, NULL, 0);
 			break;
@@ -357,7 +361,7 @@ int main(int argc, char **argv)
 		case 'p':
 			pattern = optarg;
 			break;
-		case 'a':
+		case OPT_API:
 			api = optarg;
 			break;
 		case 'v':
@@ -375,14 +379,20 @@ int main(int argc, char **argv)
 	c.total = (size_t)mib << 20;
 	if (c.xfer) /* whole calls of 64 transfers */
 		c.total -= c.total % (c.xfer * RECS_PER_CALL);
-	if (c.xfer == 0 || c.total == 0 || (!fpp && !shared) || (!native && !mpiio)) {
-		fprintf(stderr,
-		        "bw: --size must hold 64 transfers; --pattern fpp|shared|all; --api "
-		        "native|mpiio|all\n");
+	if (c.xfer == 0 || c.total == 0 || (!fpp && !shared) || (!native && !mpiio))
+		snprintf(msg, sizeof(msg),
+		         "--size must hold 64 transfers; --pattern fpp|shared|all; --api "
+		         "native|mpiio|all");
+	else if (bfs_cli_fs_check(&fs, 1, msg, sizeof(msg)) == 0)
+		msg[0] = '\0';
+	if (msg[0]) {
+		fprintf(stderr, "bw: %s\n", msg);
 		MPI_Finalize();
 		return 2;
 	}
-	rc = benchfs_mpi_start(MPI_COMM_WORLD, nservers, dir, &c.cl);
+	rc = bfs_cli_fs_env(&fs);
+	if (!rc)
+		rc = benchfs_mpi_start(MPI_COMM_WORLD, fs.servers, fs.data_dir, &c.cl);
 	if (rc == BENCHFS_MPI_SERVED || rc < 0) {
 		if (rc < 0)
 			fprintf(stderr, "bw: cannot start servers: %s\n", benchfs_strerror(rc));
@@ -397,7 +407,8 @@ int main(int argc, char **argv)
 	if (c.rank == 0)
 		printf(
 		    "bw: %d clients, %d servers, transfer %zu B, %zu B per client, chunk %zu B\n",
-		    c.n, nservers, c.xfer, c.total, c.chunk ? c.chunk : BENCHFS_CHUNK_SIZE_DEFAULT);
+		    c.n, fs.servers, c.xfer, c.total,
+		    c.chunk ? c.chunk : BENCHFS_CHUNK_SIZE_DEFAULT);
 	memset(buf, 0, c.xfer * RECS_PER_CALL);
 	warm_up(&c, buf);
 	if (mpiio)

@@ -15,7 +15,9 @@
  *  - Units: sizes, counts and offsets are bytes; times are struct timespec (seconds, nanoseconds).
  *  - Every call that talks to a server has a timeout (env BENCHFS_RPC_TIMEOUT, seconds, default
  *    30). A server that does not answer in time gives -ETIMEDOUT; a server whose connection
- *    failed gives -EIO. Such calls never hang.
+ *    failed or whose process is gone gives -EIO at once (within 0.2 s of its death on this
+ *    host; at UCX's first failed send to another host); a server that is stopping
+ *    (benchfs-shutdown, SIGTERM) answers new requests with -ESHUTDOWN. Such calls never hang.
  *  - Thread-safety: every call may be made from any thread; calls are serialized inside the
  *    library (one in flight per process), so threads gain no parallelism from it. A file
  *    descriptor may be shared by threads; its file offset is shared as with POSIX.
@@ -71,8 +73,8 @@ extern "C" {
 
 /**
  * benchfs_init - attach this process to a running BenchFS.
- * @addrfile: path of the address file written by benchfsd (-a), or NULL to use the environment
- *            variable BENCHFS_ADDR.
+ * @addrfile: path of the address file written by benchfsd (its --attach), or NULL to use the
+ *            environment variable BENCHFS_ADDR.
  *
  * Reads the servers' UCX addresses and the file system's secret from @addrfile, and creates the
  * UCX context and worker used by every other call. Connections to servers are made lazily.

@@ -22,10 +22,18 @@
  * MPI collectives; no file is written.
  *
  * Data directories: server i keeps its data in DATA_DIR/server-i, where DATA_DIR is @data_dir,
- * else env BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER (TMPDIR defaulting to /tmp). Starting a
- * job again with the same DATA_DIR and server count brings every file back; a data directory
- * written with another server count or ring parameters is refused (BENCHFS_MPI_START fails with
- * -ESTALE and a message naming the directory on stderr).
+ * else env BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER (TMPDIR defaulting to /tmp). The server
+ * directories of one file system share its id, drawn when it was made. Starting a job again with
+ * the same DATA_DIR and server count brings every file back. When none of the server directories
+ * exists (or each is empty), the job makes a new, empty file system. Anything else is refused
+ * before any directory is created or changed, with a line on stderr naming each directory at
+ * fault and the cause: a server directory missing while others hold the file system (-ENOENT:
+ * on a cluster, the job landed on other nodes), a directory of another file system or written
+ * with another server count or ring (-ESTALE), a directory another server is serving (-EBUSY:
+ * each server holds a lock on its directory for its whole life; the message names the holder's
+ * host and pid). Env BENCHFS_NEW_FS=1 (the tools' --new-fs) makes a new, empty file system in
+ * the directories instead, erasing the BenchFS data an earlier file system left there (other
+ * files stay); only a directory in use is still refused.
  */
 #ifndef BENCHFS_MPI_H
 #define BENCHFS_MPI_H
@@ -49,14 +57,25 @@ extern "C" {
  * @clients:  out, on client ranks: a new communicator of the client ranks, in @comm's order.
  *
  * On server ranks the call serves until the clients call benchfs_mpi_stop(), flushes the data to
- * storage, and returns BENCHFS_MPI_SERVED; @clients is then MPI_COMM_NULL.
+ * storage, and returns BENCHFS_MPI_SERVED; @clients is then MPI_COMM_NULL. A SIGTERM or SIGINT
+ * reaching a server rank meanwhile (a scheduler's walltime; mpirun passes its own SIGTERM on to
+ * every rank) stops it in order too: new requests get -ESHUTDOWN, the ones it holds finish, data
+ * and metadata are flushed, and the call returns BENCHFS_MPI_SERVED (the handlers that were set
+ * before are back). mpirun kills ranks 1 s after its SIGTERM (MCA odls_base_sigkill_timeout):
+ * raise it for servers whose flush takes longer.
  * On client ranks it returns 0 once every server is ready, with the process attached (as after
  * benchfs_init()).
  * MPI must be initialized; with MPI_THREAD_MULTIPLE the call is still made by one thread.
  *
- * Return: 0 (client), BENCHFS_MPI_SERVED (server), or on every rank of @comm the same error:
- *   -EINVAL   @nservers out of range;
- *   -ESTALE   a data directory belongs to another file system layout (message on stderr);
+ * Return: 0 (client), BENCHFS_MPI_SERVED (server), or on every rank of @comm the same error
+ * (the servers at fault print why, naming their directories):
+ *   -EINVAL   @nservers out of range, or a broken identity file (benchfs.id);
+ *   -ENOENT   a server directory is missing (or empty) while others hold the file system, or
+ *             holds BenchFS data but no identity file;
+ *   -ESTALE   a data directory belongs to another file system or another layout (server count,
+ *             ring parameters);
+ *   -EBUSY    a data directory is being served by another server (another job, benchfsd);
+ *   -ENAMETOOLONG  DATA_DIR/server-i is longer than PATH_MAX;
  *   -EACCES, -ENOSPC, ...  a server could not create its data directory or store;
  *   -EIO      UCX failure.
  */

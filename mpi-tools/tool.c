@@ -5,7 +5,6 @@
 #include "tool.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +53,9 @@ void tool_init(struct tool *t, const struct tool_desc *desc, int *argc, char ***
 /* tool_print_usage - the one-line usage, on @f. */
 static void tool_print_usage(struct tool *t, FILE *f)
 {
-	fprintf(f, "Usage: %s [--servers N [--data-dir DIR] | --attach ADDRFILE] %s\n",
+	fprintf(f,
+	        "Usage: %s [--servers N [--data-dir DIR] [--sync] [--new-fs] | --attach ADDRFILE]"
+	        " %s\n",
 	        t->desc->name, t->desc->synopsis);
 }
 
@@ -68,6 +69,11 @@ static void tool_print_help(struct tool *t)
 	       "                        do the work\n"
 	       "      --data-dir DIR    data directory of those servers (default: env\n"
 	       "                        BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER)\n"
+	       "      --sync            those servers flush metadata at every operation\n"
+	       "                        (as env BENCHFS_SYNC=1)\n"
+	       "      --new-fs          make a new, empty file system in the data\n"
+	       "                        directories, erasing the BenchFS data an earlier\n"
+	       "                        run left there\n"
 	       "      --attach ADDRFILE attach to running servers (default: env BENCHFS_ADDR)\n");
 	if (t->desc->options)
 		printf("\nOptions:\n%s", t->desc->options);
@@ -95,47 +101,21 @@ void tool_usage_error(struct tool *t, const char *fmt, ...)
 	tool_exit(TOOL_EXIT_USAGE);
 }
 
-/* tool_parse_servers - value of --servers, or a usage error. */
-static int tool_parse_servers(struct tool *t, const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 1 || v > INT_MAX)
-		tool_usage_error(t, "invalid number of servers '%s'", arg);
-	return (int)v;
-}
-
 /* tool_getopt_error - describe getopt's complaint about the option just read. */
-static void tool_getopt_error(struct tool *t, int c, char **argv)
+static void __attribute__((noreturn)) tool_getopt_error(struct tool *t, int c, char **argv)
 {
-	const char *arg = argv[optind - 1];
+	char msg[512];
 
-	if (c == ':') {
-		if (optopt && optopt < 0x100 && arg[0] == '-' && arg[1] != '-')
-			tool_usage_error(t, "option requires an argument -- '%c'", optopt);
-		tool_usage_error(t, "option '%s' requires an argument", arg);
-	}
-	if (optopt && optopt < 0x100)
-		tool_usage_error(t, "invalid option -- '%c'", optopt);
-	tool_usage_error(t, "unrecognized option '%s'", arg);
+	bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+	tool_usage_error(t, "%s", msg);
 }
 
 /* tool_option - the common options and getopt errors. */
 void tool_option(struct tool *t, int c, char **argv)
 {
+	if (bfs_cli_fs_option(&t->fs, c, optarg))
+		return;
 	switch (c) {
-	case TOOL_OPT_SERVERS:
-		t->nservers = tool_parse_servers(t, optarg);
-		return;
-	case TOOL_OPT_DATA_DIR:
-		t->data_dir = optarg;
-		return;
-	case TOOL_OPT_ATTACH:
-		t->addrfile = optarg;
-		return;
 	case TOOL_OPT_PROGRESS:
 		t->progress = 1;
 		return;
@@ -143,9 +123,9 @@ void tool_option(struct tool *t, int c, char **argv)
 		if (t->rank == 0)
 			tool_print_help(t);
 		tool_exit(0);
-	case TOOL_OPT_VERSION:
+	case BFS_CLI_VERSION:
 		if (t->rank == 0)
-			printf("%s (BenchFS) %s\n", t->desc->name, BENCHFS_VERSION);
+			bfs_cli_version(t->desc->name);
 		tool_exit(0);
 	default:
 		tool_getopt_error(t, c, argv);
@@ -155,16 +135,16 @@ void tool_option(struct tool *t, int c, char **argv)
 /* tool_check_mode - usage errors of the file system options, before anything starts. */
 static void tool_check_mode(struct tool *t)
 {
-	if (t->nservers && t->addrfile)
-		tool_usage_error(t, "--servers and --attach exclude each other");
-	if (t->data_dir && !t->nservers)
-		tool_usage_error(t, "--data-dir needs --servers");
-	if (t->nservers && t->nservers >= t->size)
+	char msg[512];
+
+	if (bfs_cli_fs_check(&t->fs, 1, msg, sizeof(msg)))
+		tool_usage_error(t, "%s", msg);
+	if (t->fs.servers && t->fs.servers >= t->size)
 		tool_usage_error(t,
 		                 "--servers %d needs at least %d MPI ranks (one client), "
 		                 "this job has %d",
-		                 t->nservers, t->nservers + 1, t->size);
-	if (!t->nservers && !t->addrfile && !getenv("BENCHFS_ADDR") && !t->preattached)
+		                 t->fs.servers, t->fs.servers + 1, t->size);
+	if (!t->fs.servers && !t->fs.attach && !getenv("BENCHFS_ADDR") && !t->preattached)
 		tool_usage_error(t, "no file system: give --servers N or --attach ADDRFILE, "
 		                    "or set BENCHFS_ADDR");
 }
@@ -172,8 +152,10 @@ static void tool_check_mode(struct tool *t)
 /* tool_start_injob - start servers inside the job; server ranks leave here. */
 static void tool_start_injob(struct tool *t)
 {
-	int rc = benchfs_mpi_start(MPI_COMM_WORLD, t->nservers, t->data_dir, &t->clients);
+	int rc = bfs_cli_fs_env(&t->fs);
 
+	if (!rc)
+		rc = benchfs_mpi_start(MPI_COMM_WORLD, t->fs.servers, t->fs.data_dir, &t->clients);
 	if (rc == BENCHFS_MPI_SERVED)
 		tool_exit(0);
 	if (rc < 0) {
@@ -188,13 +170,13 @@ static void tool_start_injob(struct tool *t)
 /* tool_start_attach - attach every rank to running servers; the lowest failing rank reports. */
 static void tool_start_attach(struct tool *t)
 {
-	int rc = benchfs_init(t->addrfile);
+	int rc = benchfs_init(t->fs.attach);
 	int first = rc < 0 ? t->rank : t->size;
 
 	MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 	if (first < t->size) {
 		if (first == t->rank)
-			tool_error(t, t->addrfile ? t->addrfile : getenv("BENCHFS_ADDR"), rc);
+			tool_error(t, t->fs.attach ? t->fs.attach : getenv("BENCHFS_ADDR"), rc);
 		if (rc == 0)
 			benchfs_term();
 		tool_exit(1);
@@ -206,11 +188,11 @@ static void tool_start_attach(struct tool *t)
 void tool_start(struct tool *t)
 {
 	/* under benchfs-run the process is attached already, to servers of this job */
-	t->preattached = !t->nservers && !t->addrfile && benchfs_server_count() > 0;
+	t->preattached = !t->fs.servers && !t->fs.attach && benchfs_server_count() > 0;
 	tool_check_mode(t);
 	if (t->preattached)
 		MPI_Comm_dup(MPI_COMM_WORLD, &t->comm);
-	else if (t->nservers)
+	else if (t->fs.servers)
 		tool_start_injob(t);
 	else
 		tool_start_attach(t);

@@ -29,29 +29,23 @@
 
 #include "benchfs.h"
 #include "benchfs_mpi.h"
+#include "common/cli.h"
 
 /** Exit status for a bad command line (as ls and find use). */
-#define TOOL_EXIT_USAGE 2
+#define TOOL_EXIT_USAGE BFS_CLI_EXIT_USAGE
 
-/** getopt_long values of the options every tool takes. */
+/** getopt_long values of the options every tool takes besides those of common/cli.h. */
 enum tool_opt {
-	TOOL_OPT_SERVERS = 0x1000,
-	TOOL_OPT_DATA_DIR,
-	TOOL_OPT_ATTACH,
-	TOOL_OPT_VERSION,
-	TOOL_OPT_PROGRESS,
+	TOOL_OPT_PROGRESS = 0x1100,
 	TOOL_OPT_HELP = 'h',
 };
 
 /** Entries of struct option for the common options; put them first in a tool's table. */
 /* clang-format off */
 #define TOOL_COMMON_OPTIONS                                                                        \
-	{"servers", required_argument, NULL, TOOL_OPT_SERVERS},                                    \
-	{"data-dir", required_argument, NULL, TOOL_OPT_DATA_DIR},                                  \
-	{"attach", required_argument, NULL, TOOL_OPT_ATTACH},                                      \
-	{"progress", no_argument, NULL, TOOL_OPT_PROGRESS},                                        \
-	{"version", no_argument, NULL, TOOL_OPT_VERSION},                                          \
-	{"help", no_argument, NULL, 'h'}
+	BFS_CLI_OPT_SERVERS, BFS_CLI_OPT_DATA_DIR, BFS_CLI_OPT_ATTACH, BFS_CLI_OPT_SYNC,           \
+	BFS_CLI_OPT_NEW_FS, BFS_CLI_OPT_VERSION, BFS_CLI_OPT_HELP,                                 \
+	{"progress", no_argument, NULL, TOOL_OPT_PROGRESS}
 /* clang-format on */
 
 /** What a tool tells tool.c about itself (texts for --help and usage errors). */
@@ -70,9 +64,8 @@ struct tool {
 	MPI_Comm clients; /**< from benchfs_mpi_start(), MPI_COMM_NULL when attached */
 	int rank;         /**< rank in comm (in MPI_COMM_WORLD before tool_start()) */
 	int size;         /**< size of comm */
-	int nservers;     /**< --servers N, 0 when not given */
-	const char *data_dir;
-	const char *addrfile;
+	/** --servers, --data-dir, --attach, --sync, --new-fs (common/cli.h) */
+	struct bfs_cli_fs fs;
 	int nfs_servers; /**< benchfs_server_count() after tool_start() */
 	int progress;    /**< --progress: show the progress line even when stderr is no tty */
 	int preattached; /**< attached before tool_start() (the tool runs under benchfs-run) */
@@ -118,9 +111,10 @@ void tool_usage_error(struct tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /**
- * tool_start - bring up the file system: start in-job servers (--servers), or attach (--attach
- * or env BENCHFS_ADDR), or, without either, use the servers the process is attached to already
- * (a tool run under `benchfs-run --servers N`). Server ranks finalize MPI and exit 0 inside this
+ * tool_start - bring up the file system: start in-job servers (--servers, in the environment
+ * --sync and --new-fs ask for: bfs_cli_fs_env()), or attach (--attach or env BENCHFS_ADDR), or,
+ * without either, use the servers the process is attached to already (a tool run under
+ * `benchfs-run --servers N`). Server ranks finalize MPI and exit 0 inside this
  * call; on any failure every rank exits 1 (or 2 for a usage problem). On return t->comm, t->rank,
  * t->size describe the client ranks.
  */

@@ -11,6 +11,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       procps        # pgrep, for the tests
       gnuplot-nox   # benchfs-bench --plot
       clang-format  # the style test (skipped without it)
+      groff-base    # the man pages' rendering check (tests/tools_options.sh)
       gfortran)     # Fortran programs of the benchfs-run test (skipped without it)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -12,7 +12,24 @@
  *   dead SERVER ERRNO,...   calls that need server SERVER (its find scan, a write striped over
  *                           every server) fail with one of the errnos, each within
  *                           $BENCHFS_RPC_TIMEOUT + 5 seconds; the other servers' scans work
+ *   stalled SERVER SECS     a call that needs server SERVER (stopped) fails with ETIMEDOUT
+ *                           after SECS to SECS + 2 seconds (the RPC timeout in force)
+ *   clients N               every server counts N clients connected (benchfs_server_stats)
+ *   cycle N                 detach and attach again N times, with a call to every server each
+ *                           time; then every server counts this one client, not N + 1
+ *   fill-meta DIR N         mkdir DIR, then DIR/dK for K = 0.. until a call fails: it must be
+ *                           ENOSPC before N; every directory made before is there (stat), and
+ *                           one can still be removed (room to free space)
+ *   fill-data PATH          write PATH in 1 MiB pieces until a write fails: it must be ENOSPC;
+ *                           every byte written before reads back; after PATH is removed a new
+ *                           small file can be written and read
+ *   has-dirs DIR N          DIR/d0 .. DIR/d(N-1) exist (after fill-meta and a restart)
+ *   kill-write PID ERRNO,...  start a 64 MiB write striped over every server (1 MiB chunks:
+ *                           rendezvous pieces), kill -9 process PID (a server) while the pieces
+ *                           are in flight: the write, and a later write and read of the file,
+ *                           fail with one of the errnos within 1 s each
  */
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +231,204 @@ out:
 #undef ALLOWED
 }
 
+/* Directories until the store is full: ENOSPC, and nothing made before is lost. */
+static void fill_meta(const char *dir, long max)
+{
+	char path[256];
+	struct stat sb;
+	long n;
+	int rc = 0;
+
+	CHECK_RC(benchfs_mkdir(dir, 0755), 0);
+	for (n = 0; n < max; n++) {
+		snprintf(path, sizeof(path), "%s/d%ld-a-name-long-enough-to-fill-the-store-sooner",
+		         dir, n);
+		rc = benchfs_mkdir(path, 0755);
+		if (rc)
+			break;
+	}
+	printf("attach_client: %ld directories made, then %s\n", n, bt_errname(rc));
+	if (rc != -ENOSPC)
+		bt_fail(__FILE__, __LINE__, "mkdir %ld: got %s, want ENOSPC", n, bt_errname(rc));
+	for (long k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/d%ld-a-name-long-enough-to-fill-the-store-sooner",
+		         dir, k);
+		rc = benchfs_stat(path, &sb);
+		if (rc || !S_ISDIR(sb.st_mode)) {
+			bt_fail(__FILE__, __LINE__, "%s after ENOSPC: %s", path, bt_errname(rc));
+			break;
+		}
+	}
+	if (n > 0) { /* the last one goes: a full store can still free space */
+		snprintf(path, sizeof(path), "%s/d%ld-a-name-long-enough-to-fill-the-store-sooner",
+		         dir, n - 1);
+		CHECK_RC(benchfs_rmdir(path), 0);
+	}
+	printf("attach_client: the %ld directories are there; removing one works\n", n);
+}
+
+static void has_dirs(const char *dir, long n)
+{
+	char path[256];
+	struct stat sb;
+
+	for (long k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/d%ld-a-name-long-enough-to-fill-the-store-sooner",
+		         dir, k);
+		int rc = benchfs_stat(path, &sb);
+		if (rc) {
+			bt_fail(__FILE__, __LINE__, "%s: %s", path, bt_errname(rc));
+			return;
+		}
+	}
+	printf("attach_client: %s/d0 .. d%ld are there\n", dir, n - 1);
+}
+
+/* Data until the store is full: ENOSPC, the bytes before it intact, space back after unlink. */
+static void fill_data(const char *path)
+{
+	const size_t piece = 1 << 20;
+	uint8_t *buf = malloc(piece);
+	uint64_t off = 0;
+	ssize_t w = 0;
+	int fd;
+
+	if (!buf)
+		return;
+	fd = (int)CHECK_OK(benchfs_create(path, O_RDWR | O_CREAT | O_TRUNC, 0644, 1 << 20));
+	if (fd < 0)
+		goto out;
+	for (;;) {
+		bt_fill(buf, piece, off, 3);
+		w = benchfs_pwrite(fd, buf, piece, (off_t)off);
+		if (w != (ssize_t)piece)
+			break;
+		off += piece;
+	}
+	printf("attach_client: %llu bytes written, then %s\n", (unsigned long long)off,
+	       bt_errname(w));
+	if (w != -ENOSPC)
+		bt_fail(__FILE__, __LINE__, "pwrite at %llu: got %s, want ENOSPC",
+		        (unsigned long long)off, bt_errname(w));
+	for (uint64_t o = 0; o < off; o += piece) {
+		CHECK_RC(benchfs_pread(fd, buf, piece, (off_t)o), (long long)piece);
+		CHECK_PATTERN(buf, piece, o, 3);
+	}
+	CHECK_RC(benchfs_close(fd), 0);
+	CHECK_RC(benchfs_unlink(path), 0);
+	fd = (int)CHECK_OK(benchfs_create(path, O_RDWR | O_CREAT | O_TRUNC, 0644, 1 << 20));
+	if (fd >= 0) {
+		bt_fill(buf, 4096, 0, 4);
+		CHECK_RC(benchfs_pwrite(fd, buf, 4096, 0), 4096);
+		memset(buf, 0, 4096);
+		CHECK_RC(benchfs_pread(fd, buf, 4096, 0), 4096);
+		CHECK_PATTERN(buf, 4096, 0, 4);
+		CHECK_RC(benchfs_close(fd), 0);
+	}
+	printf("attach_client: the bytes before ENOSPC read back; space is back after unlink\n");
+out:
+	free(buf);
+}
+
+/* A stopped server: ETIMEDOUT after the RPC timeout, not earlier, not much later. */
+static void stalled(int server, double secs)
+{
+	struct benchfs_find_filter flt = {0};
+	double t0 = bt_now(), took;
+	int rc = benchfs_find(server, "/", &flt, found_cb, NULL);
+
+	took = bt_now() - t0;
+	printf("attach_client: find on the stopped server: %s after %.2f s\n", bt_errname(rc),
+	       took);
+	if (rc != -ETIMEDOUT)
+		bt_fail(__FILE__, __LINE__, "got %s, want ETIMEDOUT", bt_errname(rc));
+	if (took < secs || took > secs + 2)
+		bt_fail(__FILE__, __LINE__, "ETIMEDOUT after %.2f s, want %.0f to %.0f s", took,
+		        secs, secs + 2);
+}
+
+/* Every server counts @n clients connected now. */
+static void live_clients(uint64_t n)
+{
+	struct benchfs_server_stats st;
+
+	for (int s = 0; s < benchfs_server_count(); s++) {
+		CHECK_RC(benchfs_server_stats(s, &st, 0), 0);
+		if (st.clients != n)
+			bt_fail(__FILE__, __LINE__, "server %d counts %llu clients, want %llu", s,
+			        (unsigned long long)st.clients, (unsigned long long)n);
+	}
+	printf("attach_client: every server counts %llu clients\n", (unsigned long long)n);
+}
+
+/* Attach @n more times in this process: the servers forget each earlier attachment. */
+static void cycle(const char *addr, int n)
+{
+	struct benchfs_find_filter flt = {0};
+
+	for (int i = 0; i < n; i++) {
+		for (int s = 0; s < benchfs_server_count(); s++)
+			CHECK_RC(benchfs_find(s, "/", &flt, found_cb, NULL), 0);
+		CHECK_RC(benchfs_term(), 0);
+		int rc = benchfs_init(addr);
+		CHECK_RC(rc, 0);
+		if (rc)
+			return;
+	}
+	live_clients(1);
+}
+
+/* A server killed while a large write is in flight to it: every call ends within 1 s. */
+static void kill_write(pid_t pid, const char *errs)
+{
+	const size_t len = 64u << 20;
+	uint8_t *buf = malloc(len);
+	struct benchfs_ioseg seg = {.buf = buf, .offset = 0, .length = len};
+	benchfs_request_t *req;
+	double t0, secs;
+	ssize_t rc;
+	int fd;
+
+	if (!buf)
+		return;
+	bt_fill(buf, len, 0, 7);
+	fd =
+	    (int)CHECK_OK(benchfs_create("/kill-write", O_RDWR | O_CREAT | O_TRUNC, 0644, 1 << 20));
+	if (fd < 0)
+		goto out;
+	CHECK_RC(benchfs_ipwritel(fd, &seg, 1, &req), 0);
+	for (int i = 0; i < 50; i++) /* the pieces are on their way, some to @pid */
+		benchfs_progress();
+	if (kill(pid, SIGKILL)) {
+		bt_fail(__FILE__, __LINE__, "kill %d: %s", (int)pid, strerror(errno));
+		goto out;
+	}
+	t0 = bt_now();
+	rc = benchfs_wait(req);
+	secs = bt_now() - t0;
+	printf("attach_client: write in flight to the killed server: %s after %.2f s\n",
+	       bt_errname(rc), secs);
+	if (rc >= 0 || !strstr(errs, bt_errname(rc)))
+		bt_fail(__FILE__, __LINE__, "write: got %s, want one of %s", bt_errname(rc), errs);
+	if (secs > 1.0)
+		bt_fail(__FILE__, __LINE__, "the write failed only after %.2f s (limit 1 s)", secs);
+	for (int i = 0; i < 2; i++) {
+		t0 = bt_now();
+		rc = i == 0 ? benchfs_pwrite(fd, buf, len, 0) : benchfs_pread(fd, buf, len, 0);
+		secs = bt_now() - t0;
+		printf("attach_client: later %s: %s after %.2f s\n", i ? "read" : "write",
+		       bt_errname(rc), secs);
+		if (rc >= 0 || !strstr(errs, bt_errname(rc)))
+			bt_fail(__FILE__, __LINE__, "%s: got %s, want one of %s",
+			        i ? "read" : "write", bt_errname(rc), errs);
+		if (secs > 1.0)
+			bt_fail(__FILE__, __LINE__, "failed only after %.2f s (limit 1 s)", secs);
+	}
+	benchfs_close(fd);
+out:
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	const char *addr = NULL;
@@ -257,13 +472,28 @@ int main(int argc, char **argv)
 		denied();
 	else if (strcmp(cmd, "dead") == 0 && nargs == 2)
 		dead(atoi(arg[0]), arg[1]);
+	else if (strcmp(cmd, "stalled") == 0 && nargs == 2)
+		stalled(atoi(arg[0]), atof(arg[1]));
+	else if (strcmp(cmd, "clients") == 0 && nargs == 1)
+		live_clients(strtoull(arg[0], NULL, 0));
+	else if (strcmp(cmd, "cycle") == 0 && nargs == 1)
+		cycle(addr, atoi(arg[0]));
+	else if (strcmp(cmd, "fill-meta") == 0 && nargs == 2)
+		fill_meta(arg[0], atol(arg[1]));
+	else if (strcmp(cmd, "has-dirs") == 0 && nargs == 2)
+		has_dirs(arg[0], atol(arg[1]));
+	else if (strcmp(cmd, "fill-data") == 0 && nargs == 1)
+		fill_data(arg[0]);
+	else if (strcmp(cmd, "kill-write") == 0 && nargs == 2)
+		kill_write((pid_t)atoi(arg[0]), arg[1]);
 	else {
 		fprintf(stderr, "attach_client: bad command or arguments: %s\n", cmd);
 		benchfs_term();
 		return 2;
 	}
 	rc = benchfs_term();
-	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0)
+	if (rc && strcmp(cmd, "dead") != 0 && strcmp(cmd, "denied") != 0 &&
+	    strcmp(cmd, "kill-write") != 0 && strcmp(cmd, "stalled") != 0)
 		CHECK_RC(rc, 0);
 	if (bt_failures)
 		printf("attach_client: %s: %ld failed checks\n", cmd, bt_failures);

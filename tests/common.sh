@@ -90,13 +90,15 @@ job() {
 
 # bfs_daemon_start DATADIR ADDRFILE LOG NRANKS [MPIRUN-OPTION...]: start benchfsd in the
 # background (killed by `timeout` after BFS_TEST_TIMEOUT seconds at the latest) and wait for its
-# address file. Sets BFS_DAEMON_PID (the pid of the `timeout` process around mpirun).
+# address file. Sets BFS_DAEMON_PID (the pid of the `timeout` process around mpirun). More
+# benchfsd options (e.g. "--sync") may be given in BFS_DAEMON_ARGS.
 bfs_daemon_start() {
 	local data=$1 addr=$2 log=$3 n=$4
 	shift 4
 	rm -f "$addr"
 	timeout -k 5 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" "$@" -n "$n" \
-		"$top_builddir/benchfsd" -d "$data" -a "$addr" >"$log" 2>&1 &
+		"$top_builddir/benchfsd" --data-dir "$data" --attach "$addr" ${BFS_DAEMON_ARGS:-} \
+		>"$log" 2>&1 &
 	BFS_DAEMON_PID=$!
 	for _ in $(seq 300); do
 		[ -s "$addr" ] && grep -q ready "$log" && return 0

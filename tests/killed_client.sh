@@ -17,6 +17,6 @@ for i in 1 2 3 4; do
 done
 timeout 60 "$cl" -a "$addr" write /after 5000000 3 65536 || fail "write after the killed clients"
 timeout 60 "$cl" -a "$addr" verify /after 5000000 3 || fail "read after the killed clients"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "shutdown after the killed clients"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "shutdown after the killed clients"
 grep -q backtrace "$BFS_TMP/daemon.log" && { cat "$BFS_TMP/daemon.log"; fail "a server crashed"; }
 echo PASS

@@ -62,6 +62,7 @@ INTEG_TESTS += tests/io_unaligned.sh \
 # Script tests and their helper programs
 INTEG_BINS += tests/persist tests/attach_client
 INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/killed_server.sh \
+	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh \
 	tests/store_memory.sh
 
 tests_io_unaligned_SOURCES = tests/io_unaligned.c
@@ -134,6 +135,9 @@ dist_noinst_DATA = tests/README.md tests/lsan.supp
 
 # The MPI tools on a real tree, and their error messages
 INTEG_TESTS += tests/real_tree.sh tests/tools_errors.sh
+
+# One command line: every installed program's --version, --help, man page, common options
+INTEG_TESTS += tests/tools_options.sh
 
 # Raw malformed requests against a live server (uses the internal wire and UCX layers)
 INTEG_BINS += tests/malformed_request

@@ -13,5 +13,5 @@ timeout 60 "$top_builddir/tests/attach_client" -a "$addr" write /after 100000 3 
 	fail "write after the malformed requests"
 timeout 60 "$top_builddir/tests/attach_client" -a "$addr" verify /after 100000 3 ||
 	fail "read after the malformed requests"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "shutdown"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "shutdown"
 echo PASS

@@ -37,6 +37,7 @@ static const char *base;
 static int on_benchfs; /* the name has the benchfs: prefix */
 static int is_romio;   /* MPI_File_get_info shows ROMIO's hints */
 static int keep_files;
+static const char *dir_name; /* -D: an existing directory, for the errors section */
 static const char *cur_section = "setup";
 static long section_fails;
 static MPI_Datatype el3, el8; /* 3- and 8-byte elements (contiguous bytes) */
@@ -1613,6 +1614,46 @@ static void sec_delete(void)
 
 /* ---- error classes -------------------------------------------------------------------------- */
 
+/*
+ * A collective open of directory @dir_name ends the same way on every process (it did not:
+ * the process that opened a directory waited forever in the close's barrier for one that had
+ * failed to open it): read-only it opens, as ufs: opens it, reads fail and the close works;
+ * read-write it fails with one error class everywhere.
+ */
+static void dir_open(void)
+{
+	int err, cls, lo, hi;
+	MPI_Status st;
+	MPI_File fh;
+	char b[8];
+
+	err = MPI_File_open(MPI_COMM_WORLD, dir_name, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh);
+	cls = error_class(err);
+	MPI_Allreduce(&cls, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	MPI_Allreduce(&cls, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	if (lo != hi)
+		FAILF(
+		    "read-only open of directory %s: outcomes differ between processes (%s .. %s)",
+		    dir_name, class_name(lo), class_name(hi));
+	if (err == MPI_SUCCESS) {
+		if (MPI_File_read_at(fh, 0, b, sizeof b, MPI_BYTE, &st) == MPI_SUCCESS)
+			FAILF("reading directory %s through MPI-IO succeeded", dir_name);
+		OK(MPI_File_close(&fh));
+	} else {
+		FAILF("read-only open of directory %s: %s, want success (as ufs:)", dir_name,
+		      class_name(cls));
+	}
+	err = MPI_File_open(MPI_COMM_WORLD, dir_name, MPI_MODE_RDWR, MPI_INFO_NULL, &fh);
+	cls = error_class(err);
+	MPI_Allreduce(&cls, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	MPI_Allreduce(&cls, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	if (lo != hi || err == MPI_SUCCESS)
+		FAILF("read-write open of directory %s: %s on this process, classes %s .. %s",
+		      dir_name, class_name(cls), class_name(lo), class_name(hi));
+	if (err == MPI_SUCCESS)
+		MPI_File_close(&fh);
+}
+
 static void sec_errors(void)
 {
 	unsigned char buf[1000], rd[1000];
@@ -1630,6 +1671,8 @@ static void sec_errors(void)
 		OK(MPI_File_write_at(fh, 0, buf, sizeof buf, MPI_BYTE, &st));
 	OK(MPI_File_close(&fh));
 
+	if (dir_name)
+		dir_open();
 	/* missing files and directories */
 	path_of(other, "errors.missing");
 	EXPECT_CLASS(MPI_File_open(MPI_COMM_WORLD, other, MPI_MODE_RDONLY, MPI_INFO_NULL, &fh),
@@ -2093,10 +2136,13 @@ int main(int argc, char **argv)
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &nprocs);
-	while ((opt = getopt(argc, argv, "f:s:kwr:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:s:kwr:D:")) != -1) {
 		switch (opt) {
 		case 'f':
 			base = optarg;
+			break;
+		case 'D':
+			dir_name = optarg;
 			break;
 		case 's':
 			only = optarg;

@@ -41,11 +41,15 @@ run() {
 	esac
 }
 
-run "ufs: reference" 3 -f "ufs:$BFS_TMP/ufs/ref" "${sections[@]}"
+mkdir -p "$BFS_TMP/ufs/adir" "$BFS_TMP/empty"
+run "ufs: reference" 3 -f "ufs:$BFS_TMP/ufs/ref" -D "ufs:$BFS_TMP/ufs/adir" "${sections[@]}"
 
 bfs_daemon_start "$BFS_TMP/data" "$addr" "$BFS_TMP/daemon.log" 2 || fail "benchfsd did not start"
+# a directory for the errors section's collective open of one
+timeout 60 mpirun "${MPIRUN_OPTS[@]}" -n 1 "$top_builddir/benchfs-stagein" -q --attach "$addr" \
+	"$BFS_TMP/empty" /adir || fail "making /adir"
 for n in ${MPIIO_RANKS:-1 2 3 4}; do
-	run "benchfs:, $n ranks" "$n" -f "benchfs:/mpiio-$n" "${sections[@]}"
+	run "benchfs:, $n ranks" "$n" -f "benchfs:/mpiio-$n" -D benchfs:/adir "${sections[@]}"
 done
 
 # two jobs: the reader has another rank count than the writer
@@ -55,7 +59,7 @@ run "cross-job read, 4 ranks" 4 -f benchfs:/cross3 -r 3
 run "cross-job write, 1 rank" 1 -f benchfs:/cross1 -w
 run "cross-job read, 3 ranks" 3 -f benchfs:/cross1 -r 1
 
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "benchfs-shutdown failed"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "benchfs-shutdown failed"
 wait "$BFS_DAEMON_PID"
 rc=$?
 BFS_DAEMON_PID=

@@ -111,7 +111,7 @@ if bfs_daemon_start "$BFS_TMP/data" "$BFS_TMP/addr" "$BFS_TMP/daemon.log" 2; the
 		case $ufs_only in *" $name "*) res_bfs[$name]=n/a; continue ;; esac
 		res_bfs[$name]=$(run_test benchfs "$name" "$n" "$args")
 	done
-	timeout 60 "$top_builddir/benchfs-shutdown" -a "$BFS_TMP/addr" >/dev/null 2>&1
+	timeout 60 "$top_builddir/benchfs-shutdown" --attach "$BFS_TMP/addr" >/dev/null 2>&1
 else
 	for name in $selected; do res_bfs[$name]="NO-SERVERS"; done
 fi

@@ -122,7 +122,7 @@ if [ $have_romio = 1 ]; then
 		else
 			echo "=== attached to benchfsd by BENCHFS_ADDR: same output as native"
 		fi
-		timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || bad "benchfs-shutdown failed"
+		timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || bad "benchfs-shutdown failed"
 		wait "$BFS_DAEMON_PID"
 		BFS_DAEMON_PID=
 	else

@@ -30,7 +30,7 @@ n=$(timeout 60 mpirun "${MPIRUN_OPTS[@]}" -n 1 "$stat" --attach "$addr" -i 0.2 -
 [ "$n" = 2 ] || fail "--interval 0.2 --count 2: $n intervals"
 err=$(mpirun "${MPIRUN_OPTS[@]}" -n 1 "$stat" --attach "$addr" --count 3 2>&1) && fail "--count alone accepted"
 echo "$err" | grep -q "benchfs-stat: --count needs --interval" || fail "--count alone: $err"
-timeout 60 "$top_builddir/benchfs-shutdown" -a "$addr" || fail "shutdown"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" || fail "shutdown"
 wait "$BFS_DAEMON_PID"
 BFS_DAEMON_PID=
 for k in 0 1; do

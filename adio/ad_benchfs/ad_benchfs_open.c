@@ -61,8 +61,8 @@ int ADIOI_BENCHFS_Attach(int *error_code)
 		fprintf(stderr, "benchfs MPI-IO: cannot attach to BenchFS servers: %s%s%s\n",
 		        addr && *addr ? addr : "BENCHFS_ADDR is not set",
 		        addr && *addr ? ": "
-		                      : " (start benchfsd -a FILE and export BENCHFS_ADDR=FILE, "
-		                        "or run under benchfs-run)",
+		                      : " (start benchfsd --attach FILE and export "
+		                        "BENCHFS_ADDR=FILE, or run under benchfs-run)",
 		        addr && *addr ? strerror(-rc) : "");
 		attach_err = rc;
 		*error_code = ADIOI_BENCHFS_Errcode(myname, "benchfs:", rc);
@@ -155,40 +155,58 @@ void ADIOI_BENCHFS_Open(ADIO_File fd, int *error_code)
 /*
  * Collective open: process 0 of the communicator opens (creating the file if asked), and
  * broadcasts the outcome and the file's description; the others open from the description
- * without a request to any server.
+ * without a request to any server. Every process ends with the same outcome: when one fails
+ * (it cannot attach, or import the description), all fail with its error, and those that had
+ * opened close again.
  */
 void ADIOI_BENCHFS_OpenColl(ADIO_File fd, int rank, int access_mode, int *error_code)
 {
 	static const char myname[] = "ADIOI_BENCHFS_OPENCOLL";
 	char *desc = ADIOI_Malloc(BENCHFS_EXPORT_MAX);
 	int head[2] = {MPI_SUCCESS, 0}; /* error code, description length */
-	int bfd;
+	int bfd, err = 0, all_err;
 
 	fd->access_mode = access_mode;
 	if (rank == 0) {
 		ADIOI_BENCHFS_Open(fd, &head[0]);
 		if (head[0] == MPI_SUCCESS) {
 			ssize_t n = benchfs_export(ADIOI_BENCHFS_Fd(fd), desc, BENCHFS_EXPORT_MAX);
-			if (n < 0)
+			if (n < 0) {
 				head[0] = ADIOI_BENCHFS_Errcode(myname, fd->filename, (int)n);
+				benchfs_close(ADIOI_BENCHFS_Fd(fd));
+				ADIOI_Free(fd->fs_ptr);
+				fd->fs_ptr = NULL;
+			}
 			head[1] = n < 0 ? 0 : (int)n;
 		}
 	}
 	MPI_Bcast(head, 2, MPI_INT, 0, fd->comm);
 	if (head[0] != MPI_SUCCESS) {
-		*error_code = head[0];
+		*error_code = head[0]; /* the same on every process */
 		goto out;
 	}
 	MPI_Bcast(desc, head[1], MPI_BYTE, 0, fd->comm);
 	if (rank != 0) {
-		if (ADIOI_BENCHFS_Attach(error_code))
-			goto out;
-		bfd = benchfs_import(desc, (size_t)head[1], open_flags(access_mode) & O_ACCMODE);
-		if (bfd < 0) {
-			*error_code = ADIOI_BENCHFS_Errcode(myname, fd->filename, bfd);
-			goto out;
+		err = ADIOI_BENCHFS_Attach(error_code);
+		if (!err) {
+			bfd = benchfs_import(desc, (size_t)head[1],
+			                     open_flags(access_mode) & O_ACCMODE);
+			if (bfd < 0)
+				err = bfd;
+			else
+				opened(fd, bfd);
 		}
-		opened(fd, bfd);
+	}
+	/* one outcome for all: the lowest errno of those that failed */
+	MPI_Allreduce(&err, &all_err, 1, MPI_INT, MPI_MIN, fd->comm);
+	if (all_err) {
+		if (fd->fs_ptr) {
+			benchfs_close(ADIOI_BENCHFS_Fd(fd));
+			ADIOI_Free(fd->fs_ptr);
+			fd->fs_ptr = NULL;
+		}
+		*error_code = ADIOI_BENCHFS_Errcode(myname, fd->filename, all_err);
+		goto out;
 	}
 	fd->is_open = 1;
 	*error_code = MPI_SUCCESS;
@@ -196,22 +214,24 @@ out:
 	ADIOI_Free(desc);
 }
 
+/*
+ * Collective close: every process publishes its size, and none returns before all have (an
+ * open after the close sees the whole file); all return the same outcome (the lowest errno of
+ * those whose close failed).
+ */
 void ADIOI_BENCHFS_Close(ADIO_File fd, int *error_code)
 {
 	static const char myname[] = "ADIOI_BENCHFS_CLOSE";
-	int rc;
+	int rc = 0, all_rc;
 
-	if (!fd->fs_ptr) {
-		*error_code = MPI_SUCCESS;
-		return;
+	if (fd->fs_ptr) {
+		rc = benchfs_close(ADIOI_BENCHFS_Fd(fd));
+		ADIOI_Free(fd->fs_ptr);
+		fd->fs_ptr = NULL;
 	}
-	rc = benchfs_close(ADIOI_BENCHFS_Fd(fd));
-	ADIOI_Free(fd->fs_ptr);
-	fd->fs_ptr = NULL;
-	/* every process has published its size before any returns: an open after the
-	 * (collective) close sees the whole file */
-	MPI_Barrier(fd->comm);
-	*error_code = rc < 0 ? ADIOI_BENCHFS_Errcode(myname, fd->filename, rc) : MPI_SUCCESS;
+	MPI_Allreduce(&rc, &all_rc, 1, MPI_INT, MPI_MIN, fd->comm);
+	*error_code =
+	    all_rc < 0 ? ADIOI_BENCHFS_Errcode(myname, fd->filename, all_rc) : MPI_SUCCESS;
 }
 
 void ADIOI_BENCHFS_Delete(const char *filename, int *error_code)

@@ -26,6 +26,17 @@ static void call_finish_op(struct bfs_call *c)
 	c->ucx_ops--;
 }
 
+/* Give up @c's UCX operations that are still pending: it is DONE, and they end without it. */
+static void call_abandon(struct bfs_call *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->ureq[i]) {
+			bfs_ucx_req_own(c->ureq[i], NULL);
+			c->ureq[i] = NULL;
+		}
+	c->ucx_ops = 0;
+}
+
 /* Mark @c replied with @status (first status wins); frees its slot. */
 static void call_replied(struct bfs_call *c, int status)
 {
@@ -47,9 +58,13 @@ static void call_failed(struct bfs_call *c, int err)
 
 static void payload_received(void *request, ucs_status_t st, size_t length, void *user)
 {
-	struct bfs_call *c = user;
+	struct bfs_call *c = bfs_ucx_req_owner(request);
 
+	(void)user;
 	ucp_request_free(request);
+	if (!c)
+		return; /* abandoned */
+	c->ureq[1] = NULL;
 	if (st != UCS_OK)
 		c->status = bfs_ucs_errno(st);
 	else
@@ -104,6 +119,9 @@ static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *d
 		} else if (sp == NULL) {
 			c->rep_len = len;
 			call_finish_op(c);
+		} else {
+			bfs_ucx_req_own(sp, c);
+			c->ureq[1] = sp;
 		}
 		return UCS_OK;
 	}
@@ -183,6 +201,10 @@ static void connect_servers(struct bfs_call **calls, size_t n)
 			ep_reset(s);
 		if (bfs_cl->eps[s])
 			continue;
+		if (bfs_cl->dead[s]) {
+			bfs_cl->conn_err[s] = -EIO, bfs_cl->conn_xerr[s] = 1;
+			continue;
+		}
 		bfs_cl->conn_err[s] = 0;
 		rc = bfs_ucx_connect(&bfs_cl->ucx, bfs_cl->addrs[s], bfs_cl->addr_lens[s],
 		                     &bfs_cl->eps[s], on_ep_error, (void *)(uintptr_t)s,
@@ -199,6 +221,10 @@ static void connect_servers(struct bfs_call **calls, size_t n)
 		bfs_call_init(h, BFS_OP_HELLO, s);
 		h->send_buf = bfs_cl->my_addr;
 		h->send_len = bfs_cl->my_addr_len;
+		if (bfs_cl->has_id[s]) { /* the server may still hold our earlier id: free it */
+			h->req.flags = BFS_F_REPLACE;
+			h->req.ino = bfs_cl->client_id[s];
+		}
 	}
 	if (!nh)
 		return;
@@ -210,6 +236,7 @@ static void connect_servers(struct bfs_call **calls, size_t n)
 
 		if (hello[i]->status == 0) {
 			bfs_cl->client_id[s] = hello[i]->rep.count;
+			bfs_cl->has_id[s] = 1;
 			continue;
 		}
 		/* the calls to it end with the same error; the next batch tries again */
@@ -237,9 +264,13 @@ void bfs_call_release(struct bfs_call *c)
 
 static void request_sent(void *request, ucs_status_t st, void *user)
 {
-	struct bfs_call *c = user;
+	struct bfs_call *c = bfs_ucx_req_owner(request);
 
+	(void)user;
 	ucp_request_free(request);
+	if (!c)
+		return; /* abandoned */
+	c->ureq[0] = NULL;
 	if (st != UCS_OK)
 		call_failed(c, bfs_ucs_errno(st));
 	call_finish_op(c);
@@ -269,6 +300,7 @@ static void call_start(struct bfs_call *c)
 
 	c->replied = 0;
 	c->ucx_ops = 0;
+	c->ureq[0] = c->ureq[1] = NULL;
 	c->deadline = bfs_mono_ns() + bfs_cl->timeout_ns;
 	rc = slot_take(c);
 	if (rc) {
@@ -299,6 +331,9 @@ static void call_start(struct bfs_call *c)
 	} else if (UCS_PTR_IS_ERR(sp)) {
 		c->ucx_ops = 0;
 		call_failed(c, bfs_ucs_errno(UCS_PTR_STATUS(sp)));
+	} else {
+		bfs_ucx_req_own(sp, c);
+		c->ureq[0] = sp;
 	}
 }
 
@@ -323,12 +358,14 @@ int bfs_call_done(struct bfs_call *c, int64_t now)
 {
 	if (!c->replied)
 		return 0;
-	if (c->ucx_ops && now && now >= c->deadline + BFS_NSEC) {
-		/* a cancelled UCX operation that never ended (a forced close of an endpoint without
-		 * failure detection, to a stopped process on this host, leaves its operations
-		 * queued): stop waiting for it */
+	if (c->ucx_ops && (bfs_cl->dead[c->server] || (c->xerr && bfs_cl->pid[c->server]))) {
+		/* its peer is gone, or is a process on this host whose endpoint has no failure
+		 * detection, so closing it by force cancelled nothing: nothing will end them */
+		call_abandon(c);
+	} else if (c->ucx_ops && now && now >= c->deadline + BFS_NSEC) {
+		/* a cancelled UCX operation that never ended: stop waiting for it */
 		bfs_warn("UCX operations of a timed-out request did not end; abandoning them");
-		c->ucx_ops = 0;
+		call_abandon(c);
 	}
 	return c->ucx_ops == 0;
 }
@@ -356,6 +393,7 @@ void bfs_expire(int64_t now)
 	/* servers on this host, connected without UCX's failure detection: is the process there? */
 	for (uint32_t s = 0; s < bfs_cl->nservers; s++)
 		if (bfs_cl->eps[s] && !bfs_cl->ep_failed[s] && !bfs_peer_alive(bfs_cl->pid[s])) {
+			bfs_cl->dead[s] = 1; /* for good: a server's address names one process */
 			server_failed(s);
 			any = 1;
 		}
@@ -511,8 +549,10 @@ int bfs_client_attach(uint32_t nservers, void *const *addrs, const size_t *lens,
 	cl->conn_err = calloc(nservers, sizeof(*cl->conn_err));
 	cl->conn_xerr = calloc(nservers, 1);
 	cl->pid = calloc(nservers, sizeof(*cl->pid));
+	cl->dead = calloc(nservers, 1);
+	cl->has_id = calloc(nservers, 1);
 	if (!cl->addrs || !cl->addr_lens || !cl->eps || !cl->ep_failed || !cl->client_id ||
-	    !cl->conn_err || !cl->conn_xerr || !cl->pid)
+	    !cl->conn_err || !cl->conn_xerr || !cl->pid || !cl->dead || !cl->has_id)
 		goto fail;
 	for (uint32_t i = 0; i < nservers; i++) {
 		cl->addrs[i] = malloc(lens[i]);
@@ -549,8 +589,33 @@ fail:
 	free(cl->conn_err);
 	free(cl->conn_xerr);
 	free(cl->pid);
+	free(cl->dead);
+	free(cl->has_id);
 	free(cl);
 	return rc;
+}
+
+/*
+ * Say BYE to every server we are connected to, all at once, so they free our ids now instead
+ * of when this process ends. Waits at most 1 s (a stopped server does not answer; nothing
+ * depends on the answer).
+ */
+static void say_bye(void)
+{
+	struct bfs_call **calls = bfs_calls_new(bfs_cl->nservers, BFS_OP_BYE, NULL);
+	int64_t timeout = bfs_cl->timeout_ns;
+	size_t n = 0;
+
+	if (!calls)
+		return;
+	for (uint32_t s = 0; s < bfs_cl->nservers; s++)
+		if (bfs_cl->eps[s] && !bfs_cl->ep_failed[s] && !bfs_cl->dead[s])
+			bfs_call_init(calls[n++], BFS_OP_BYE, s);
+	bfs_cl->timeout_ns = BFS_MIN(timeout, BFS_NSEC);
+	if (n)
+		bfs_calls_run(calls, n);
+	bfs_cl->timeout_ns = timeout;
+	free(calls);
 }
 
 int bfs_client_detach(void)
@@ -562,6 +627,7 @@ int bfs_client_detach(void)
 		return -ENOTCONN;
 	rc = bfs_close_all();
 	bfs_aio_fini();
+	say_bye();
 	for (uint32_t i = 0; i < cl->nservers; i++) {
 		if (cl->eps[i])
 			bfs_ucx_close_ep(&cl->ucx, cl->eps[i], cl->ep_failed[i]);
@@ -581,6 +647,8 @@ int bfs_client_detach(void)
 	free(cl->conn_err);
 	free(cl->conn_xerr);
 	free(cl->pid);
+	free(cl->dead);
+	free(cl->has_id);
 	free(cl->my_addr);
 	free(cl);
 	bfs_cl = NULL;

@@ -12,6 +12,12 @@
  * seen; payload may still be arriving) -> DONE (no UCX operation refers to the call any more).
  * A call that times out or whose server fails becomes DONE with -ETIMEDOUT or -EIO once its
  * UCX operations are cancelled (the endpoint is closed by force and made again on next use).
+ * Operations that cannot end are abandoned instead (bfs_ucx_req_own(request, NULL), see rpc.h):
+ * at once when the server's process is gone or is on this host (its endpoint has no failure
+ * detection, and a forced close leaves the operations queued to a stopped process in place),
+ * one second past the deadline otherwise. The call is
+ * then DONE and may be reused or freed; UCX completes the abandoned requests later without
+ * touching it.
  */
 #ifndef BFS_CLIENT_H
 #define BFS_CLIENT_H
@@ -46,6 +52,7 @@ struct bfs_call {
 	int replied;      /* reply header seen or call failed */
 	int xerr;         /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
 	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
+	void *ureq[2];    /* their UCX requests ([0] send, [1] payload receive) while pending */
 	uint32_t slot;
 	int64_t
 	    deadline; /* monotonic ns: the call fails with -ETIMEDOUT when not replied by then */
@@ -81,9 +88,11 @@ struct bfs_client {
 	ucp_ep_h *eps;
 	uint8_t *ep_failed;  /* peer failure seen: close and connect again on next use */
 	uint32_t *client_id; /* our id on each server (HELLO), valid while eps[i] is */
+	uint8_t *has_id;     /* client_id[i] was given once (a new HELLO asks to free it) */
 	int *conn_err;       /* why the last connection or HELLO to a server failed, or 0 */
 	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
 	uint32_t *pid;       /* a server on this host: its pid, watched while calls wait; else 0 */
+	uint8_t *dead;       /* that process is gone: calls to the server fail at once (-EIO) */
 	void *my_addr;       /* this worker's address, sent in HELLO */
 	size_t my_addr_len;
 	struct bfs_ring ring;
@@ -142,8 +151,9 @@ struct bfs_call **bfs_calls_new(size_t n, uint8_t op, const uint32_t *servers);
 void bfs_call_start(struct bfs_call *c);
 /**
  * bfs_call_done - whether started call @c is DONE: replied (or failed) and no UCX operation
- * refers to it. With a non-zero @now (monotonic ns), a failed call whose cancelled UCX
- * operations still have not ended 5 s past its deadline is abandoned (counted DONE).
+ * refers to it. A failed call whose server's process is gone, or is on this host, abandons its
+ * UCX operations at once; with a non-zero @now (monotonic ns), one whose cancelled operations
+ * still have not ended 1 s past its deadline abandons them too (counted DONE).
  */
 int bfs_call_done(struct bfs_call *c, int64_t now);
 /** bfs_connect - connect (and HELLO) to those of the @n @servers that have no endpoint. */

@@ -530,8 +530,9 @@ BFS_API int benchfs_import(const void *buf, size_t len, int flags)
 		return -EINVAL;
 	memcpy(&h, buf, sizeof(h));
 	if (h.magic != EXPORT_MAGIC || h.plen == 0 || h.plen > BENCHFS_PATH_MAX ||
-	    len < sizeof(h) + h.plen || !bfs_is_pow2(h.chunk_size))
-		return -EINVAL;
+	    len < sizeof(h) + h.plen ||
+	    (S_ISDIR(h.mode) ? h.chunk_size != 0 : !bfs_is_pow2(h.chunk_size)))
+		return -EINVAL; /* (a directory has no chunk size) */
 	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
 	if (S_ISDIR(h.mode) && acc != O_RDONLY)

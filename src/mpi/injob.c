@@ -32,6 +32,20 @@ int bfs_default_data_dir(const char *given, char *out, size_t cap)
 	return n > 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
 }
 
+int bfs_server_dir(const char *given, int index, char *out, size_t cap)
+{
+	char base[4096];
+	int n, rc = bfs_default_data_dir(given, base, sizeof(base));
+
+	if (rc == 0) {
+		n = snprintf(out, cap, "%s/server-%d", base, index);
+		rc = n > 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
+	}
+	if (rc)
+		fprintf(stderr, "benchfs: server %d: data directory name too long\n", index);
+	return rc;
+}
+
 uint64_t bfs_new_secret(void)
 {
 	uint64_t s = 0;
@@ -88,6 +102,58 @@ out:
 	free(idx);
 	free(counts);
 	free(displs);
+	return rc;
+}
+
+/* One rank's part of the exchange of bfs_servers_prepare. */
+struct found {
+	int32_t server; /* -1 for a client */
+	int32_t rc;     /* the make step's result */
+	struct bfs_ident id;
+};
+
+int bfs_servers_prepare(MPI_Comm comm, int index, uint32_t nservers, const char *dir,
+                        uint64_t new_fsid, int new_fs, uint64_t *fsid, int *lock_fd)
+{
+	struct found mine = {.server = index}, *all;
+	struct bfs_ident *ids;
+	enum bfs_ident_verdict v;
+	int size, rc = 0, err;
+
+	*lock_fd = -1;
+	*fsid = new_fsid;
+	MPI_Comm_size(comm, &size);
+	if (index >= 0 && dir)
+		bfs_ident_probe(dir, &mine.id, lock_fd);
+	else if (index >= 0) /* no directory name (reported) */
+		mine.id = (struct bfs_ident){.state = BFS_IDENT_BAD, .err = -ENAMETOOLONG};
+	all = calloc((size_t)size, sizeof(*all));
+	ids = calloc(nservers, sizeof(*ids));
+	err = !all || !ids;
+	MPI_Allreduce(MPI_IN_PLACE, &err, 1, MPI_INT, MPI_MAX, comm);
+	if (err) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	MPI_Allgather(&mine, sizeof(mine), MPI_BYTE, all, sizeof(mine), MPI_BYTE, comm);
+	for (int r = 0; r < size; r++)
+		if (all[r].server >= 0 && (uint32_t)all[r].server < nservers)
+			ids[all[r].server] = all[r].id;
+	v = bfs_ident_decide(ids, nservers, BFS_RING_VNODES_DEFAULT, BFS_RING_SEED_DEFAULT, new_fs,
+	                     index, dir, fsid, &rc);
+	if (v == BFS_IDENT_REFUSE)
+		goto out;
+	if (index >= 0 && v != BFS_IDENT_SERVE)
+		rc = bfs_ident_make(dir, *fsid, (uint32_t)index, nservers, BFS_RING_VNODES_DEFAULT,
+		                    BFS_RING_SEED_DEFAULT, v == BFS_IDENT_CREATE, lock_fd);
+	MPI_Allreduce(MPI_IN_PLACE, &rc, 1, MPI_INT, MPI_MIN, comm);
+out:
+	if (rc && *lock_fd >= 0) {
+		close(*lock_fd);
+		*lock_fd = -1;
+	}
+	free(all);
+	free(ids);
 	return rc;
 }
 
@@ -184,11 +250,11 @@ BFS_API int benchfs_mpi_server_index(MPI_Comm comm, int nservers)
 BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir, MPI_Comm *clients)
 {
 	struct bfs_server *srv = NULL;
-	char base[4096], dir[4200];
+	char dir[4200];
 	void *addr = NULL, **addrs = NULL;
 	size_t alen = 0, *lens = NULL;
-	int size, rank, index, ordinal, lsize, rc = 0, all_rc;
-	uint64_t secret;
+	int size, rank, index, ordinal, lsize, rc = 0, all_rc, lock_fd = -1, have_dir = 0;
+	uint64_t secret, fsid, ids[2];
 	MPI_Comm sub;
 
 	*clients = MPI_COMM_NULL;
@@ -197,24 +263,29 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 	if (nservers < 1 || nservers >= size)
 		return -EINVAL;
 	index = pick_servers(comm, nservers, &ordinal, &lsize);
-	secret = rank == 0 ? bfs_new_secret() : 0;
-	MPI_Bcast(&secret, 1, MPI_UINT64_T, 0, comm);
-	if (index >= 0) {
+	ids[0] = rank == 0 ? bfs_new_secret() : 0;
+	ids[1] = rank == 0 ? bfs_new_secret() : 0;
+	MPI_Bcast(ids, 2, MPI_UINT64_T, 0, comm);
+	secret = ids[0];
+	if (index >= 0 && bfs_server_dir(data_dir, index, dir, sizeof(dir)) == 0)
+		have_dir = 1;
+	/* every rank takes part, so all return the same error */
+	rc = bfs_servers_prepare(comm, index, (uint32_t)nservers, have_dir ? dir : NULL, ids[1],
+	                         bfs_env_u64("BENCHFS_NEW_FS", 0) != 0, &fsid, &lock_fd);
+	if (!rc && index >= 0) {
 		struct bfs_server_config cfg = {
+		    .data_dir = dir,
 		    .index = (uint32_t)index,
 		    .count = (uint32_t)nservers,
 		    .vnodes = BFS_RING_VNODES_DEFAULT,
 		    .seed = BFS_RING_SEED_DEFAULT,
 		    .secret = secret,
+		    .fsid = fsid,
 		    .sync = (int)bfs_env_u64("BENCHFS_SYNC", 0),
+		    .lock_fd = lock_fd,
 		};
-		rc = bfs_default_data_dir(data_dir, base, sizeof(base));
-		if (!rc) {
-			snprintf(dir, sizeof(dir), "%s/server-%d", base, index);
-			cfg.data_dir = dir;
-			bind_server(ordinal, lsize);
-			rc = bfs_server_open(&srv, &cfg);
-		}
+		bind_server(ordinal, lsize);
+		rc = bfs_server_open(&srv, &cfg);
 		if (!rc)
 			rc = bfs_server_address(srv, &addr, &alen);
 	}
@@ -231,9 +302,9 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 	if (index >= 0) {
 		bfs_free_addresses((uint32_t)nservers, addrs, lens);
 		MPI_Comm_free(&sub);
-		rc = bfs_server_run(srv);
+		bfs_server_run(srv); /* a SHUTDOWN request or a SIGTERM: flushed either way */
 		bfs_server_close(srv);
-		return rc ? rc : BENCHFS_MPI_SERVED;
+		return BENCHFS_MPI_SERVED;
 	}
 	pthread_mutex_lock(&bfs_lock);
 	rc = bfs_client_attach((uint32_t)nservers, addrs, lens, BFS_RING_VNODES_DEFAULT,

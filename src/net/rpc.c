@@ -4,6 +4,7 @@
 #include "net/rpc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +76,11 @@ static uint64_t get_le(const uint8_t *p, int bytes)
 	return v;
 }
 
+static void ucx_req_init(void *request)
+{
+	bfs_ucx_req_own(request, NULL);
+}
+
 int bfs_ucx_init(struct bfs_ucx *u)
 {
 	const char *pc = getenv("BENCHFS_PEER_CHECK");
@@ -92,8 +98,11 @@ int bfs_ucx_init(struct bfs_ucx *u)
 	st = ucp_config_read(NULL, NULL, &config);
 	if (st != UCS_OK)
 		goto fail;
-	params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_NAME;
+	params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_NAME |
+	                    UCP_PARAM_FIELD_REQUEST_SIZE | UCP_PARAM_FIELD_REQUEST_INIT;
 	params.features = UCP_FEATURE_AM | UCP_FEATURE_WAKEUP;
+	params.request_size = sizeof(struct bfs_ucx_req);
+	params.request_init = ucx_req_init;
 	params.name = "benchfs";
 	st = ucp_init(&params, config, &u->context);
 	ucp_config_release(config);
@@ -215,9 +224,48 @@ void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force)
 	ucp_request_free(req);
 }
 
+static void closed_nb(void *request, ucs_status_t st, void *user)
+{
+	(void)st;
+	(void)user;
+	ucp_request_free(request);
+}
+
+void bfs_ucx_close_ep_nb(ucp_ep_h ep)
+{
+	ucp_request_param_t p = {0};
+	ucs_status_ptr_t req;
+
+	p.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS | UCP_OP_ATTR_FIELD_CALLBACK;
+	p.flags = UCP_EP_CLOSE_FLAG_FORCE;
+	p.cb.send = closed_nb;
+	req = ucp_ep_close_nbx(ep, &p);
+	(void)req; /* NULL (done), an error, or a request freed by closed_nb */
+}
+
 int bfs_peer_alive(uint32_t pid)
 {
-	return pid == 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+	char path[32], buf[64];
+	const char *state;
+	ssize_t n;
+	int fd;
+
+	if (pid == 0)
+		return 1;
+	if (kill((pid_t)pid, 0) != 0)
+		return errno != ESRCH;
+	/* a killed process its parent has not reaped yet is a zombie: gone too */
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	state = strrchr(buf, ')'); /* "pid (comm) S ...": comm may hold anything */
+	return !(state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X'));
 }
 
 void bfs_ucx_wait_fd(struct bfs_ucx *u, int timeout_ms)

@@ -42,6 +42,30 @@ struct bfs_ucx {
 	int peer_check;     /* BENCHFS_PEER_CHECK: -1 auto (by host), 0 never, 1 always */
 };
 
+/**
+ * The space BenchFS reserves in every UCX request (ucp_params.request_size): who the operation
+ * belongs to. The completion callbacks of a client's operations find their call through it
+ * rather than through user_data, so a call can give up an operation that will never end (its
+ * peer died, or was stopped and its endpoint closed by force): it clears @owner, and when UCX
+ * completes or purges the operation later (at the latest in ucp_worker_destroy) the callback
+ * only frees the request.
+ */
+struct bfs_ucx_req {
+	void *owner;
+};
+
+/** bfs_ucx_req_owner - the owner recorded in UCX request @request (NULL: abandoned). */
+static inline void *bfs_ucx_req_owner(void *request)
+{
+	return ((struct bfs_ucx_req *)request)->owner;
+}
+
+/** bfs_ucx_req_own - record @owner in UCX request @request (after the call that returned it). */
+static inline void bfs_ucx_req_own(void *request, void *owner)
+{
+	((struct bfs_ucx_req *)request)->owner = owner;
+}
+
 /** Bytes of the locator in front of the UCX address in a peer address. */
 #define BFS_LOCATOR_SIZE 16
 
@@ -77,6 +101,13 @@ int bfs_peer_alive(uint32_t pid);
 
 /** bfs_ucx_close_ep - close @ep (forcibly when @force), progressing until done. */
 void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force);
+
+/**
+ * bfs_ucx_close_ep_nb - close @ep by force without waiting: its queued operations end
+ * (cancelled) from later progress. For use where progressing is not allowed (inside a UCX
+ * callback) or not wanted (a server's loop).
+ */
+void bfs_ucx_close_ep_nb(ucp_ep_h ep);
 
 /**
  * bfs_ucx_wait_fd - block until the worker has events or @timeout_ms passes; returns at once

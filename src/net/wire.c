@@ -140,7 +140,7 @@ static int op_known(unsigned op)
 {
 	return (op >= BFS_OP_CREATE && op <= BFS_OP_HASCHILD) ||
 	       (op >= BFS_OP_WRITE && op <= BFS_OP_UNLOCK) ||
-	       (op >= BFS_OP_PING && op <= BFS_OP_STATS);
+	       (op >= BFS_OP_PING && op <= BFS_OP_BYE);
 }
 
 /* check_head - common checks of a request or reply header: magic, version, op (a reply may
@@ -433,7 +433,7 @@ const char *bfs_wire_op_name(unsigned op)
 	    [BFS_OP_FSYNC] = "fsync",       [BFS_OP_LOCK] = "lock",
 	    [BFS_OP_UNLOCK] = "unlock",     [BFS_OP_PING] = "ping",
 	    [BFS_OP_HELLO] = "hello",       [BFS_OP_SHUTDOWN] = "shutdown",
-	    [BFS_OP_STATS] = "stats",
+	    [BFS_OP_STATS] = "stats",       [BFS_OP_BYE] = "bye",
 	};
 
 	if (op >= BFS_OP_MAX || !names[op])

@@ -85,10 +85,13 @@ enum bfs_op {
 	BFS_OP_HELLO = 34,    /* payload = the client's UCX worker address: the server makes its
 	                         own endpoint to it (replies never use UCX's internal reply
 	                         endpoint, which UCX frees when the client dies). Reply: count =
-	                         the client id to put in every later request */
+	                         the client id to put in every later request. Flag BFS_F_REPLACE:
+	                         ino = the client's earlier id on this server, released first */
 	BFS_OP_STATS = 35,    /* flags BFS_F_RESET. Reply: payload = the server's metrics
 	                         (common/stats.h) */
-	BFS_OP_MAX = 36
+	BFS_OP_BYE = 36,      /* the client (id in the header) detaches: the server closes its
+	                         endpoint to it and may hand the id to a later client */
+	BFS_OP_MAX = 37
 };
 
 /* request and reply flags */
@@ -108,6 +111,7 @@ enum bfs_op {
 #define BFS_F_WRLOCK   0x2000
 #define BFS_F_NOWAIT   0x4000
 #define BFS_F_RESET    0x8000 /* STATS: zero the counters after reading them */
+#define BFS_F_REPLACE  0x0001 /* HELLO: ino holds the id this client had before */
 
 /** An inode record, host order. */
 struct bfs_inode {

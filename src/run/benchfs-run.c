@@ -1,18 +1,21 @@
 /*
  * benchfs-run - run an unmodified MPI program on BenchFS:
  *
- *	mpirun -n M benchfs-run --servers N [--data-dir DIR] -- PROGRAM [ARGS...]
+ *	mpirun -n M benchfs-run --servers N [--data-dir DIR] [--sync] [--new-fs] -- PROGRAM ARG...
+ *	mpirun -n M benchfs-run [--attach ADDRFILE] -- PROGRAM ARG...
  *
  * Not an MPI program: every rank sets the environment and executes PROGRAM with
  * libbenchfs-run.so preloaded (plus libbenchfs-romio.so when it was built, for "benchfs:" MPI-IO
  * names). In PROGRAM's MPI_Init, N ranks become BenchFS servers and the M-N others run PROGRAM
  * in a world of their own (see core.c). Without --servers, PROGRAM attaches to standalone servers
- * through BENCHFS_ADDR: only libbenchfs-romio.so is preloaded, no rank serves.
+ * through BENCHFS_ADDR (which --attach sets): only libbenchfs-romio.so is preloaded, no rank
+ * serves. Options follow common/cli.h and stop at PROGRAM or "--".
  *
  * The libraries are looked up in $BENCHFS_RUN_LIBDIR if set, else in the build tree when this
  * program is run from there (.libs/ and adio/ next to it), else in the installation's libdir.
- * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, LD_PRELOAD (ours, then what
- * was there; a sanitizer runtime there, libasan or libubsan, stays first).
+ * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, BENCHFS_ADDR (--attach),
+ * BENCHFS_SYNC (--sync), BENCHFS_NEW_FS (--new-fs), LD_PRELOAD (ours, then what was there; a
+ * sanitizer runtime there, libasan or libubsan, stays first).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,24 +25,38 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cli.h"
 #include "run/preload.h"
 
 #ifndef BENCHFS_LIBDIR
 #define BENCHFS_LIBDIR "/usr/local/lib"
 #endif
 
+#define NAME      "benchfs-run"
 #define RUN_LIB   "libbenchfs-run.so"
 #define ROMIO_LIB "libbenchfs-romio.so"
 
-static const char usage[] =
-    "usage: mpirun -n M benchfs-run [--servers N [--data-dir DIR]] [--] PROGRAM [ARGS...]\n"
-    "Run an MPI program on BenchFS, unmodified.\n"
-    "  -s, --servers N     N of the M ranks become BenchFS servers; PROGRAM runs on the other\n"
-    "                      M-N, as its MPI_COMM_WORLD. Without it: attach to standalone servers\n"
-    "                      (benchfsd) through the address file named by $BENCHFS_ADDR.\n"
-    "  -d, --data-dir DIR  node-local directory of the servers' data (DIR/server-I; default\n"
-    "                      $BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER)\n"
-    "  -h, --help          this text\n"
+static const char usage_line[] =
+    "Usage: mpirun -n M benchfs-run [--servers N [--data-dir DIR] [--sync] [--new-fs] | "
+    "--attach ADDRFILE] [--] PROGRAM [ARGS...]\n";
+
+static const char help_text[] =
+    "Run an MPI program on BenchFS, unmodified. Options end at PROGRAM or at \"--\".\n"
+    "\n"
+    "      --servers N       N of the M ranks become BenchFS servers; PROGRAM runs on\n"
+    "                        the other M-N, as its MPI_COMM_WORLD\n"
+    "      --data-dir DIR    node-local data directory of those servers (DIR/server-I;\n"
+    "                        default: env BENCHFS_DATA_DIR, else $TMPDIR/benchfs-$USER)\n"
+    "      --sync            those servers flush metadata at every operation\n"
+    "                        (as env BENCHFS_SYNC=1)\n"
+    "      --new-fs          make a new, empty file system in the data\n"
+    "                        directories, erasing the BenchFS data an earlier\n"
+    "                        run left there\n"
+    "      --attach ADDRFILE without --servers: PROGRAM uses the standalone servers\n"
+    "                        (benchfsd) of ADDRFILE (sets BENCHFS_ADDR; default: env\n"
+    "                        BENCHFS_ADDR)\n"
+    "  -h, --help            show this help and exit\n"
+    "      --version         show the version and exit\n"
     "MPI-IO on \"benchfs:/path\" names works when libbenchfs-romio.so was built.\n";
 
 static char exedir[PATH_MAX];
@@ -76,74 +93,38 @@ static int find_lib(char *out, size_t cap, const char *name, const char *subdir)
 	return look(out, cap, BENCHFS_LIBDIR, name);
 }
 
-static int parse_count(const char *s, int *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s || *end || n < 1 || n > 1 << 20)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
+/* A bad command line: "benchfs-run: MESSAGE" and the usage line, exit 2. */
+#define usage_error(...) bfs_cli_usage_exit(NAME, usage_line, __VA_ARGS__)
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"servers", required_argument, NULL, 's'},
-	    {"data-dir", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    BFS_CLI_OPT_SERVERS, BFS_CLI_OPT_DATA_DIR, BFS_CLI_OPT_SYNC,    BFS_CLI_OPT_NEW_FS,
+	    BFS_CLI_OPT_ATTACH,  BFS_CLI_OPT_HELP,     BFS_CLI_OPT_VERSION, {NULL, 0, NULL, 0},
 	};
-	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16];
+	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16], msg[512];
 	char ours[sizeof(runlib) + sizeof(romio) + 1];
-	const char *data_dir = NULL;
+	struct bfs_cli_fs fs = {0};
 	char *preload;
-	int c, rc, nservers = 0;
+	int c, rc;
 	ssize_t n;
 
-	while ((c = getopt_long(argc, argv, "+s:d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (parse_count(optarg, &nservers)) {
-				fprintf(stderr,
-				        "benchfs-run: --servers %s: not a number of servers\n",
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			if (!*optarg) {
-				fprintf(stderr, "benchfs-run: --data-dir: empty directory name\n");
-				return 2;
-			}
-			data_dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (bfs_cli_fs_option(&fs, c, optarg))
+			continue;
+		if (bfs_cli_info(c, NAME, usage_line, help_text))
 			return 0;
-		default:
-			fprintf(stderr, "benchfs-run: see benchfs-run --help\n");
-			return 2;
-		}
+		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
+		usage_error("%s", msg);
 	}
-	if (optind >= argc) {
-		fprintf(stderr,
-		        "benchfs-run: no program to run (benchfs-run --servers N -- PROGRAM "
-		        "[ARGS...])\n");
-		return 2;
-	}
-	if (data_dir && !nservers) {
-		fprintf(stderr, "benchfs-run: --data-dir %s needs --servers N\n", data_dir);
-		return 2;
-	}
-	if (!nservers && !getenv("BENCHFS_ADDR")) {
-		fprintf(stderr, "benchfs-run: no --servers and BENCHFS_ADDR is not set: no BenchFS "
-		                "servers to use\n");
-		return 2;
-	}
+	if (optind >= argc)
+		usage_error("no program to run");
+	if (bfs_cli_fs_check(&fs, 1, msg, sizeof(msg)))
+		usage_error("%s", msg);
+	if (!fs.servers && !fs.attach && !getenv("BENCHFS_ADDR"))
+		usage_error("no --servers, no --attach and BENCHFS_ADDR is not set: no BenchFS "
+		            "servers to use");
 
 	n = readlink("/proc/self/exe", exedir, sizeof(exedir) - 1);
 	if (n > 0) {
@@ -154,7 +135,7 @@ int main(int argc, char **argv)
 	} else {
 		exedir[0] = '\0';
 	}
-	if (nservers && !find_lib(runlib, sizeof(runlib), RUN_LIB, ".libs")) {
+	if (fs.servers && !find_lib(runlib, sizeof(runlib), RUN_LIB, ".libs")) {
 		fprintf(stderr, "benchfs-run: %s not found in %s\n", RUN_LIB,
 		        getenv("BENCHFS_RUN_LIBDIR") && *getenv("BENCHFS_RUN_LIBDIR")
 		            ? getenv("BENCHFS_RUN_LIBDIR")
@@ -171,11 +152,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "benchfs-run: out of memory\n");
 		return 2;
 	}
-	snprintf(num, sizeof(num), "%d", nservers);
-	rc = (*preload && setenv("LD_PRELOAD", preload, 1)) ||
-	     (nservers ? setenv("BENCHFS_RUN_SERVERS", num, 1) : unsetenv("BENCHFS_RUN_SERVERS")) ||
-	     (data_dir ? setenv("BENCHFS_RUN_DATA_DIR", data_dir, 1)
-	               : unsetenv("BENCHFS_RUN_DATA_DIR"));
+	snprintf(num, sizeof(num), "%d", fs.servers);
+	rc = (*preload && setenv("LD_PRELOAD", preload, 1)) || bfs_cli_fs_env(&fs) ||
+	     (fs.attach && setenv("BENCHFS_ADDR", fs.attach, 1)) ||
+	     (fs.servers ? setenv("BENCHFS_RUN_SERVERS", num, 1)
+	                 : unsetenv("BENCHFS_RUN_SERVERS")) ||
+	     (fs.data_dir ? setenv("BENCHFS_RUN_DATA_DIR", fs.data_dir, 1)
+	                  : unsetenv("BENCHFS_RUN_DATA_DIR"));
 	free(preload); /* setenv copied it (a failed exec returns: no leak then) */
 	if (rc) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));

@@ -22,6 +22,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +67,10 @@ struct bfs_meta {
 	size_t maxkey; /* longest key LMDB accepts */
 	uint32_t server;
 	int sync;
+	int fd;            /* the data file's descriptor (LMDB's own), -1 when unknown */
+	uint64_t psize;    /* LMDB page size, bytes */
+	uint64_t mapsize;  /* bytes */
+	uint64_t reserved; /* bytes of the data file known to be allocated, from 0 */
 };
 
 /* map_err - turn an LMDB return code into a negative errno: full map or disk -> -ENOSPC,
@@ -208,6 +215,69 @@ static void rd_end(struct bfs_meta *m)
 	mdb_txn_reset(m->rtxn);
 }
 
+/*
+ * Storage for the pages a write transaction will touch is allocated before the transaction
+ * starts. With MDB_WRITEMAP, LMDB writes new pages straight into its memory map of the data
+ * file, which is sparse beyond the pages used so far: on a full file system the first touch of
+ * such a page raises SIGBUS (found on a full tmpfs: the server died in mdb_txn_commit), where
+ * pwrite would have said ENOSPC. So the file's blocks are allocated ahead of LMDB's last page
+ * (fallocate, in RESERVE_STEP steps), and a write that cannot get its headroom fails with
+ * -ENOSPC before touching anything. Creates and puts ask for more headroom than updates and
+ * removes, so a full store can still publish sizes and delete files to free space.
+ */
+#define RESERVE_STEP    (2ull << 20) /* bytes allocated at a time */
+#define HEADROOM_GROW   (1ull << 20) /* free allocated bytes a create or put needs */
+#define HEADROOM_UPDATE (256u << 10) /* ... a setattr or remove */
+
+/* alloc_range - allocate the data file's blocks in [@off, @end). 0 or -errno. */
+static int alloc_range(struct bfs_meta *m, uint64_t off, uint64_t end)
+{
+	int rc;
+
+	if (end <= off)
+		return 0;
+	if (fallocate(m->fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)(end - off)) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	rc = posix_fallocate(m->fd, (off_t)off, (off_t)(end - off)); /* writes zeros where needed */
+	return -rc;
+}
+
+/* reserve - make sure @headroom bytes past LMDB's last page are allocated. 0 or -ENOSPC. */
+static int reserve(struct bfs_meta *m, uint64_t headroom)
+{
+	MDB_envinfo info;
+	uint64_t need, want;
+
+	if (m->fd < 0 || mdb_env_info(m->env, &info))
+		return 0;
+	need = ((uint64_t)info.me_last_pgno + 1) * m->psize + headroom;
+	need = BFS_MIN(need, m->mapsize);
+	if (need <= m->reserved)
+		return 0;
+	want = BFS_MIN((need + RESERVE_STEP - 1) / RESERVE_STEP * RESERVE_STEP, m->mapsize);
+	if (alloc_range(m, m->reserved, want) == 0) {
+		m->reserved = want;
+		return 0;
+	}
+	if (want > need && alloc_range(m, m->reserved, need) == 0) {
+		m->reserved = need;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* wr_begin - a write transaction, with @headroom bytes of storage allocated for it. */
+static int wr_begin(struct bfs_meta *m, uint64_t headroom, MDB_txn **txn)
+{
+	int rc = reserve(m, headroom);
+
+	if (rc)
+		return rc;
+	return map_err(mdb_txn_begin(m->env, NULL, 0, txn));
+}
+
 /* wr_commit - commit write transaction @txn. Return 0 or -errno. */
 static int wr_commit(MDB_txn *txn)
 {
@@ -342,6 +412,43 @@ static int step(MDB_cursor *cur, MDB_val *k, MDB_val *v)
 	return map_err(rc);
 }
 
+/*
+ * reserve_open - what is allocated at open: the pages used so far (allocating any holes among
+ * them: a copied store may have some) and, if it fits, the headroom of a create. A full file
+ * system leaves the store readable; writes then fail with -ENOSPC. The lock file (LMDB maps it
+ * too) is allocated whole.
+ */
+static void reserve_open(struct bfs_meta *m)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	const char *dir;
+	char path[4200];
+	struct stat sb;
+	uint64_t used;
+	int fd;
+
+	m->fd = -1;
+	if (mdb_env_get_fd(m->env, &fd) || mdb_env_info(m->env, &info) || mdb_env_stat(m->env, &st))
+		return; /* not known: never refuse */
+	m->fd = fd;
+	m->psize = st.ms_psize;
+	m->mapsize = info.me_mapsize;
+	used = ((uint64_t)info.me_last_pgno + 1) * m->psize;
+	if (alloc_range(m, 0, used) == 0)
+		m->reserved = used;
+	reserve(m, HEADROOM_GROW);
+	if (mdb_env_get_path(m->env, &dir) == 0) {
+		snprintf(path, sizeof(path), "%s/lock.mdb", dir);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+		    fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, sb.st_size))
+			posix_fallocate(fd, 0, sb.st_size);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 /* bfs_meta_open - open or create the environment in @dir (see meta.h). */
 int bfs_meta_open(struct bfs_meta **mp, const char *dir, uint32_t server, int sync)
 {
@@ -389,6 +496,7 @@ int bfs_meta_open(struct bfs_meta **mp, const char *dir, uint32_t server, int sy
 		return ret;
 	}
 	m->maxkey = (size_t)mdb_env_get_maxkeysize(m->env);
+	reserve_open(m);
 	*mp = m;
 	return 0;
 }
@@ -419,7 +527,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	struct mkey key;
 	struct bfs_inode old, rec;
 	MDB_txn *txn;
-	int ret, rc;
+	int ret;
 	int64_t now;
 
 	ret = make_key(m, path, len, &key);
@@ -427,9 +535,18 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 		return ret;
 	if (tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
-	if (rc)
-		return map_err(rc);
+	ret = wr_begin(m, HEADROOM_GROW, &txn);
+	if (ret == -ENOSPC) {
+		/* no room for a new record; an existing one may still be the answer */
+		ret = bfs_meta_lookup(m, path, len, &old, NULL, 0);
+		if (ret == 0 && (excl || !S_ISREG(old.mode) || !S_ISREG(ino->mode)))
+			return -EEXIST;
+		if (ret == 0)
+			*ino = old;
+		return ret == 0 ? 1 : -ENOSPC;
+	}
+	if (ret)
+		return ret;
 	ret = get_rec(m, txn, &key, path, len, &old, NULL);
 	if (ret == REC_OTHER) {
 		ret = -ENAMETOOLONG; /* the long key is taken by another path: not storable */
@@ -506,9 +623,9 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 	ret = make_key(m, path, len, &key);
 	if (ret)
 		return ret;
-	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
-	if (rc)
-		return map_err(rc);
+	ret = wr_begin(m, HEADROOM_UPDATE, &txn);
+	if (ret)
+		return ret;
 	ret = get_rec(m, txn, &key, path, len, &rec, NULL);
 	if (ret == REC_OTHER)
 		ret = -ENOENT;
@@ -554,14 +671,14 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 	struct bfs_inode rec, old;
 	MDB_txn *txn;
 	MDB_val v;
-	int ret, rc;
+	int ret;
 
 	ret = make_key(m, path, len, &key);
 	if (ret)
 		return ret;
-	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
-	if (rc)
-		return map_err(rc);
+	ret = wr_begin(m, HEADROOM_UPDATE, &txn);
+	if (ret)
+		return ret;
 	ret = get_rec(m, txn, &key, path, len, &rec, &v);
 	if (ret == REC_OTHER)
 		ret = -ENOENT;
@@ -616,16 +733,16 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 	struct mkey key;
 	struct bfs_inode old;
 	MDB_txn *txn;
-	int ret, rc;
+	int ret;
 
 	ret = make_key(m, path, len, &key);
 	if (ret)
 		return ret;
 	if (tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	rc = mdb_txn_begin(m->env, NULL, 0, &txn);
-	if (rc)
-		return map_err(rc);
+	ret = wr_begin(m, HEADROOM_GROW, &txn);
+	if (ret)
+		return ret;
 	ret = get_rec(m, txn, &key, path, len, &old, NULL);
 	if (ret == REC_OTHER) {
 		ret = -ENAMETOOLONG; /* the long key is taken by another path: not storable */

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include "net/rpc.h"
 #include "net/wire.h"
 #include "server/buf.h"
+#include "server/clients.h"
 #include "server/data.h"
 #include "server/lock.h"
 #include "server/meta.h"
@@ -43,6 +46,7 @@ struct sreq {
 	int in_cb;       /* am_data is UCX's until the AM callback returns UCS_INPROGRESS */
 	int64_t t_arrive, t_start; /* monotonic ns (metrics on): arrival, start of the operation */
 	int finished; /* answered and put back (read by the AM callback after dispatch) */
+	int replying; /* its reply is with UCX, not yet sent */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -62,76 +66,40 @@ struct bfs_server {
 	struct bfs_meta *meta;
 	struct bfs_data *data;
 	int epfd;
+	int sig_efd; /* written by the SIGTERM/SIGINT handler to wake the loop */
+	struct sigaction old_term, old_int; /* the handlers before ours */
+	int caught;                         /* ours are set */
 	struct sreq *free_reqs;
-	unsigned active; /* requests between arrival and reply completion */
+	unsigned active;   /* requests between arrival and reply completion */
+	unsigned replying; /* of those, the ones whose reply is with UCX (their work is done) */
 	int stopping;
-	struct sreq *shutdown;     /* the SHUTDOWN request, answered once everything is flushed */
-	struct client_ep *clients; /* by client id (HELLO); a failed one is closed, never reused */
-	uint32_t nclients, cap_clients;
-	struct bfs_locks *locks;        /* byte-range locks of the files whose chunk 0 is here */
-	struct bfs_bufpool bufs;        /* I/O buffers, reused */
-	int64_t next_watch;             /* monotonic ns of the next look at local clients' pids */
-	int64_t spin_ns;                /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
+	struct sreq *shutdown;      /* the SHUTDOWN request, answered once everything is flushed */
+	struct bfs_clients clients; /* by client id (HELLO) */
+	struct bfs_locks *locks;    /* byte-range locks of the files whose chunk 0 is here */
+	struct bfs_bufpool bufs;    /* I/O buffers, reused */
+	int64_t spin_ns;            /* idle ns polled before sleeping (env BENCHFS_SPIN_US) */
 	struct benchfs_server_stats st; /* metrics (env BENCHFS_STATS=0: st.enabled 0) */
 	int64_t t_open, t_reset;        /* monotonic ns: start, last reset of the metrics */
 	uint64_t cpu_reset;             /* process CPU ns at the last reset (or the start) */
 	int spin_yield;
 };
 
-/* A client's endpoint, made by the server from the address HELLO carried. */
-struct client_ep {
-	ucp_ep_h ep;
-	int failed;
-	uint32_t pid; /* a client on this host (no UCX failure detection): its pid, else 0 */
-};
-
 static void dispatch(struct sreq *r);
 
-/* UCX reports a client's endpoint failed (the client died): its replies are dropped. */
-static void client_failed(void *arg, ucp_ep_h ep, ucs_status_t st)
+/* A client is gone (failed, or said BYE): its locks go, and others' waits for them end. */
+static void client_gone(void *arg, uint32_t id)
 {
 	struct bfs_server *s = arg;
 
-	(void)st;
-	for (uint32_t i = 0; i < s->nclients; i++)
-		if (s->clients[i].ep == ep && !s->clients[i].failed) {
-			s->clients[i].failed = 1;
-			bfs_lock_drop_client(s->locks, i); /* its locks go, others' waits end */
-		}
-}
-
-/*
- * Clients on this host were connected without UCX's failure detection (shared memory): once a
- * second, a client whose process is gone is failed like UCX would, and its endpoint closed by
- * force, which cancels the replies still queued to it.
- */
-static void watch_clients(struct bfs_server *s)
-{
-	int64_t now = bfs_mono_ns();
-
-	if (now < s->next_watch)
-		return;
-	s->next_watch = now + BFS_NSEC;
-	for (uint32_t i = 0; i < s->nclients; i++) {
-		struct client_ep *c = &s->clients[i];
-		if (c->failed || !c->pid || bfs_peer_alive(c->pid))
-			continue;
-		client_failed(s, c->ep, UCS_ERR_ENDPOINT_TIMEOUT);
-		bfs_ucx_close_ep(&s->ucx, c->ep, 1);
-		c->ep = NULL;
-	}
+	bfs_lock_drop_client(s->locks, id);
 }
 
 /* The endpoint a reply of @r goes to, or NULL when its client is gone. */
 static ucp_ep_h reply_ep(struct sreq *r)
 {
-	struct bfs_server *s = r->srv;
-
 	if (!r->deferred)
 		return r->ep; /* still inside the AM callback: UCX's reply endpoint is valid */
-	if (r->client < s->nclients && !s->clients[r->client].failed)
-		return s->clients[r->client].ep;
-	return NULL;
+	return bfs_clients_ep(&r->srv->clients, r->client);
 }
 
 /* ---- metrics ------------------------------------------------------------------------------- */
@@ -202,7 +170,7 @@ static void stat_snapshot(struct bfs_server *s, struct benchfs_server_stats *out
 	out->uring_inflight = bfs_data_inflight(s->data);
 	out->uring_inflight_max = dc.inflight_max;
 	out->requests_active = s->active ? s->active - 1 : 0; /* not the STATS request itself */
-	out->clients = s->nclients;
+	out->clients = s->clients.live;
 	if (reset) {
 		uint32_t en = s->st.enabled;
 		memset(&s->st, 0, sizeof(s->st));
@@ -270,6 +238,8 @@ static void sreq_put(struct sreq *r)
 	r->next = s->free_reqs;
 	s->free_reqs = r;
 	s->active--;
+	if (r->replying)
+		s->replying--;
 }
 
 /* Give @r a buffer of @len bytes from the pool (r->buf); NULL when out of memory. */
@@ -319,6 +289,9 @@ static void reply(struct sreq *r, const void *payload, size_t len)
 		sreq_put(r);
 	} else if (sp == NULL) {
 		sreq_put(r);
+	} else {
+		r->replying = 1;
+		r->srv->replying++;
 	}
 }
 
@@ -636,36 +609,22 @@ static void do_lock(struct sreq *r)
 
 /* ---- control ------------------------------------------------------------------------------- */
 
-/* HELLO: make an endpoint of our own to the client's worker address, give it an id. */
+/*
+ * HELLO: make an endpoint of our own to the client's worker address, give it an id (flag
+ * BFS_F_REPLACE: the client's earlier id, in ino, is released first).
+ */
 static void do_hello(struct sreq *r)
 {
-	struct bfs_server *s = r->srv;
-	ucp_ep_h ep;
-	uint32_t pid;
+	uint32_t replaces = (r->req.flags & BFS_F_REPLACE) ? (uint32_t)r->req.ino : UINT32_MAX;
 	int rc;
 
 	if (r->payload_len == 0) {
 		reply_status(r, -EBADMSG);
 		return;
 	}
-	if (s->nclients == s->cap_clients) {
-		uint32_t cap = s->cap_clients ? 2 * s->cap_clients : 64;
-		struct client_ep *c = realloc(s->clients, cap * sizeof(*c));
-		if (!c) {
-			reply_status(r, -ENOMEM);
-			return;
-		}
-		s->clients = c;
-		s->cap_clients = cap;
-	}
-	rc = bfs_ucx_connect(&s->ucx, r->payload, r->payload_len, &ep, client_failed, s, &pid);
-	if (rc) {
-		reply_status(r, rc);
-		return;
-	}
-	s->clients[s->nclients] = (struct client_ep){.ep = ep, .failed = 0, .pid = pid};
-	r->rep.count = s->nclients++;
-	reply_status(r, 0);
+	rc = bfs_clients_hello(&r->srv->clients, r->payload, r->payload_len, replaces,
+	                       &r->rep.count);
+	reply_status(r, rc);
 }
 
 static void do_control(struct sreq *r)
@@ -674,6 +633,11 @@ static void do_control(struct sreq *r)
 
 	if (r->req.op == BFS_OP_HELLO) {
 		do_hello(r);
+		return;
+	}
+	if (r->req.op == BFS_OP_BYE) {
+		bfs_clients_bye(&s->clients, r->req.client);
+		reply_status(r, 0); /* on UCX's reply endpoint: we are inside the AM callback */
 		return;
 	}
 	if (r->req.op == BFS_OP_PING) {
@@ -703,10 +667,30 @@ static void do_control(struct sreq *r)
 	s->shutdown = r;
 }
 
+/* Read an eventfd's count to zero. */
+static void clear_efd(int fd)
+{
+	uint64_t n;
+
+	while (read(fd, &n, sizeof(n)) > 0)
+		;
+}
+
+/* Whether @op is still served while the server stops (it answers its clients' goodbyes). */
+static int served_when_stopping(unsigned op)
+{
+	return op == BFS_OP_PING || op == BFS_OP_STATS || op == BFS_OP_BYE ||
+	       op == BFS_OP_SHUTDOWN || op == BFS_OP_UNLOCK || op == BFS_OP_HELLO;
+}
+
 static void dispatch(struct sreq *r)
 {
 	if (!r->t_start) /* started later than it arrived: after a rendezvous pull */
 		r->t_start = stat_now(r->srv);
+	if (r->srv->stopping && !served_when_stopping(r->req.op)) {
+		reply_status(r, -ESHUTDOWN); /* new work after the stop began */
+		return;
+	}
 	switch (r->req.op) {
 	case BFS_OP_CREATE:
 	case BFS_OP_LOOKUP:
@@ -735,6 +719,7 @@ static void dispatch(struct sreq *r)
 	case BFS_OP_PING:
 	case BFS_OP_SHUTDOWN:
 	case BFS_OP_HELLO:
+	case BFS_OP_BYE:
 	case BFS_OP_STATS:
 		do_control(r);
 		break;
@@ -788,8 +773,7 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX : NS_PAYLOAD_MAX))
 		rc = -EMSGSIZE;
 	/* requests answered later need the endpoint HELLO made for their client */
-	if (rc == 0 && may_defer(&r->req, param) &&
-	    (r->req.client >= s->nclients || s->clients[r->req.client].failed))
+	if (rc == 0 && may_defer(&r->req, param) && !bfs_clients_ep(&s->clients, r->req.client))
 		rc = -ENOTCONN;
 	if (rc) {
 		sreq_put(r);
@@ -856,57 +840,51 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	return UCS_OK;
 }
 
-/* ---- data directory identity --------------------------------------------------------------- */
+/* ---- stop signals ------------------------------------------------------------------------- */
 
-static int identity_check(const struct bfs_server_config *c)
+/*
+ * SIGTERM and SIGINT (a scheduler's walltime, timeout(1), mpirun passing on its own SIGTERM)
+ * stop a running server in order, as SHUTDOWN does: the handler only notes the signal and
+ * wakes the loop through an eventfd; the loop refuses new requests (-ESHUTDOWN), finishes the
+ * ones it holds, flushes and returns the signal's number. One server per process.
+ */
+static volatile sig_atomic_t stop_signal;
+static int stop_efd = -1;
+
+static void on_stop_signal(int sig)
 {
-	char path[4200], tmp[4300];
-	unsigned idx, cnt, vn;
-	unsigned long long seed;
-	FILE *f;
+	uint64_t one = 1;
+	int e = errno;
 
-	snprintf(path, sizeof(path), "%s/benchfs.id", c->data_dir);
-	f = fopen(path, "r");
-	if (f) {
-		int ok = fscanf(f, "benchfs-data 1 server %u servers %u vnodes %u seed %llx", &idx,
-		                &cnt, &vn, &seed) == 4;
-		fclose(f);
-		if (!ok) {
-			fprintf(stderr,
-			        "benchfs: %s: not a BenchFS identity file; refusing to use %s\n",
-			        path, c->data_dir);
-			return -ESTALE;
-		}
-		if (idx != c->index || cnt != c->count || vn != c->vnodes || seed != c->seed) {
-			fprintf(
-			    stderr,
-			    "benchfs: %s: holds server %u of %u (ring %u vnodes, seed %llx), but "
-			    "this "
-			    "job asks for server %u of %u (ring %u vnodes, seed %llx); refusing to "
-			    "remap its data: start with %u servers or use another data directory\n",
-			    c->data_dir, idx, cnt, vn, seed, c->index, c->count, c->vnodes,
-			    (unsigned long long)c->seed, cnt);
-			return -ESTALE;
-		}
-		return 0;
-	}
-	if (errno != ENOENT)
-		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "benchfs-data 1\nserver %u\nservers %u\nvnodes %u\nseed %llx\n", c->index,
-	        c->count, c->vnodes, (unsigned long long)c->seed);
-	if (fflush(f) || fsync(fileno(f))) {
-		int e = -errno;
-		fclose(f);
-		return e;
-	}
-	fclose(f);
-	if (rename(tmp, path))
-		return -errno;
-	return 0;
+	stop_signal = sig;
+	if (stop_efd >= 0 && write(stop_efd, &one, sizeof(one)) < 0)
+		stop_signal = sig; /* the loop also looks at the flag each round */
+	errno = e;
+}
+
+/* From bfs_server_open() on (a signal before the loop runs is kept for it) to the close. */
+static void stop_signals_catch(struct bfs_server *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	stop_efd = s->sig_efd;
+	sigaction(SIGTERM, &sa, &s->old_term);
+	sigaction(SIGINT, &sa, &s->old_int);
+	s->caught = 1;
+}
+
+static void stop_signals_restore(struct bfs_server *s)
+{
+	if (!s->caught)
+		return;
+	sigaction(SIGTERM, &s->old_term, NULL);
+	sigaction(SIGINT, &s->old_int, NULL);
+	stop_efd = -1;
+	s->caught = 0;
 }
 
 /* ---- life cycle ------------------------------------------------------------------------------ */
@@ -914,29 +892,24 @@ static int identity_check(const struct bfs_server_config *c)
 int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 {
 	struct bfs_server *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = {.events = EPOLLIN}, dev = {.events = EPOLLIN};
+	struct epoll_event ev = {.events = EPOLLIN}, dev = {.events = EPOLLIN},
+	                   sev = {.events = EPOLLIN};
 	char path[4200];
 	int rc;
 
-	if (!s)
+	if (!s) {
+		if (cfg->lock_fd >= 0)
+			close(cfg->lock_fd);
 		return -ENOMEM;
+	}
 	s->cfg = *cfg;
-	s->epfd = -1;
+	s->epfd = s->sig_efd = -1;
 	s->dir = strdup(cfg->data_dir);
 	if (!s->dir) {
-		free(s);
+		bfs_server_close(s);
 		return -ENOMEM;
 	}
 	s->cfg.data_dir = s->dir;
-	rc = bfs_mkdir_p(s->dir);
-	if (rc) {
-		fprintf(stderr, "benchfs: %s: cannot create data directory: %s\n", s->dir,
-		        strerror(-rc));
-		goto fail;
-	}
-	rc = identity_check(&s->cfg);
-	if (rc)
-		goto fail;
 	snprintf(path, sizeof(path), "%s/meta", s->dir);
 	rc = bfs_meta_open(&s->meta, path, cfg->index, cfg->sync);
 	if (rc) {
@@ -973,17 +946,22 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 	rc = bfs_ucx_init(&s->ucx);
 	if (rc)
 		goto fail;
+	bfs_clients_init(&s->clients, &s->ucx, client_gone, s);
 	rc = bfs_ucx_set_am(&s->ucx, BFS_AM_REQ, on_request, s);
 	if (rc)
 		goto fail;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->sig_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ev.data.fd = s->ucx.efd;
 	dev.data.fd = bfs_data_efd(s->data);
-	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
-	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, dev.data.fd, &dev)) {
+	sev.data.fd = s->sig_efd;
+	if (s->epfd < 0 || s->sig_efd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->ucx.efd, &ev) ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, dev.data.fd, &dev) ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->sig_efd, &sev)) {
 		rc = -errno;
 		goto fail;
 	}
+	stop_signals_catch(s);
 	*sp = s;
 	return 0;
 fail:
@@ -996,14 +974,24 @@ int bfs_server_address(struct bfs_server *s, void **addr, size_t *len)
 	return bfs_ucx_address(&s->ucx, addr, len);
 }
 
-/* Flush data and metadata, then answer the SHUTDOWN request. */
+/* Flush data and metadata, then answer the SHUTDOWN request (if a request, not a signal,
+ * stopped the server). */
 static void finish_shutdown(struct bfs_server *s)
 {
-	int rc = bfs_data_sync_all(s->data);
-	int rc2 = bfs_meta_sync(s->meta);
 	struct sreq *r = s->shutdown;
+	int rc, rc2;
 
+	/* the metrics first, then metadata, then the chunk store (syncfs: seconds on a busy disk):
+	 * a SIGKILL soon after a SIGTERM (mpirun's comes 1 s later) then interrupts only the
+	 * writeback, which the kernel finishes anyway, not the record that the stop was orderly */
 	stat_write_file(s);
+	rc2 = bfs_meta_sync(s->meta);
+	rc = bfs_data_sync_all(s->data);
+	if (rc || rc2)
+		bfs_warn("server %u: flushing %s at stop: %s", s->cfg.index, s->dir,
+		         strerror(-(rc ? rc : rc2)));
+	if (!r)
+		return;
 	s->shutdown = NULL;
 	r->deferred = 1;
 	reply_status(r, rc ? rc : rc2);
@@ -1011,11 +999,11 @@ static void finish_shutdown(struct bfs_server *s)
 
 int bfs_server_run(struct bfs_server *s)
 {
-	struct epoll_event evs[2];
+	struct epoll_event evs[3];
 	int nev;
-	unsigned idle = 0, busy = 0;
+	unsigned idle = 0;
 	int64_t idle_since = 0;
-	int answered = 0;
+	int answered = 0, sig = 0;
 
 	for (;;) {
 		unsigned moved = 0;
@@ -1024,18 +1012,27 @@ int bfs_server_run(struct bfs_server *s)
 			moved++;
 		moved += (unsigned)bfs_data_reap(s->data);
 		bfs_data_submit(s->data);
+		if (stop_signal && !sig) {
+			sig = stop_signal;
+			s->stopping = 1;
+			bfs_warn("server %u: %s: flushing %s and stopping", s->cfg.index,
+			         strsignal(sig), s->dir);
+		}
 		if (s->stopping && !answered)
 			bfs_lock_cancel_all(s->locks, -ESHUTDOWN); /* waiting locks end the wait */
-		if (s->stopping && !answered && s->active == 1 && !bfs_data_inflight(s->data)) {
-			finish_shutdown(s); /* only the SHUTDOWN request itself is left */
+		/* flush when no work is left but the SHUTDOWN request (if one stopped us) and
+		 * replies on their way (those to a dead client end only once it is noticed) */
+		if (s->stopping && !answered &&
+		    s->active - s->replying == (s->shutdown ? 1u : 0u) &&
+		    !bfs_data_inflight(s->data)) {
+			finish_shutdown(s);
 			answered = 1;
 			moved++;
 		}
-		if (answered && s->active == 0)
-			break;
+		if (answered && (s->active == 0 || sig))
+			break; /* a signal's stop leaves the replies to UCX's teardown */
+		moved += bfs_clients_progress(&s->clients, 0);
 		if (moved) {
-			if (++busy % 4096 == 0)
-				watch_clients(s);
 			idle = 0;
 			idle_since = 0;
 			continue;
@@ -1054,16 +1051,20 @@ int bfs_server_run(struct bfs_server *s)
 		}
 		idle = 0;
 		idle_since = 0;
-		watch_clients(s);
+		if (bfs_clients_progress(&s->clients, 1))
+			continue;
 		if (ucp_worker_arm(s->ucx.worker) == UCS_ERR_BUSY)
 			continue;
 		s->st.sleeps++;
-		nev = epoll_wait(s->epfd, evs, 2, 1000);
+		nev = epoll_wait(s->epfd, evs, 3, 1000);
 		for (int i = 0; i < nev; i++)
 			if (evs[i].data.fd == bfs_data_efd(s->data))
 				bfs_data_clear_efd(s->data);
+			else if (evs[i].data.fd == s->sig_efd)
+				clear_efd(s->sig_efd);
 	}
-	return 0;
+	stop_signals_restore(s);
+	return sig;
 }
 
 void bfs_server_close(struct bfs_server *s)
@@ -1072,10 +1073,10 @@ void bfs_server_close(struct bfs_server *s)
 		return;
 	if (s->epfd >= 0)
 		close(s->epfd);
-	for (uint32_t i = 0; i < s->nclients; i++)
-		if (s->clients[i].ep)
-			bfs_ucx_close_ep(&s->ucx, s->clients[i].ep, 1);
-	free(s->clients);
+	stop_signals_restore(s);
+	if (s->sig_efd >= 0)
+		close(s->sig_efd);
+	bfs_clients_fini(&s->clients);
 	bfs_locks_free(s->locks);
 	if (s->ucx.worker)
 		bfs_ucx_fini(&s->ucx);
@@ -1083,6 +1084,8 @@ void bfs_server_close(struct bfs_server *s)
 	if (s->meta)
 		bfs_meta_close(s->meta);
 	bfs_bufpool_fini(&s->bufs);
+	if (s->cfg.lock_fd >= 0)
+		close(s->cfg.lock_fd); /* the directory is free for the next server */
 	while (s->free_reqs) {
 		struct sreq *r = s->free_reqs;
 		s->free_reqs = r->next;
