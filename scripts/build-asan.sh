@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 [ -f Makefile ] || { echo "build-asan: no in-tree build: run scripts/build.sh first" >&2; exit 1; }
+mkdir -p build-asan
 make -s distdir distdir=build-asan/src >/dev/null
 mkdir -p build-asan/build
 cd build-asan/build
