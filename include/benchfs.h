@@ -151,6 +151,37 @@ int benchfs_open(const char *path, int flags, mode_t mode);
  */
 int benchfs_create(const char *path, int flags, mode_t mode, size_t chunk_size);
 
+/*
+ * Incomplete files. A copy into BenchFS that may be interrupted (benchfs-stagein creates every
+ * file this way) creates its files marked incomplete, and clears the mark once the last byte
+ * and attribute are in. A copy killed half-way therefore leaves files that say so, instead of
+ * files of the right size full of zeros that look whole: benchfs_lstat_flags() and
+ * benchfs_find() entries report the mark, benchfs-ls -l and benchfs-find -incomplete show
+ * it, benchfs-stageout refuses to copy such a file. The mark is BenchFS's own (POSIX has none;
+ * Lustre's HSM states and CHFS's cached/dirty flags are its relatives) and lives in the inode
+ * record: a rename keeps it, and it changes nothing else (reads, writes and stat work as on
+ * any file).
+ */
+/** Flag of an incomplete file (benchfs_lstat_flags(), struct benchfs_find_entry). */
+#define BENCHFS_FL_INCOMPLETE 0x1u
+/** Open flag: a file that benchfs_open()/benchfs_create() creates is marked incomplete (no
+ *  effect on a file that exists). Outside the bits Linux uses for open(2) flags. */
+#define BENCHFS_O_INCOMPLETE 0x40000000
+
+/**
+ * benchfs_fcomplete - clear the incomplete mark of the file open on @fd at the descriptor's
+ * next publication (benchfs_fsync() or benchfs_close(), which carry it with the size and times:
+ * no request of its own). A no-op for a file without the mark.
+ * Return: 0, or -EBADF (@fd not open for writing).
+ */
+int benchfs_fcomplete(int fd);
+
+/**
+ * benchfs_complete - clear the incomplete mark of @path now (one request).
+ * Return: 0, -ENOENT, -ENOTDIR, -EPERM (the root), -EINVAL, -ENAMETOOLONG, -ETIMEDOUT, -EIO.
+ */
+int benchfs_complete(const char *path);
+
 /**
  * benchfs_close - close a descriptor, publishing the file's size and mtime (close-to-open).
  * Return: 0, -EBADF for a descriptor that is not open, or a server error (-ETIMEDOUT, -EIO);
@@ -364,6 +395,13 @@ int benchfs_lstat(const char *path, struct stat *st);
 int benchfs_fstat(int fd, struct stat *st);
 
 /**
+ * benchfs_lstat_flags - benchfs_lstat(), and the file's BenchFS flags (BENCHFS_FL_INCOMPLETE)
+ * in *@flags, from the same request.
+ * Return: as benchfs_lstat(), and -EINVAL for a NULL @flags.
+ */
+int benchfs_lstat_flags(const char *path, struct stat *st, unsigned *flags);
+
+/**
  * benchfs_utimens - set access and modification times of @path (not following a symlink);
  * POSIX utimensat(2) with AT_SYMLINK_NOFOLLOW. @times may be NULL (now), and either tv_nsec may
  * be UTIME_NOW or UTIME_OMIT. Return: 0, -ENOENT, -EINVAL, -ETIMEDOUT, -EIO.
@@ -481,6 +519,7 @@ struct benchfs_find_filter {
 	    size_unit; /**< bytes per unit: 1 (c), 512 (b, default), 1024 (k), 2^20 (M), 2^30 (G) */
 	int newer;     /**< 1: only entries whose mtime is later than newer_than */
 	struct timespec newer_than;
+	int incomplete; /**< 1: only files marked incomplete (BENCHFS_FL_INCOMPLETE) */
 };
 
 /** One entry found; @path is the full path, valid during the callback only. */
@@ -489,6 +528,7 @@ struct benchfs_find_entry {
 	mode_t mode;
 	uint64_t size;
 	struct timespec mtime;
+	unsigned flags; /**< BENCHFS_FL_INCOMPLETE */
 };
 
 /**

@@ -13,6 +13,46 @@ static int is_mine(const struct copy *c, size_t k)
 	return k % (size_t)c->t->size == (size_t)c->t->rank;
 }
 
+/* fs_gone - whether @rc, from the BenchFS side, says the file system went away (a server
+ * died, hangs or stops), after which every further call would fail the same way. */
+static int fs_gone(int rc)
+{
+	return rc == -EIO || rc == -ETIMEDOUT || rc == -ENOTCONN || rc == -ESHUTDOWN;
+}
+
+/* report - one error line for @path, and the copy's status; a failure of the file system on
+ * BenchFS's side (@bfs_side) stops this rank's copy (the others stop at the next agreement or
+ * at their own first such error). */
+static void report(struct copy *c, const char *path, int rc, int bfs_side)
+{
+	c->status = 1;
+	if (c->fatal)
+		return; /* said already: the file system failed */
+	tool_error(c->t, path, rc);
+	if (bfs_side && fs_gone(rc)) {
+		c->fatal = 1;
+		tool_warn(c->t, "stopping: the file system failed");
+	}
+}
+
+/* report_src, report_dst - a failure of an operation on the source / destination side. */
+static void report_src(struct copy *c, const char *path, int rc)
+{
+	report(c, path, rc, !c->ops->bfs_dst);
+}
+
+static void report_dst(struct copy *c, const char *path, int rc)
+{
+	report(c, path, rc, c->ops->bfs_dst);
+}
+
+/* stopped - collective: whether any rank met a failure of the file system. */
+static int stopped(struct copy *c)
+{
+	c->fatal = tool_any(c->t, c->fatal);
+	return c->fatal;
+}
+
 /* create_mode - permissions entry @e is created with: @need (what the copy needs), plus its
  * own when the destination takes them. */
 static mode_t create_mode(const struct copy *c, const struct tool_entry *e, mode_t need)
@@ -36,12 +76,12 @@ static int make_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
 			char *path;
 			int rc;
 
-			if (!is_mine(c, k))
+			if (!is_mine(c, k) || c->fatal)
 				continue;
 			path = tool_join(c->dst, e->rel);
 			rc = c->ops->dst_mkdir(path, create_mode(c, e, S_IRWXU));
 			if (rc < 0) {
-				tool_error(c->t, path, rc);
+				report_dst(c, path, rc);
 				failed = 1;
 			} else {
 				c->cnt.dirs++;
@@ -66,10 +106,8 @@ static void set_attrs(struct copy *c, const struct tool_entry *e, int set_mode, 
 		rc = c->ops->dst_chmod(path, e->mode & 07777);
 	if (rc == 0 && set_times)
 		rc = c->ops->dst_utimens(path, ts);
-	if (rc < 0) {
-		tool_error(c->t, path, rc);
-		c->status = 1;
-	}
+	if (rc < 0)
+		report_dst(c, path, rc);
 	free(path);
 }
 
@@ -78,7 +116,7 @@ static void finish_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
 {
 	size_t i;
 
-	for (i = ndirs; i-- > 0;)
+	for (i = ndirs; i-- > 0 && !c->fatal;)
 		if (is_mine(c, i))
 			set_attrs(c, &c->ent[dirs[i]], 1, 1);
 }
@@ -98,14 +136,14 @@ static int copy_range(struct copy *c, int sfd, int dfd, uint64_t off, uint64_t l
 		int rc;
 
 		if (r < 0) {
-			tool_error(c->t, spath, (int)r);
+			report_src(c, spath, (int)r);
 			return -1;
 		}
 		if (r == 0)
 			break; /* the file shrank while we copied it, or ends as published */
 		rc = c->ops->dst_write(dfd, c->buf, (size_t)r, off);
 		if (rc < 0) {
-			tool_error(c->t, dpath, rc);
+			report_dst(c, dpath, rc);
 			return -1;
 		}
 		off += (uint64_t)r;
@@ -122,15 +160,16 @@ static int close_dst(struct copy *c, int fd, const char *path)
 	int rc = c->ops->dst_close(fd);
 
 	if (rc < 0) {
-		tool_error(c->t, path, rc);
+		report_dst(c, path, rc);
 		return -1;
 	}
 	return 0;
 }
 
-/* create_file - phase 1 for one file: create it, and copy it unless it is split (then size it
- * where the destination wants that). Return 0, or -1 when the file could not be created
- * (reported). */
+/* create_file - phase 1 for one file: create it (marked incomplete where the destination has
+ * the mark), and copy it unless it is split (then size it where the destination wants that);
+ * a file copied whole loses the mark with its close, once its bytes and times are in. Return
+ * 0, or -1 when the file could not be created (reported). */
 static int create_file(struct copy *c, const struct tool_entry *e, int big)
 {
 	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
@@ -139,18 +178,18 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 
 	sfd = c->ops->src_open(c, spath, 1);
 	if (sfd < 0) {
-		tool_error(c->t, spath, sfd);
+		report_src(c, spath, sfd);
 		goto out;
 	}
 	dfd = c->ops->dst_create(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR));
 	if (dfd < 0) {
-		tool_error(c->t, dpath, dfd);
+		report_dst(c, dpath, dfd);
 		c->ops->src_close(sfd);
 		goto out;
 	}
 	rc = big && c->ops->dst_truncate ? c->ops->dst_truncate(dfd, e->size) : 0;
 	if (rc < 0) {
-		tool_error(c->t, dpath, rc);
+		report_dst(c, dpath, rc);
 		rc = -1;
 	} else if (!big && copy_range(c, sfd, dfd, 0, whole, spath, dpath) < 0) {
 		rc = 1; /* created, but its data is incomplete */
@@ -159,15 +198,22 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 		struct timespec ts[2] = {e->atime, e->mtime};
 		int trc = c->ops->dst_futimens(dfd, ts);
 		if (trc < 0) {
-			tool_error(c->t, dpath, trc);
+			report_dst(c, dpath, trc);
 			rc = rc ? rc : 1;
+		}
+	}
+	if (rc == 0 && !big && c->ops->dst_complete_fd) {
+		int crc = c->ops->dst_complete_fd(dfd);
+		if (crc < 0) {
+			report_dst(c, dpath, crc);
+			rc = 1;
 		}
 	}
 	if (close_dst(c, dfd, dpath) < 0 && rc == 0)
 		rc = 1;
 	c->ops->src_close(sfd);
-	if (rc == 0)
-		c->cnt.files++;
+	if (rc == 0 && !big)
+		c->cnt.files++; /* a split file counts once all its ranges are in */
 out:
 	if (rc)
 		c->status = 1;
@@ -178,31 +224,31 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-/* copy_piece - phase 2: one range of a split file. */
-static void copy_piece(struct copy *c, const struct tool_entry *e, const struct tool_range *r)
+/* copy_piece - phase 2: one range of a split file. 0, or -1 (reported). */
+static int copy_piece(struct copy *c, const struct tool_entry *e, const struct tool_range *r)
 {
 	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
-	int sfd = c->ops->src_open(c, spath, 0), dfd;
+	int sfd = c->ops->src_open(c, spath, 0), dfd, rc = -1;
 
 	if (sfd < 0) {
-		tool_error(c->t, spath, sfd);
-		c->status = 1;
+		report_src(c, spath, sfd);
 		goto out;
 	}
 	dfd = c->ops->dst_open(dpath);
 	if (dfd < 0) {
-		tool_error(c->t, dpath, dfd);
-		c->status = 1;
+		report_dst(c, dpath, dfd);
 	} else {
-		if (copy_range(c, sfd, dfd, r->off, r->len, spath, dpath) < 0)
-			c->status = 1;
+		rc = copy_range(c, sfd, dfd, r->off, r->len, spath, dpath);
 		if (close_dst(c, dfd, dpath) < 0)
-			c->status = 1;
+			rc = -1;
 	}
 	c->ops->src_close(sfd);
 out:
+	if (rc < 0)
+		c->status = 1;
 	free(spath);
 	free(dpath);
+	return rc;
 }
 
 /* make_link - one symbolic link, its target from the list or read from the source. */
@@ -220,11 +266,9 @@ static void make_link(struct copy *c, const struct tool_entry *e)
 		target = buf;
 	}
 	if (n < 0) {
-		tool_error(c->t, spath, (int)n);
-		c->status = 1;
+		report_src(c, spath, (int)n);
 	} else if ((rc = c->ops->dst_symlink(target, dpath)) < 0) {
-		tool_error(c->t, dpath, rc);
-		c->status = 1;
+		report_dst(c, dpath, rc);
 	} else {
 		c->cnt.links++;
 	}
@@ -238,28 +282,33 @@ static void make_links(struct copy *c)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n && !c->fatal; i++)
 		if (S_ISLNK(c->ent[i].mode) && is_mine(c, k++))
 			make_link(c, &c->ent[i]);
 }
 
-/* copy_files - phase 1 (create, small files, links), phase 2 (ranges of big files). */
+/* copy_files - phase 1 (create, small files, links), phase 2 (ranges of big files); a split
+ * file with a range that failed anywhere is failed on every rank afterwards. */
 static void copy_files(struct copy *c, struct tool_files *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n && !c->fatal; i++)
 		if (f->plan.owner[i] == c->t->rank &&
 		    create_file(c, &c->ent[f->idx[i]], f->plan.big[i]) < 0)
 			f->failed[i] = 1;
 	make_links(c);
 	tool_files_share_failures(c->t, f);
-	for (i = 0; i < f->plan.nranges; i++) {
+	if (stopped(c))
+		return;
+	for (i = 0; i < f->plan.nranges && !c->fatal; i++) {
 		const struct tool_range *r = &f->plan.ranges[i];
 
-		if (r->rank == c->t->rank && !f->failed[r->file])
-			copy_piece(c, &c->ent[f->idx[r->file]], r);
+		if (r->rank == c->t->rank && !f->failed[r->file] &&
+		    copy_piece(c, &c->ent[f->idx[r->file]], r) < 0)
+			f->failed[r->file] = 1;
 	}
+	tool_files_share_failures(c->t, f);
 }
 
 /* file_chmod - whether file or link @e needs its mode set after its copy. */
@@ -268,6 +317,25 @@ static int file_chmod(const struct copy *c, const struct tool_entry *e)
 	if (S_ISLNK(e->mode))
 		return 0;
 	return !c->ops->own_modes || create_mode(c, e, S_IRUSR | S_IWUSR) != (e->mode & 07777);
+}
+
+/* complete_split - a split file whose every range and attribute is in: count it, and clear the
+ * incomplete mark where the destination has one. */
+static void complete_split(struct copy *c, const struct tool_entry *e)
+{
+	char *path;
+	int rc;
+
+	if (c->ops->dst_complete) {
+		path = tool_join(c->dst, e->rel);
+		rc = c->ops->dst_complete(path);
+		if (rc < 0)
+			report_dst(c, path, rc);
+		free(path);
+		if (rc < 0)
+			return;
+	}
+	c->cnt.files++;
 }
 
 /* finish_files - modes and times of the files and links each rank owns. */
@@ -280,10 +348,14 @@ static void finish_files(struct copy *c, struct tool_files *f)
 		int set_mode = file_chmod(c, e);
 		int set_times = f->plan.big[i] || !c->ops->dst_futimens; /* else set before close */
 
-		if (f->plan.owner[i] == c->t->rank && !f->failed[i] && (set_mode || set_times))
+		if (f->plan.owner[i] != c->t->rank || f->failed[i] || c->fatal)
+			continue;
+		if (set_mode || set_times)
 			set_attrs(c, e, set_mode, set_times);
+		if (f->plan.big[i])
+			complete_split(c, e);
 	}
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n && !c->fatal; i++)
 		if (S_ISLNK(c->ent[i].mode) && is_mine(c, k++))
 			set_attrs(c, &c->ent[i], 0, 1);
 }
@@ -312,14 +384,15 @@ int copy_run(struct copy *c)
 	fatal = make_dirs(c, dirs, ndirs) < 0;
 	if (!fatal) {
 		copy_files(c, &f);
-		MPI_Barrier(c->t->comm);
-		finish_files(c, &f);
-		MPI_Barrier(c->t->comm);
-		finish_dirs(c, dirs, ndirs);
+		if (!stopped(c))
+			finish_files(c, &f);
+		if (!stopped(c))
+			finish_dirs(c, dirs, ndirs);
+		stopped(c);
 	}
 	tool_progress_end(&c->prog);
-	if (!c->quiet && !fatal)
-		tool_summary(c->t, &c->cnt);
+	if (!c->quiet)
+		tool_summary(c->t, &c->cnt, fatal || c->status, c->dst);
 	tool_files_free(&f);
 	free(dirs);
 	free(c->buf);

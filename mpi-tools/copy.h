@@ -60,6 +60,12 @@ struct copy_ops {
 	/** set the times of the open destination file @fd, to hold after its close (saves the
 	 *  later dst_utimens of a file copied whole), or NULL: 0 */
 	int (*dst_futimens)(int fd, const struct timespec ts[2]);
+	/** the open destination file @fd has all its bytes: clear the incomplete mark that
+	 *  dst_create set, at its close; or NULL (a destination without the mark): 0 */
+	int (*dst_complete_fd)(int fd);
+	/** clear the incomplete mark of destination file @path (a split file, once every range
+	 *  and attribute is in), or NULL: 0 */
+	int (*dst_complete)(const char *path);
 
 	/** 1: entries are created with their own permissions (plus the owner access the copy
 	 *  needs) and get exactly these (no umask), so a file needing nothing added is not
@@ -68,6 +74,10 @@ struct copy_ops {
 	/** 1: a file copied whole is read to the end of file the source reports; 0: its listed
 	 *  size is copied */
 	int to_eof;
+	/** which side is BenchFS: 1 the destination (stage-in), 0 the source (stage-out). Its
+	 *  failures (-EIO, -ETIMEDOUT, -ENOTCONN, -ESHUTDOWN: the file system went away) stop the
+	 *  copy at the first one instead of failing every file that follows */
+	int bfs_dst;
 };
 
 /** One copy: filled in by the tool, then run by copy_run(). */
@@ -82,6 +92,7 @@ struct copy {
 	struct tool_entry *ent; /**< the whole tree, the same on every rank */
 	size_t n;
 	int status;             /**< 1 once a non-fatal error was reported (may be set before) */
+	int fatal;              /**< this rank met a failure of the file system: stop */
 	struct tool_counts cnt; /**< this rank's counters (skipped may be set before) */
 	/* private to copy.c */
 	struct tool_progress prog;

@@ -4,9 +4,10 @@
  *	mpirun -n 5 benchfs-find --servers 4 /out -name '*.h5' -size +1M
  *
  * Tool options come before the starting points; GNU find style predicates (-name, -type,
- * -size, -newer, -count, -print) come after them. The scan runs on the servers: client rank r
- * asks servers r, r + nranks, ... for the matching entries below each starting point. Every
- * rank sends its lines to rank 0, which alone writes standard output, so lines never mix.
+ * -size, -newer, -incomplete, -count, -print) come after them. The scan runs on the servers:
+ * client rank r asks servers r, r + nranks, ... for the matching entries below each starting
+ * point. Every rank sends its lines to rank 0, which alone writes standard output, so lines
+ * never mix.
  */
 #include "tool.h"
 
@@ -29,6 +30,8 @@ static const struct tool_desc find_desc = {
              "  -size [+-]N[bcwkMG]   size rounded up to units (default b = 512 bytes)\n"
              "                        is more than (+), less than (-) or exactly N\n"
              "  -newer FILE           modified later than FILE (a BenchFS path, else a local one)\n"
+             "  -incomplete           a file an interrupted copy left (BenchFS's own test:\n"
+             "                        benchfs-stagein marks each file until it is copied)\n"
              "  -count                print only the number of entries found\n"
              "  -print                print the paths (the default)",
     .options = NULL,
@@ -133,6 +136,10 @@ static void parse_expression(struct find *f, int i, int argc, char **argv)
 		}
 		if (!strcmp(p, "-print"))
 			continue;
+		if (!strcmp(p, "-incomplete")) {
+			f->filter.incomplete = 1;
+			continue;
+		}
 		if (strcmp(p, "-name") && strcmp(p, "-type") && strcmp(p, "-size") &&
 		    strcmp(p, "-newer"))
 			tool_usage_error(&f->t,
@@ -332,7 +339,8 @@ static int share_newer(struct find *f)
 static void check_start(struct find *f, int i)
 {
 	struct stat st;
-	int rc = benchfs_lstat(f->paths[i], &st);
+	unsigned flags;
+	int rc = benchfs_lstat_flags(f->paths[i], &st, &flags);
 
 	if (rc < 0) {
 		tool_error(&f->t, f->given[i], rc);
@@ -340,7 +348,8 @@ static void check_start(struct find *f, int i)
 		return;
 	}
 	if (benchfs_find_match(&f->filter, tool_basename(f->paths[i]), st.st_mode,
-	                       (uint64_t)st.st_size, &st.st_mtim))
+	                       (uint64_t)st.st_size, &st.st_mtim) &&
+	    (!f->filter.incomplete || (flags & BENCHFS_FL_INCOMPLETE)))
 		emit(f, f->paths[i]);
 	f->isdir[i] = S_ISDIR(st.st_mode);
 }

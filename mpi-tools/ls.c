@@ -37,7 +37,8 @@ struct item {
 	char *name; /* as shown */
 	char *path; /* normal BenchFS path */
 	struct stat st;
-	int have_st;        /* st is filled */
+	unsigned flags;     /* BENCHFS_FL_* */
+	int have_st;        /* st (and flags) is filled */
 	unsigned char type; /* DT_DIR etc. when only the directory entry is known */
 };
 
@@ -216,6 +217,8 @@ static void print_long(struct ls *l, const struct item *it, const struct widths 
 			l->status = l->status > 1 ? l->status : 1;
 		}
 	}
+	if (it->flags & BENCHFS_FL_INCOMPLETE)
+		printf("  (incomplete)"); /* an interrupted copy left it */
 	putchar('\n');
 }
 
@@ -307,7 +310,7 @@ static int read_dir(struct ls *l, const char *path, struct item **out, size_t *n
 	if (*n > 1)
 		qsort(it, *n, sizeof(*it), item_cmp);
 	for (i = 0; l->longfmt && i < *n; i++) {
-		rc = benchfs_lstat(it[i].path, &it[i].st);
+		rc = benchfs_lstat_flags(it[i].path, &it[i].st, &it[i].flags);
 		if (rc < 0) {
 			tool_error(&l->t, it[i].path, rc);
 			l->status = l->status > 1 ? l->status : 1;
@@ -373,7 +376,7 @@ static void stat_operands(struct ls *l, struct item *files, size_t *nf, struct i
 		int rc;
 
 		it.path = tool_normalize(l->operands[i]);
-		rc = it.path ? benchfs_lstat(it.path, &it.st) : -errno;
+		rc = it.path ? benchfs_lstat_flags(it.path, &it.st, &it.flags) : -errno;
 		if (rc < 0) {
 			fflush(stdout);
 			fprintf(stderr, "%s: cannot access '%s': %s\n", ls_desc.name,

@@ -6,7 +6,11 @@
  * Semantics of "cp -a SRC DST" where DST does not exist yet. Rank 0 walks SRC and broadcasts
  * the list of entries; directories are created level by level by all ranks; regular files are
  * balanced over ranks by size, large ones cut into chunk-aligned ranges copied by several ranks;
- * then times and modes are set, directories last and deepest first.
+ * then times and modes are set, directories last and deepest first. Every file is created
+ * marked incomplete and loses the mark once its bytes and times are in (a small file with its
+ * close, a split one after its last range), so a stage-in killed half-way leaves files that
+ * say so (benchfs-ls -l, benchfs-find -incomplete; benchfs-stageout refuses them). A failure of
+ * the file system itself (a server gone: EIO, ETIMEDOUT, ...) stops the copy at the first one.
  */
 #include "copy.h"
 
@@ -383,12 +387,14 @@ static void src_advise(int fd, uint64_t off, uint64_t len)
 	posix_fadvise(fd, (off_t)off, (off_t)len, POSIX_FADV_SEQUENTIAL);
 }
 
-/* dst_create - create a BenchFS file with the --chunk-size chunk size (or the default). */
+/* dst_create - create a BenchFS file with the --chunk-size chunk size (or the default), marked
+ * incomplete until its copy is done (benchfs.h, "Incomplete files"). */
 static int dst_create(struct copy *c, const char *path, mode_t mode)
 {
 	const struct stagein *s = c->arg;
 
-	return benchfs_create(path, O_WRONLY | O_CREAT | O_EXCL, mode, s->chunk_opt);
+	return benchfs_create(path, O_WRONLY | O_CREAT | O_EXCL | BENCHFS_O_INCOMPLETE, mode,
+	                      s->chunk_opt);
 }
 
 /* dst_open - open a BenchFS file for writing. */
@@ -422,8 +428,11 @@ static const struct copy_ops stagein_ops = {
     .dst_chmod = benchfs_chmod,
     .dst_utimens = benchfs_utimens,
     .dst_futimens = benchfs_futimens,
+    .dst_complete_fd = benchfs_fcomplete,
+    .dst_complete = benchfs_complete,
     .own_modes = 1,
     .to_eof = 0,
+    .bfs_dst = 1,
 };
 
 /* main - parse, start the file system, scan, copy, report. */

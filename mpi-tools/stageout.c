@@ -74,7 +74,16 @@ static void parse_args(struct stageout *s, int argc, char **argv)
 /* ---- listing ----------------------------------------------------------------------------------
  */
 
-/* found - benchfs_find() callback: pack the entry with its path relative to SRC. */
+/* incomplete - a file an interrupted copy left (benchfs.h, "Incomplete files") is not copied. */
+static void incomplete(struct stageout *s, const char *path)
+{
+	tool_warn(&s->t, "%s: incomplete (an interrupted copy into BenchFS left it), not copied",
+	          path);
+	s->cp.status = 1;
+}
+
+/* found - benchfs_find() callback: pack the entry with its path relative to SRC; skip files
+ * marked incomplete. */
 static int found(const struct benchfs_find_entry *fe, void *arg)
 {
 	struct stageout *s = arg;
@@ -88,6 +97,10 @@ static int found(const struct benchfs_find_entry *fe, void *arg)
 
 	if (strlen(fe->path) <= s->prefix)
 		return 0; /* not below SRC: cannot happen */
+	if (fe->flags & BENCHFS_FL_INCOMPLETE) {
+		incomplete(s, fe->path);
+		return 0;
+	}
 	e.rel = fe->path + s->prefix;
 	tool_entry_pack(&s->list, &e);
 	return 0;
@@ -98,10 +111,15 @@ static int check_root(struct stageout *s, struct stat *st)
 {
 	struct tool_entry e = {.rel = "", .target = ""};
 	struct stat lst;
-	int rc = benchfs_lstat(s->src, st);
+	unsigned flags;
+	int rc = benchfs_lstat_flags(s->src, st, &flags);
 
 	if (rc < 0) {
 		tool_error(&s->t, s->src, rc);
+		return -1;
+	}
+	if (flags & BENCHFS_FL_INCOMPLETE) {
+		incomplete(s, s->src);
 		return -1;
 	}
 	if (lstat(s->dst, &lst) == 0) {
@@ -282,8 +300,11 @@ static const struct copy_ops stageout_ops = {
     .dst_chmod = dst_chmod,
     .dst_utimens = dst_utimens,
     .dst_futimens = dst_futimens,
+    .dst_complete_fd = NULL,
+    .dst_complete = NULL,
     .own_modes = 0,
     .to_eof = 1,
+    .bfs_dst = 0,
 };
 
 /* main - parse, start the file system, list, copy, report. */

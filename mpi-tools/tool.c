@@ -460,19 +460,21 @@ void tool_progress_end(struct tool_progress *p)
 }
 
 /* tool_summary - totals over ranks, one line on rank 0. */
-void tool_summary(struct tool *t, const struct tool_counts *c)
+void tool_summary(struct tool *t, const struct tool_counts *c, int status, const char *dst)
 {
-	uint64_t v[5] = {c->files, c->dirs, c->links, c->bytes, c->skipped};
+	uint64_t v[6] = {c->files, c->dirs, c->links, c->bytes, c->skipped, status != 0};
 	double s = MPI_Wtime() - t->t0;
 
-	MPI_Reduce(t->rank == 0 ? MPI_IN_PLACE : v, v, 5, MPI_UINT64_T, MPI_SUM, 0, t->comm);
+	MPI_Reduce(t->rank == 0 ? MPI_IN_PLACE : v, v, 6, MPI_UINT64_T, MPI_SUM, 0, t->comm);
 	if (t->rank != 0)
 		return;
-	printf("%s: %llu files, %llu directories, %llu symlinks, %llu bytes in %.2f s "
-	       "(%.1f MiB/s)",
-	       t->desc->name, (unsigned long long)v[0], (unsigned long long)v[1],
-	       (unsigned long long)v[2], (unsigned long long)v[3], s,
-	       s > 0 ? (double)v[3] / (1 << 20) / s : 0.0);
+	if (v[5])
+		printf("%s: FAILED: %s is incomplete (errors above); copied ", t->desc->name, dst);
+	else
+		printf("%s: ", t->desc->name);
+	printf("%llu files, %llu directories, %llu symlinks, %llu bytes in %.2f s (%.1f MiB/s)",
+	       (unsigned long long)v[0], (unsigned long long)v[1], (unsigned long long)v[2],
+	       (unsigned long long)v[3], s, s > 0 ? (double)v[3] / (1 << 20) / s : 0.0);
 	if (v[4])
 		printf(", %llu skipped", (unsigned long long)v[4]);
 	printf("\n");

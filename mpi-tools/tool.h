@@ -173,9 +173,11 @@ void tool_progress_end(struct tool_progress *p);
 
 /**
  * tool_summary - collective: sum @c over ranks; rank 0 prints "NAME: N files, D directories,
- * L symlinks, B bytes in S s (X MiB/s)" (", K skipped" when K > 0) on stdout.
+ * L symlinks, B bytes in S s (X MiB/s)" (", K skipped" when K > 0) on stdout. When @status is
+ * non-zero on any rank the copy failed, and the line says so instead: "NAME: FAILED: DST is
+ * incomplete; copied N files, ..." (a summary after errors must not read as success).
  */
-void tool_summary(struct tool *t, const struct tool_counts *c);
+void tool_summary(struct tool *t, const struct tool_counts *c, int status, const char *dst);
 
 /* ---- paths --------------------------------------------------------------------------------- */
 

@@ -101,6 +101,24 @@ static int write_addrfile(const char *path, uint64_t secret, uint32_t n, void **
 	return 0;
 }
 
+/*
+ * Whether every server reaches this point within BARRIER_WAIT seconds (after a SHUTDOWN all
+ * do at once; a server that died never does).
+ */
+#define BARRIER_WAIT 15
+static int all_stopped(void)
+{
+	double until = MPI_Wtime() + BARRIER_WAIT;
+	MPI_Request req;
+	int done = 0;
+
+	MPI_Ibarrier(MPI_COMM_WORLD, &req);
+	while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done &&
+	       MPI_Wtime() < until)
+		usleep(10000);
+	return done;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -202,12 +220,21 @@ int main(int argc, char **argv)
 		if (rank == 0)
 			unlink(addrfile);
 		printf("benchfsd: server %d stopped (%s)\n", rank, strsignal(sig));
-	} else {
-		MPI_Barrier(MPI_COMM_WORLD);
+	} else if (all_stopped()) {
 		if (rank == 0) {
 			unlink(addrfile);
 			printf("benchfsd: stopped\n");
 		}
+	} else {
+		/* a server died (mpirun --enable-recovery kept the others): MPI_Finalize would
+		 * wait for it forever, so leave without */
+		if (rank == 0)
+			unlink(addrfile);
+		fprintf(stderr,
+		        "benchfsd: server %d stopped, but not every server did (one died?)\n",
+		        rank);
+		fflush(NULL);
+		_exit(1);
 	}
 	fflush(stdout);
 	MPI_Finalize();

@@ -60,9 +60,9 @@ INTEG_TESTS += tests/io_unaligned.sh \
 	tests/find.sh
 
 # Script tests and their helper programs
-INTEG_BINS += tests/persist tests/attach_client
+INTEG_BINS += tests/persist tests/attach_client tests/incomplete_file
 INTEG_TESTS += tests/restart_persistence.sh tests/standalone_attach.sh tests/killed_server.sh \
-	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh \
+	tests/fs_identity.sh tests/full_store.sh tests/server_signals.sh tests/stagein_interrupted.sh \
 	tests/store_memory.sh
 
 tests_io_unaligned_SOURCES = tests/io_unaligned.c
@@ -126,6 +126,9 @@ tests_server_stats_LDFLAGS = $(BFSTEST_LINK)
 tests_persist_SOURCES = tests/persist.c
 tests_persist_LDADD = $(BFSTEST_LIBS)
 tests_persist_LDFLAGS = $(BFSTEST_LINK)
+tests_incomplete_file_SOURCES = tests/incomplete_file.c
+tests_incomplete_file_LDADD = $(BFSTEST_LIBS)
+tests_incomplete_file_LDFLAGS = $(BFSTEST_LINK)
 tests_attach_client_SOURCES = tests/attach_client.c
 tests_attach_client_LDADD = $(BFSTEST_LIBS)
 tests_attach_client_LDFLAGS = $(BFSTEST_LINK)
@@ -195,3 +198,14 @@ tests/run_fortran_f08: tests/run_fortran.f90
 	$(FORTRAN_BUILD) -DBFS_F08 -o $@ $(srcdir)/tests/run_fortran.f90
 tests/run_fortran_mpifh: tests/run_fortran.f90
 	$(FORTRAN_BUILD) -DBFS_MPIFH -o $@ $(srcdir)/tests/run_fortran.f90
+
+# ---- several nodes on one machine (tests/multinode.sh) ------------------------------------------
+# Three nodes simulated by network + UTS namespaces joined by a bridge; Open MPI launches into
+# them through tests/netns-agent.sh (its rsh agent). tests/multinode_client keeps calling one
+# server while the script kills it or cuts its node's link, and reports when its calls failed.
+INTEG_BINS += tests/multinode_client
+INTEG_TESTS += tests/multinode.sh
+dist_noinst_SCRIPTS += tests/netns-agent.sh
+tests_multinode_client_SOURCES = tests/multinode_client.c
+tests_multinode_client_LDADD = $(BFSTEST_LIBS)
+tests_multinode_client_LDFLAGS = $(BFSTEST_LINK)

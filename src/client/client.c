@@ -26,15 +26,35 @@ static void call_finish_op(struct bfs_call *c)
 	c->ucx_ops--;
 }
 
-/* Give up @c's UCX operations that are still pending: it is DONE, and they end without it. */
-static void call_abandon(struct bfs_call *c)
+/*
+ * Give up @c's UCX operations that are still pending: it is DONE, and they end without it. A
+ * reply whose payload never arrived fails the call with @err: the server's status said the
+ * bytes were coming, and a read that took them for a hole would return zeros as data.
+ */
+static void call_abandon(struct bfs_call *c, int err)
 {
+	if (c->ureq[1] && c->status >= 0) {
+		c->status = err;
+		c->xerr = err;
+	}
 	for (int i = 0; i < 2; i++)
 		if (c->ureq[i]) {
 			bfs_ucx_req_own(c->ureq[i], NULL);
 			c->ureq[i] = NULL;
 		}
 	c->ucx_ops = 0;
+}
+
+/*
+ * The error of a UCX operation that ended badly, as the call reports it: a cancelled one was
+ * cancelled by us (the call failed already, with its own error); any other failure is one of
+ * the connection to the server (-EIO). UCX's TCP transport reports every failed endpoint as
+ * UCS_ERR_ENDPOINT_TIMEOUT, which is not the RPC timeout (-ETIMEDOUT) the caller is told of
+ * when a server does not answer in time.
+ */
+static int op_error(ucs_status_t st)
+{
+	return st == UCS_ERR_CANCELED ? -ECANCELED : -EIO;
 }
 
 /* Mark @c replied with @status (first status wins); frees its slot. */
@@ -65,10 +85,12 @@ static void payload_received(void *request, ucs_status_t st, size_t length, void
 	if (!c)
 		return; /* abandoned */
 	c->ureq[1] = NULL;
-	if (st != UCS_OK)
-		c->status = bfs_ucs_errno(st);
-	else
+	if (st != UCS_OK) {
+		if (c->status >= 0) /* the first error stays (a cancel follows our timeout) */
+			c->status = c->xerr = op_error(st);
+	} else {
 		c->rep_len = length;
+	}
 	call_finish_op(c);
 }
 
@@ -272,7 +294,7 @@ static void request_sent(void *request, ucs_status_t st, void *user)
 		return; /* abandoned */
 	c->ureq[0] = NULL;
 	if (st != UCS_OK)
-		call_failed(c, bfs_ucs_errno(st));
+		call_failed(c, op_error(st));
 	call_finish_op(c);
 }
 
@@ -361,11 +383,19 @@ int bfs_call_done(struct bfs_call *c, int64_t now)
 	if (c->ucx_ops && (bfs_cl->dead[c->server] || (c->xerr && bfs_cl->pid[c->server]))) {
 		/* its peer is gone, or is a process on this host whose endpoint has no failure
 		 * detection, so closing it by force cancelled nothing: nothing will end them */
-		call_abandon(c);
-	} else if (c->ucx_ops && now && now >= c->deadline + BFS_NSEC) {
-		/* a cancelled UCX operation that never ended: stop waiting for it */
-		bfs_warn("UCX operations of a timed-out request did not end; abandoning them");
-		call_abandon(c);
+		call_abandon(c, -EIO);
+	} else if (c->ucx_ops && now && now >= c->deadline) {
+		/* replied, but its payload is still not in at the deadline (the slot that a reply
+		 * frees is not scanned for overdue calls): time it out and close the endpoint
+		 * (which cancels the receive), then give up on it a second later */
+		if (!c->xerr && c->ureq[1]) {
+			c->status = c->xerr = -ETIMEDOUT;
+			bfs_cl->ep_failed[c->server] = 1;
+		} else if (now >= c->deadline + BFS_NSEC) {
+			bfs_warn(
+			    "UCX operations of a timed-out request did not end; abandoning them");
+			call_abandon(c, -ETIMEDOUT);
+		}
 	}
 	return c->ucx_ops == 0;
 }

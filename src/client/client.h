@@ -73,6 +73,7 @@ struct bfs_file {
 	int64_t mtime_ns;
 	int64_t atime_ns; /* set by futimens, published when atime_set */
 	int atime_set;
+	int complete; /* benchfs_fcomplete(): the next publication clears the incomplete mark */
 };
 
 struct bfs_dircache_ent {

@@ -91,7 +91,8 @@ static int publish(struct bfs_file *f)
 	if (!f->dirty)
 		return 0;
 	bfs_ns_call(&c, BFS_OP_SETATTR, f->path, f->plen, NULL, 0, NULL, 0, pbuf);
-	c.req.flags = BFS_F_SIZE_MAX | BFS_F_MTIME | (f->atime_set ? BFS_F_ATIME : 0);
+	c.req.flags = BFS_F_SIZE_MAX | BFS_F_MTIME | (f->atime_set ? BFS_F_ATIME : 0) |
+	              (f->complete ? BFS_F_COMPLETE : 0);
 	c.req.size = f->size;
 	c.req.mtime_ns = f->mtime_ns;
 	c.req.atime_ns = f->atime_ns;
@@ -99,7 +100,7 @@ static int publish(struct bfs_file *f)
 	if (rc == -ENOENT)
 		rc = 0; /* removed or renamed by another client meanwhile: nothing to publish */
 	if (!rc)
-		f->dirty = f->atime_set = 0;
+		f->dirty = f->atime_set = f->complete = 0;
 	return rc;
 }
 
@@ -181,6 +182,8 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 			return rc;
 		bfs_ns_call(&c, BFS_OP_CREATE, p, (size_t)len, NULL, 0, NULL, 0, pbuf);
 		c.req.flags = (flags & O_EXCL) ? BFS_F_EXCL : 0;
+		if (flags & BENCHFS_O_INCOMPLETE)
+			c.req.flags |= BFS_F_INCOMPLETE;
 		c.req.mode = S_IFREG | (mode & 07777);
 		c.req.uid = bfs_cl->uid;
 		c.req.gid = bfs_cl->gid;
@@ -401,6 +404,21 @@ BFS_API int benchfs_futimens(int fd, const struct timespec times[2])
 	if (flags & BFS_F_MTIME)
 		f->mtime_ns = mt;
 	f->dirty = 1; /* published by the next fsync or close, with the size */
+	BFS_LEAVE(0);
+}
+
+BFS_API int benchfs_fcomplete(int fd)
+{
+	struct bfs_file *f;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	if (!f)
+		BFS_LEAVE(-EBADF);
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		BFS_LEAVE(-EBADF);
+	f->complete = 1;
+	f->dirty = 1; /* published by the next fsync or close */
 	BFS_LEAVE(0);
 }
 

@@ -253,6 +253,8 @@ static void req_reap(struct benchfs_request *r, struct bfs_call *c)
 {
 	if (c->status < 0) {
 		r->rc = r->rc ? r->rc : c->status;
+	} else if (r->op == BFS_OP_READ && (uint64_t)c->status != c->rep_len) {
+		r->rc = r->rc ? r->rc : -EIO; /* fewer bytes arrived than the server sent */
 	} else if (r->op == BFS_OP_READ) {
 		uint64_t got = BFS_MIN(c->rep_len, (size_t)c->req.length);
 		if (got)

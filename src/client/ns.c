@@ -213,7 +213,7 @@ void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st)
 
 /* ---- attributes ------------------------------------------------------------------------------ */
 
-static int do_stat(const char *path, struct stat *st, int follow)
+static int do_stat(const char *path, struct stat *st, int follow, unsigned *flags)
 {
 	char p[BENCHFS_PATH_MAX + 1];
 	struct bfs_inode ino;
@@ -233,19 +233,29 @@ static int do_stat(const char *path, struct stat *st, int follow)
 	if (S_ISREG(ino.mode))
 		ino.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
 	bfs_inode_to_stat(&ino, st);
+	if (flags)
+		*flags = ino.flags & BFS_INODE_FLAGS;
 	return 0;
 }
 
 BFS_API int benchfs_stat(const char *path, struct stat *st)
 {
 	BFS_ENTER();
-	BFS_LEAVE(do_stat(path, st, 1));
+	BFS_LEAVE(do_stat(path, st, 1, NULL));
 }
 
 BFS_API int benchfs_lstat(const char *path, struct stat *st)
 {
 	BFS_ENTER();
-	BFS_LEAVE(do_stat(path, st, 0));
+	BFS_LEAVE(do_stat(path, st, 0, NULL));
+}
+
+BFS_API int benchfs_lstat_flags(const char *path, struct stat *st, unsigned *flags)
+{
+	if (!flags)
+		return -EINVAL;
+	BFS_ENTER();
+	BFS_LEAVE(do_stat(path, st, 0, flags));
 }
 
 static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t atime, int64_t mtime,
@@ -315,6 +325,12 @@ BFS_API int benchfs_chmod(const char *path, mode_t mode)
 {
 	BFS_ENTER();
 	BFS_LEAVE(do_setattr(path, BFS_F_MODE, 0, 0, 0, mode & 07777, NULL));
+}
+
+BFS_API int benchfs_complete(const char *path)
+{
+	BFS_ENTER();
+	BFS_LEAVE(do_setattr(path, BFS_F_COMPLETE, 0, 0, 0, 0, NULL));
 }
 
 /* ---- create and remove ------------------------------------------------------------------------
@@ -540,6 +556,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 	c.req.uid = ino.uid;
 	c.req.gid = ino.gid;
 	c.req.chunk_size = ino.chunk_size;
+	c.req.length = ino.flags & BFS_INODE_FLAGS; /* an incomplete file stays marked */
 	c.req.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
 	c.req.atime_ns = ino.atime_ns;
 	c.req.mtime_ns = ino.mtime_ns;
@@ -753,6 +770,8 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 				c.req.flags |= BFS_F_NEWER;
 				c.req.mtime_ns = bfs_ts_to_ns(&f->newer_than);
 			}
+			if (f->incomplete)
+				c.req.flags |= BFS_F_ONLY_INCOMPLETE;
 		}
 		rc = bfs_call_run(&c);
 		more = !rc && (c.rep.flags & BFS_F_MORE);
@@ -779,7 +798,8 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 			memcpy(after, full, (size_t)n); /* resume point: this path */
 			alen = (size_t)n;
 			e.path = full;
-			e.mode = mode;
+			e.mode = mode & 0xffffu;
+			e.flags = (mode >> 16) & BFS_INODE_FLAGS;
 			e.size = size;
 			e.mtime = bfs_ns_to_ts(mt);
 			/* the callback may call the library: let go of the lock meanwhile */

@@ -46,17 +46,17 @@
 #define REP_RESERVED 96
 
 /* byte offsets of the inode record fields */
-#define INO_INO      0
-#define INO_MODE     8
-#define INO_UID      12
-#define INO_GID      16
-#define INO_CHUNK    20
-#define INO_SIZE     24
-#define INO_ATIME    32
-#define INO_MTIME    40
-#define INO_CTIME    48
-#define INO_TLEN     56
-#define INO_RESERVED 60
+#define INO_INO   0
+#define INO_MODE  8
+#define INO_UID   12
+#define INO_GID   16
+#define INO_CHUNK 20
+#define INO_SIZE  24
+#define INO_ATIME 32
+#define INO_MTIME 40
+#define INO_CTIME 48
+#define INO_TLEN  56
+#define INO_FLAGS 60
 
 /* put_u16 - store @v little-endian at @p. */
 static inline void put_u16(uint8_t *p, uint16_t v)
@@ -170,7 +170,7 @@ static void encode_inode_at(uint8_t *p, const struct bfs_inode *ino)
 	put_u64(p + INO_MTIME, (uint64_t)ino->mtime_ns);
 	put_u64(p + INO_CTIME, (uint64_t)ino->ctime_ns);
 	put_u32(p + INO_TLEN, ino->target_len);
-	put_u32(p + INO_RESERVED, 0);
+	put_u32(p + INO_FLAGS, ino->flags);
 }
 
 /* decode_inode_at - read the inode record at @p (BFS_WIRE_INODE_SIZE bytes) into @ino. */
@@ -186,6 +186,7 @@ static void decode_inode_at(const uint8_t *p, struct bfs_inode *ino)
 	ino->mtime_ns = get_s64(p + INO_MTIME);
 	ino->ctime_ns = get_s64(p + INO_CTIME);
 	ino->target_len = get_u32(p + INO_TLEN);
+	ino->flags = get_u32(p + INO_FLAGS);
 }
 
 /* bfs_wire_encode_req - serialize request header @r into @buf (BFS_WIRE_REQ_SIZE bytes). */
@@ -268,8 +269,8 @@ void bfs_wire_encode_rep(const struct bfs_rep *r, void *buf)
 	memset(p + REP_RESERVED, 0, BFS_WIRE_REP_SIZE - REP_RESERVED);
 }
 
-/* bfs_wire_decode_rep - check and deserialize a reply header; the reserved bytes of the
- * embedded inode record must be zero as well. */
+/* bfs_wire_decode_rep - check and deserialize a reply header; inode flags unknown to this
+ * version are refused. */
 int bfs_wire_decode_rep(const void *buf, size_t len, struct bfs_rep *r)
 {
 	const uint8_t *p = buf;
@@ -280,7 +281,7 @@ int bfs_wire_decode_rep(const void *buf, size_t len, struct bfs_rep *r)
 	ret = check_head(p, 1);
 	if (ret)
 		return ret;
-	if (!all_zero(p + REP_INODE + INO_RESERVED, BFS_WIRE_INODE_SIZE - INO_RESERVED) ||
+	if ((get_u32(p + REP_INODE + INO_FLAGS) & ~BFS_INODE_FLAGS) ||
 	    !all_zero(p + REP_RESERVED, BFS_WIRE_REP_SIZE - REP_RESERVED))
 		return -EBADMSG;
 	r->version = p[REP_VERSION];

@@ -22,7 +22,8 @@
  *
  * Inode record (also the LMDB value, followed there by a symlink's target):
  *    0 u64 ino   8 u32 mode   12 u32 uid   16 u32 gid   20 u32 chunk_size   24 u64 size
- *   32 s64 atime_ns   40 s64 mtime_ns   48 s64 ctime_ns   56 u32 target_len   60 u32 reserved
+ *   32 s64 atime_ns   40 s64 mtime_ns   48 s64 ctime_ns   56 u32 target_len   60 u32 flags
+ * (flags: BFS_INODE_INCOMPLETE; records written before version 2 hold 0 there)
  */
 #ifndef BFS_WIRE_H
 #define BFS_WIRE_H
@@ -31,7 +32,7 @@
 #include <stdint.h>
 
 #define BFS_WIRE_MAGIC      0x31534642u /* "BFS1" little-endian */
-#define BFS_WIRE_VERSION    1
+#define BFS_WIRE_VERSION    2
 #define BFS_WIRE_REQ_SIZE   128
 #define BFS_WIRE_REP_SIZE   128
 #define BFS_WIRE_INODE_SIZE 64
@@ -47,24 +48,27 @@ enum bfs_op {
 	BFS_OP_NONE = 0,
 	/* namespace: str[0] = normalized path */
 	BFS_OP_CREATE = 1,   /* create a record: mode (type + perms), uid, gid, chunk_size,
-	                        str[1] = symlink target; flags BFS_F_EXCL. Reply: the inode
-	                        (existing one when it existed and no EXCL). */
+	                        str[1] = symlink target; flags BFS_F_EXCL, BFS_F_INCOMPLETE (a
+	                        new record gets BFS_INODE_INCOMPLETE). Reply: the inode (existing
+	                        one when it existed and no EXCL). */
 	BFS_OP_LOOKUP = 2,   /* reply: the inode, payload = symlink target */
 	BFS_OP_REMOVE = 3,   /* remove a record; flags BFS_F_DIR (must be a directory) or
 	                        BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
 	                        ino. Reply: the removed inode */
 	BFS_OP_SETATTR = 4,  /* flags BFS_F_SIZE_MAX | BFS_F_SIZE | BFS_F_ATIME | BFS_F_MTIME |
-	                        BFS_F_MODE; size, atime_ns, mtime_ns, mode. Reply: new inode */
+	                        BFS_F_MODE | BFS_F_COMPLETE (clear BFS_INODE_INCOMPLETE); size,
+	                        atime_ns, mtime_ns, mode. Reply: new inode */
 	BFS_OP_PUT = 5,      /* rename's insert: write the record carried in the request (ino,
-	                        mode, ...; str[1] target) at str[0], replacing a non-directory.
+	                        mode, ..., length = inode flags; str[1] target) at str[0],
+	                        replacing a non-directory.
 	                        Reply: the replaced inode (ino 0 when none) */
 	BFS_OP_READDIR = 6,  /* str[0] = directory, str[1] = resume after this name ("" = start),
 	                        max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
 	BFS_OP_FIND = 7,     /* str[0] = top, str[1] = resume after the key of this path (""
 	                        = start), str[2] = name glob;
 	                        mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
-	                        units and offset = unit bytes, BFS_F_NEWER with mtime_ns.
-	                        Reply: count entries, flag BFS_F_MORE */
+	                        units and offset = unit bytes, BFS_F_NEWER with mtime_ns,
+	                        BFS_F_ONLY_INCOMPLETE. Reply: count entries, flag BFS_F_MORE */
 	BFS_OP_HASCHILD = 8, /* str[0] = directory; reply status 0 and count = 1 when this
 	                        server holds an entry below it */
 	/* data: ino, offset = file offset, length = bytes */
@@ -95,23 +99,30 @@ enum bfs_op {
 };
 
 /* request and reply flags */
-#define BFS_F_EXCL     0x0001
-#define BFS_F_DIR      0x0002
-#define BFS_F_NOTDIR   0x0004
-#define BFS_F_SIZE_MAX 0x0008
-#define BFS_F_SIZE     0x0010
-#define BFS_F_ATIME    0x0020
-#define BFS_F_MTIME    0x0040
-#define BFS_F_MODE     0x0080
-#define BFS_F_SIZE_LT  0x0100
-#define BFS_F_SIZE_GT  0x0200
-#define BFS_F_SIZE_EQ  0x0400
-#define BFS_F_NEWER    0x0800
-#define BFS_F_MORE     0x1000 /* reply: more entries follow in another page */
-#define BFS_F_WRLOCK   0x2000
-#define BFS_F_NOWAIT   0x4000
-#define BFS_F_RESET    0x8000 /* STATS: zero the counters after reading them */
-#define BFS_F_REPLACE  0x0001 /* HELLO: ino holds the id this client had before */
+#define BFS_F_EXCL            0x0001
+#define BFS_F_DIR             0x0002
+#define BFS_F_NOTDIR          0x0004
+#define BFS_F_SIZE_MAX        0x0008
+#define BFS_F_SIZE            0x0010
+#define BFS_F_ATIME           0x0020
+#define BFS_F_MTIME           0x0040
+#define BFS_F_MODE            0x0080
+#define BFS_F_SIZE_LT         0x0100
+#define BFS_F_SIZE_GT         0x0200
+#define BFS_F_SIZE_EQ         0x0400
+#define BFS_F_NEWER           0x0800
+#define BFS_F_MORE            0x1000 /* reply: more entries follow in another page */
+#define BFS_F_WRLOCK          0x2000
+#define BFS_F_NOWAIT          0x4000
+#define BFS_F_RESET           0x8000 /* STATS: zero the counters after reading them */
+#define BFS_F_REPLACE         0x0001 /* HELLO: ino holds the id this client had before */
+#define BFS_F_INCOMPLETE      0x0100 /* CREATE: the new record is marked BFS_INODE_INCOMPLETE */
+#define BFS_F_COMPLETE        0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
+#define BFS_F_ONLY_INCOMPLETE 0x0001 /* FIND: only records marked BFS_INODE_INCOMPLETE */
+
+/* inode record flags (struct bfs_inode.flags, the public BENCHFS_FL_*) */
+#define BFS_INODE_INCOMPLETE 0x1u /* a copy into this file has not finished */
+#define BFS_INODE_FLAGS      0x1u /* every flag this version knows */
 
 /** An inode record, host order. */
 struct bfs_inode {
@@ -125,6 +136,7 @@ struct bfs_inode {
 	int64_t mtime_ns;
 	int64_t ctime_ns;
 	uint32_t target_len; /* symlink target bytes that follow the record in LMDB */
+	uint32_t flags;      /* BFS_INODE_* */
 };
 
 /** A request header, host order. */
@@ -190,8 +202,9 @@ int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
 
 /*
  * Entries of READDIR reply payloads: u64 ino, u8 d_type, u16 name_len, name bytes.
- * Entries of FIND reply payloads: u32 mode, u64 size, s64 mtime_ns, u16 key_len, key bytes
- * (the metadata key, see path.h). The last FIND entry's key is the resume point.
+ * Entries of FIND reply payloads: u32 mode (bits 0-15 the st_mode, bits 16-31 the inode's
+ * flags), u64 size, s64 mtime_ns, u16 key_len, key bytes (the metadata key, see path.h). The
+ * last FIND entry's key is the resume point.
  */
 #define BFS_WIRE_DIRENT_FIXED  11
 #define BFS_WIRE_FINDENT_FIXED 22

@@ -705,8 +705,10 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 		rec.mtime_ns = mtime_ns;
 	if (flags & BFS_F_MODE)
 		rec.mode = (rec.mode & ~07777u) | (mode & 07777u);
+	if (flags & BFS_F_COMPLETE)
+		rec.flags &= ~BFS_INODE_INCOMPLETE;
 	if (rec.size == old.size && rec.atime_ns == old.atime_ns && rec.mtime_ns == old.mtime_ns &&
-	    rec.mode == old.mode) {
+	    rec.mode == old.mode && rec.flags == old.flags) {
 		mdb_txn_abort(txn);
 		if (out)
 			*out = rec;
@@ -883,7 +885,7 @@ static int find_pass(const char *name, size_t nlen, const struct bfs_inode *rec,
 
 	if (!filter)
 		return 1;
-	if (nlen > BENCHFS_NAME_MAX)
+	if (nlen > BENCHFS_NAME_MAX || (filter->incomplete && !(rec->flags & BFS_INODE_INCOMPLETE)))
 		return 0;
 	memcpy(nm, name, nlen);
 	nm[nlen] = '\0';
@@ -901,7 +903,8 @@ static int find_put(const char *key, size_t klen, const char *name, size_t nlen,
 
 	if (!find_pass(name, nlen, rec, filter))
 		return 0;
-	ret = bfs_wire_put_findent(buf, cap, pos, rec->mode, rec->size, rec->mtime_ns, key, klen);
+	ret = bfs_wire_put_findent(buf, cap, pos, (rec->mode & 0xffffu) | rec->flags << 16,
+	                           rec->size, rec->mtime_ns, key, klen);
 	if (ret == -ENOSPC)
 		return 1;
 	if (ret == 0)

@@ -37,7 +37,7 @@ int bfs_meta_sync(struct bfs_meta *m);
 
 /**
  * bfs_meta_create - create the record of @path from @ino (mode incl. type, uid, gid,
- * chunk_size; ino, size and times are set here: new inode number, size 0 (a symlink: the
+ * chunk_size, flags; ino, size and times are set here: new inode number, size 0 (a symlink: the
  * target's length), times now), with
  * symlink target @target (@tlen bytes, 0 for none).
  * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
@@ -67,8 +67,8 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 /**
  * bfs_meta_setattr - update the record of @path: per @flags, BFS_F_SIZE_MAX (size =
  * max(size, @size)), BFS_F_SIZE (size = @size), BFS_F_ATIME, BFS_F_MTIME (set to the given
- * ns since the epoch), BFS_F_MODE (permission bits 07777 of @mode). ctime becomes now when
- * anything changed. *@out gets the new record.
+ * ns since the epoch), BFS_F_MODE (permission bits 07777 of @mode), BFS_F_COMPLETE (clear
+ * BFS_INODE_INCOMPLETE). ctime becomes now when anything changed. *@out gets the new record.
  * Return 0, -ENOENT, -EISDIR (a size flag on a directory).
  */
 int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned flags,

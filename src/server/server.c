@@ -438,6 +438,7 @@ static void find_filter(const struct bfs_req *q, const char *glob, size_t glen, 
 		f->newer = 1;
 		f->newer_than = bfs_ns_to_ts(q->mtime_ns);
 	}
+	f->incomplete = (q->flags & BFS_F_ONLY_INCOMPLETE) != 0;
 }
 
 static void do_namespace(struct sreq *r)
@@ -482,6 +483,7 @@ static void do_namespace(struct sreq *r)
 		ino->uid = q->uid;
 		ino->gid = q->gid;
 		ino->chunk_size = S_ISREG(q->mode) ? q->chunk_size : 0;
+		ino->flags = (q->flags & BFS_F_INCOMPLETE) ? BFS_INODE_INCOMPLETE : 0;
 		rc = bfs_meta_create(s->meta, path, (size_t)n, ino, str[1], slen[1],
 		                     q->flags & BFS_F_EXCL);
 		if (rc == 1) {
@@ -519,7 +521,8 @@ static void do_namespace(struct sreq *r)
 		                       .atime_ns = q->atime_ns,
 		                       .mtime_ns = q->mtime_ns,
 		                       .ctime_ns = bfs_now_ns(),
-		                       .target_len = (uint32_t)slen[1]};
+		                       .target_len = (uint32_t)slen[1],
+		                       .flags = (uint32_t)(q->length & BFS_INODE_FLAGS)};
 		if (!q->ino || S_ISDIR(q->mode)) {
 			rc = -EINVAL;
 			break;

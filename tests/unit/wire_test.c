@@ -21,7 +21,7 @@
 
 /* every op the protocol knows */
 static const uint8_t known_ops[] = {1,  2,  3,  4,  5,  6,  7,  8,  16, 17,
-                                    18, 19, 20, 21, 22, 32, 33, 34, 35};
+                                    18, 19, 20, 21, 22, 32, 33, 34, 35, 36};
 
 /* is_known - 1 when @op is listed in known_ops. */
 static int is_known(unsigned op)
@@ -402,12 +402,13 @@ static void test_unknown_op(void **state)
 		else
 			assert_string_equal(bfs_wire_op_name((unsigned)op), "?");
 	}
-	assert_int_equal(nknown, 19);
+	assert_int_equal(nknown, 20);
 	assert_string_equal(bfs_wire_op_name(BFS_OP_WRITE), "write");
 	assert_string_equal(bfs_wire_op_name(1000), "?");
 }
 
-/* test_reserved - a non-zero byte anywhere in the reserved areas gives -EBADMSG. */
+/* test_reserved - a non-zero byte anywhere in the reserved areas, or an inode flag this version
+ * does not know, gives -EBADMSG; the known flags pass. */
 static void test_reserved(void **state)
 {
 	struct bfs_req r = sample_req(), d;
@@ -420,10 +421,18 @@ static void test_reserved(void **state)
 		buf[i] = 0x80;
 		assert_int_equal(bfs_wire_decode_req(buf, sizeof(buf), &d), -EBADMSG);
 	}
-	for (int i = 92; i < BFS_WIRE_REP_SIZE; i++) {
+	for (int i = 96; i < BFS_WIRE_REP_SIZE; i++) {
 		bfs_wire_encode_rep(&p, buf);
 		buf[i] = 1;
 		assert_int_equal(bfs_wire_decode_rep(buf, sizeof(buf), &dp), -EBADMSG);
+	}
+	for (uint32_t bit = 1; bit; bit <<= 1) { /* inode flags, bytes 92..95 */
+		p.inode.flags = bit;
+		bfs_wire_encode_rep(&p, buf);
+		assert_int_equal(bfs_wire_decode_rep(buf, sizeof(buf), &dp),
+		                 (bit & BFS_INODE_FLAGS) ? 0 : -EBADMSG);
+		if (bit & BFS_INODE_FLAGS)
+			assert_int_equal(dp.inode.flags, bit);
 	}
 }
 
@@ -676,7 +685,10 @@ static int header_valid(const uint8_t *b, int reply)
 		return -EPROTO;
 	if (!is_known(b[5]) && !(reply && b[5] == BFS_OP_NONE))
 		return -EBADMSG;
-	for (int i = reply ? 92 : 108; i < 128; i++)
+	/* a reply's inode flags (bytes 92..95): only the flags this version knows */
+	if (reply && ((b[92] & ~BFS_INODE_FLAGS) || b[93] || b[94] || b[95]))
+		return -EBADMSG;
+	for (int i = reply ? 96 : 108; i < 128; i++)
 		if (b[i])
 			return -EBADMSG;
 	return 0;
