@@ -33,15 +33,9 @@ MPIRUN_OPTS=(--oversubscribe --bind-to none)
 # Sanitized build: every process mpirun starts preloads the sanitizer runtimes, so that the
 # launchers that preload our libraries (benchfs-run; benchfs-bench, which runs itself again with
 # libbenchfs-romio.so) keep them first, as AddressSanitizer demands; a later -x LD_PRELOAD (of
-# bfs_preload) replaces this one. And no leak checking in those processes: Open MPI leaks at
-# exit by design, and no suppression can name those leaks: most were allocated in its
-# components, which MPI_Finalize has unloaded by then ("<unknown module>" frames), and the fast
-# unwinder ends their stacks after a frame or two (Open MPI is built without frame pointers);
-# the full unwinder (fast_unwind_on_malloc=0) would slow every malloc. The programs the tests
-# start without mpirun (tests/sanitizers.sh) keep it.
+# bfs_preload) replaces this one.
 if [ -n "$BFS_SANITIZER_PRELOAD" ]; then
 	MPIRUN_OPTS+=(-x "LD_PRELOAD=$BFS_SANITIZER_PRELOAD")
-	[ -n "${ASAN_OPTIONS:-}" ] && MPIRUN_OPTS+=(-x "ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0")
 fi
 
 bfs_mpirun() {
