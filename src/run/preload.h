@@ -30,23 +30,72 @@ static inline int bfs_preload_is_sanitizer(const char *s, size_t n)
 	return 0;
 }
 
+#ifdef __SANITIZE_ADDRESS__
+#include <link.h>
+
+/* a ':'-separated list of the sanitizer runtimes loaded in this process, for dl_iterate_phdr */
+struct bfs_preload_rt {
+	char buf[4096];
+	size_t len;
+};
+
+static inline int bfs_preload_rt_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct bfs_preload_rt *rt = arg;
+	size_t n = info->dlpi_name ? strlen(info->dlpi_name) : 0;
+
+	(void)size;
+	if (n && bfs_preload_is_sanitizer(info->dlpi_name, n) &&
+	    rt->len + n + 2 <= sizeof(rt->buf)) {
+		if (rt->len)
+			rt->buf[rt->len++] = ':';
+		memcpy(rt->buf + rt->len, info->dlpi_name, n + 1);
+		rt->len += n;
+	}
+	return 0;
+}
+#endif
+
 /* bfs_preload_value - the LD_PRELOAD value that puts @ours (':'-separated, may be "") before
  * the entries of @old (LD_PRELOAD as it was, ':' or ' ' separated, may be NULL), except that
- * the sanitizer runtimes of @old stay first. malloc'd; NULL when out of memory. */
+ * the sanitizer runtimes of @old stay first. Built with AddressSanitizer (configure
+ * --enable-sanitizers), so that our libraries are too, the runtimes this process has loaded come
+ * first when @old names none. malloc'd; NULL when out of memory. */
 static inline char *bfs_preload_value(const char *ours, const char *old)
 {
-	size_t cap = strlen(ours) + (old ? strlen(old) : 0) + 3;
-	char *out = malloc(cap), *p = out;
+	const char *rt = "";
+	size_t cap;
+	char *out, *p;
+	int old_rt = 0;
 
+	for (const char *s = old ? old : ""; *s; s += strspn(s, ": ")) {
+		size_t n = strcspn(s, ": ");
+
+		old_rt |= n && bfs_preload_is_sanitizer(s, n);
+		s += n;
+	}
+#ifdef __SANITIZE_ADDRESS__
+	struct bfs_preload_rt loaded = {.len = 0};
+
+	if (!old_rt) {
+		dl_iterate_phdr(bfs_preload_rt_one, &loaded);
+		rt = loaded.buf;
+	}
+#endif
+	(void)old_rt;
+	cap = strlen(rt) + strlen(ours) + (old ? strlen(old) : 0) + 4;
+	out = p = malloc(cap);
 	if (!out)
 		return NULL;
-	for (int pass = 0; pass < 3; pass++) {
-		const char *s = pass == 1 ? ours : old ? old : "";
+	/* pass 0: the loaded runtimes, 1: the runtimes of @old, 2: @ours, 3: the rest of @old */
+	for (int pass = 0; pass < 4; pass++) {
+		const char *s = pass == 0 ? rt : pass == 2 ? ours : old ? old : "";
 
 		while (*s) {
 			size_t n = strcspn(s, ": ");
 
-			if (n && (pass == 1 || bfs_preload_is_sanitizer(s, n) == (pass == 0))) {
+			if (n && (pass == 0 || pass == 2 ||
+			          bfs_preload_is_sanitizer(s, n) == (pass == 1))) {
 				if (p != out)
 					*p++ = ':';
 				memcpy(p, s, n);
