@@ -30,14 +30,6 @@ bfs_preload() {
 
 # Ranks outnumber cores: allow it, and do not bind them to cores.
 MPIRUN_OPTS=(--oversubscribe --bind-to none)
-# Sanitized build: every process mpirun starts preloads the sanitizer runtimes, so that the
-# launchers that preload our libraries (benchfs-run; benchfs-bench, which runs itself again with
-# libbenchfs-romio.so) keep them first, as AddressSanitizer demands; a later -x LD_PRELOAD (of
-# bfs_preload) replaces this one.
-if [ -n "$BFS_SANITIZER_PRELOAD" ]; then
-	MPIRUN_OPTS+=(-x "LD_PRELOAD=$BFS_SANITIZER_PRELOAD")
-fi
-
 bfs_mpirun() {
 	mpirun "${MPIRUN_OPTS[@]}" "$@"
 }
