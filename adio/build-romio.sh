@@ -18,12 +18,15 @@
 #   --output    the library to write (default: BUILDDIR/../libbenchfs-romio.so). Its run path is
 #               $ORIGIN: libbenchfs.so.0 is looked up next to it, where `make install` puts both;
 #               in the build tree a symbolic link libbenchfs.so.0 is made next to it.
+#   --cflags    CFLAGS for ROMIO and the driver (default: ROMIO's own, -g -O2); the sanitized
+#               build (configure --enable-sanitizers) gives its -fsanitize flags here, and then
+#               configure's and make's test programs run without leak checking
 #
 # Environment: ROMIO_JOBS (make -j, default 2), BENCHFS_ADIO_DRIVER_DIR (driver sources, default
 # SRCDIR/adio/ad_benchfs), MPICC (default mpicc), V=1 (show the output of every step).
 set -euo pipefail
 
-srcdir= builddir= incdir= libdir= romio= output=
+srcdir= builddir= incdir= libdir= romio= output= cflags=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--srcdir) srcdir=$2 ;;
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--libdir) libdir=$2 ;;
 	--romio) romio=$2 ;;
 	--output) output=$2 ;;
+	--cflags) cflags=$2 ;;
 	*) echo "build-romio.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -192,6 +196,10 @@ fi
 conf_args=(CC="$MPICC" --with-mpi-impl=generic --with-file-system=ufs+testfs+benchfs
 	--disable-f77 --disable-f90 --disable-static --disable-aio --prefix="$B/unused-prefix"
 	CPPFLAGS="$cppflags")
+if [ -n "$cflags" ]; then
+	conf_args+=(CFLAGS="$cflags")
+	case $cflags in *-fsanitize=*address*) export ASAN_OPTIONS=detect_leaks=0 ;; esac
+fi
 conf_key="$source_key $(command -v "$MPICC") $("$MPICC" --version 2>&1 | head -n 1) ${conf_args[*]}"
 O=$B/build
 if [ "$(cat "$B/stamp-configure" 2>/dev/null)" != "$conf_key" ] || [ ! -f "$O/Makefile" ]; then

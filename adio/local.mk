@@ -21,7 +21,8 @@ all-local: romio-lib
 # Always run: the script skips what is up to date (ROMIO's make decides about the sources).
 romio-lib: libbenchfs.la
 	@$(SHELL) $(srcdir)/adio/build-romio.sh --srcdir $(srcdir) --builddir $(ROMIO_BUILDDIR) \
-		--incdir $(srcdir)/include --libdir .libs --output $(ROMIO_LIB) --romio "$(ROMIO_SRC)"
+		--incdir $(srcdir)/include --libdir .libs --output $(ROMIO_LIB) --romio "$(ROMIO_SRC)" \
+		--cflags "$(ROMIO_CFLAGS)"
 
 install-exec-local:
 	$(MKDIR_P) '$(DESTDIR)$(libdir)'

@@ -31,6 +31,7 @@
 #include "bench.h"
 #include "benchfs_mpi.h"
 #include "common/cli.h"
+#include "run/preload.h"
 
 #ifndef BENCHFS_LIBDIR
 #define BENCHFS_LIBDIR "/usr/local/lib"
@@ -293,10 +294,9 @@ static void maybe_reexec(int argc, char **argv)
 	find_romio(dir, lib);
 	if (!lib[0])
 		return;
-	val = malloc(strlen(lib) + (pre ? strlen(pre) : 0) + 2);
+	val = bfs_preload_value(lib, pre); /* ours first, but a sanitizer's runtime stays first */
 	if (!val)
 		return;
-	sprintf(val, "%s%s%s", lib, pre && *pre ? ":" : "", pre && *pre ? pre : "");
 	setenv("LD_PRELOAD", val, 1);
 	setenv("BENCHFS_BENCH_REEXEC", "1", 1);
 	execv(exe, argv);
@@ -690,7 +690,7 @@ int main(int argc, char **argv)
 	struct bench_cfg *c = &cfg;
 	MPI_Comm clients = MPI_COMM_NULL;
 	char def_local[PATH_MAX], def_data[PATH_MAX];
-	const char *pre;
+	const char *pre, *romio;
 	int rc, status = 0, *is_server, nsrv;
 
 	maybe_reexec(argc, argv);
@@ -700,10 +700,13 @@ int main(int argc, char **argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &c->wsize);
 	wrank = c->wrank;
 	pre = getenv("LD_PRELOAD");
-	if (pre && strstr(pre, "libbenchfs-romio")) {
+	romio = pre ? strstr(pre, "libbenchfs-romio") : NULL;
+	if (romio) {
+		while (romio > pre && romio[-1] != ':' && romio[-1] != ' ')
+			romio--; /* its entry (not always the first) */
 		c->romio_preloaded = 1;
-		snprintf(c->preload_lib, sizeof(c->preload_lib), "%.*s", (int)strcspn(pre, ": "),
-		         pre);
+		snprintf(c->preload_lib, sizeof(c->preload_lib), "%.*s", (int)strcspn(romio, ": "),
+		         romio);
 	}
 	unsetenv("LD_PRELOAD"); /* not for gnuplot: the library is loaded already */
 	unsetenv("BENCHFS_BENCH_REEXEC");

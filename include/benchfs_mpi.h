@@ -61,8 +61,9 @@ extern "C" {
  * reaching a server rank meanwhile (a scheduler's walltime; mpirun passes its own SIGTERM on to
  * every rank) stops it in order too: new requests get -ESHUTDOWN, the ones it holds finish, data
  * and metadata are flushed, and the call returns BENCHFS_MPI_SERVED (the handlers that were set
- * before are back). mpirun kills ranks 1 s after its SIGTERM (MCA odls_base_sigkill_timeout):
- * raise it for servers whose flush takes longer.
+ * before are back). mpirun passes its SIGTERM on after MCA odls_base_sigkill_timeout seconds
+ * (default 1) and kills the ranks as long after that: raise it for servers whose flush takes
+ * longer.
  * On client ranks it returns 0 once every server is ready, with the process attached (as after
  * benchfs_init()).
  * MPI must be initialized; with MPI_THREAD_MULTIPLE the call is still made by one thread.

@@ -11,12 +11,25 @@ if [ "$(id -u)" = 0 ]; then
 	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 
+# A build configured --enable-sanitizers: the sanitizer runtimes (libasan, libubsan) that must
+# come first in LD_PRELOAD before anything preloads libbenchfs-romio.so or libbenchfs-run.so
+# (both depend on the sanitized libbenchfs), from the build's Makefile; empty otherwise.
+if [ -z "${BFS_SANITIZER_PRELOAD+set}" ]; then
+	BFS_SANITIZER_PRELOAD=$(sed -n 's/^SANITIZER_PRELOAD = //p' "$top_builddir/Makefile" 2>/dev/null)
+fi
+export BFS_SANITIZER_PRELOAD
+
+# bfs_preload LIB...: the LD_PRELOAD value that loads LIB... (the sanitizer runtimes first)
+bfs_preload() {
+	local IFS=:
+	echo "${BFS_SANITIZER_PRELOAD:+$BFS_SANITIZER_PRELOAD:}$*"
+}
+
 # Seconds one mpirun may take before it is killed and counted as a failure (hang).
 : "${BFS_TEST_TIMEOUT:=120}"
 
 # Ranks outnumber cores: allow it, and do not bind them to cores.
 MPIRUN_OPTS=(--oversubscribe --bind-to none)
-
 bfs_mpirun() {
 	mpirun "${MPIRUN_OPTS[@]}" "$@"
 }

@@ -252,7 +252,8 @@ static void enametoolong(void)
 		benchfs_dir_t *dir;
 		int fd, seen = 0;
 
-		snprintf(file, sizeof(file), "%s/f", path);
+		/* path: 608 bytes */
+		CHECK(snprintf(file, sizeof(file), "%s/f", path) < (int)sizeof(file));
 		fd = (int)CHECK_OK(benchfs_open(file, O_RDWR | O_CREAT | O_EXCL, 0644));
 		CHECK_RC(benchfs_pwrite(fd, "hello", 5, 0), 5);
 		CHECK_RC(benchfs_close(fd), 0);

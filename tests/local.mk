@@ -7,7 +7,14 @@
 # 77 (skip) or 1 (fail).
 
 TEST_EXTENSIONS = .sh
+if SANITIZERS
+# configure --enable-sanitizers: every test (unit tests too) through tests/sanitizers.sh, which
+# fails it on a sanitizer report from any of its processes
+LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sanitizers.sh
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sanitizers.sh bash
+else
 SH_LOG_COMPILER = bash
+endif
 
 # Shared harness (harness.h): server start/stop, CHECK macros, collective verdict, patterns.
 check_LIBRARIES = tests/libbfstest.a
@@ -126,8 +133,8 @@ tests_attach_client_SOURCES = tests/attach_client.c
 tests_attach_client_LDADD = $(BFSTEST_LIBS)
 tests_attach_client_LDFLAGS = $(BFSTEST_LINK)
 
-dist_noinst_SCRIPTS = tests/common.sh tests/run-mpi.sh $(INTEG_TESTS)
-dist_noinst_DATA = tests/README.md
+dist_noinst_SCRIPTS = tests/common.sh tests/run-mpi.sh tests/sanitizers.sh $(INTEG_TESTS)
+dist_noinst_DATA = tests/README.md tests/lsan.supp
 
 # The MPI tools on a real tree, and their error messages
 INTEG_TESTS += tests/real_tree.sh tests/tools_errors.sh

@@ -32,7 +32,7 @@ run() {
 	shift 2
 	echo "=== $what: mpirun -n $n mpiio $*"
 	timeout -k 5 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n "$n" \
-		-x LD_PRELOAD="$lib" -x BENCHFS_ADDR="$addr" "$prog" "$@"
+		-x LD_PRELOAD="$(bfs_preload "$lib")" -x BENCHFS_ADDR="$addr" "$prog" "$@"
 	rc=$?
 	case $rc in
 	0) ;;

@@ -424,7 +424,7 @@ part_3_4() {
 		elif [ ! -x "$B/tests/mpiio" ]; then
 			bad "$B/tests/mpiio not built"
 		else
-			mpiio=(-x LD_PRELOAD="$ROMIO" -x BENCHFS_ADDR="$addr" "$B/tests/mpiio")
+			mpiio=(-x LD_PRELOAD="$(bfs_preload "$ROMIO")" -x BENCHFS_ADDR="$addr" "$B/tests/mpiio")
 			if mpi "$W/mpiio" 3 --map-by node "${mpiio[@]}" -f benchfs:/mpiio-3; then
 				echo "ok: tests/mpiio, every section, 3 ranks on 3 nodes:" \
 					"$(grep -c PASS "$W/mpiio") sections passed"

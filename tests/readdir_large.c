@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 	}
 	MPI_Barrier(bt_comm);
 	list_and_check(0);
+	MPI_Barrier(bt_comm); /* every client listed it before it goes */
 	if (bt_rank == 0)
 		CHECK_RC(benchfs_rmdir("/big"), 0);
 	bt_note("after removing them the listing is empty and the directory removable");

@@ -64,7 +64,7 @@ done
 # run_test MODE NAME RANKS ARGS: one run; prints PASS, FAIL or HANG; output in $BFS_TMP/out.
 run_test() {
 	local mode=$1 name=$2 n=$3 args=$4 fname out rc
-	local env=(-x LD_PRELOAD="$lib")
+	local env=(-x LD_PRELOAD="$(bfs_preload "$lib")")
 	if [ "$mode" = ufs ]; then
 		fname=ufs:$BFS_TMP/ufs/t-$name
 	else

@@ -40,6 +40,11 @@ _Static_assert(0 SCALARS(ONE) == BFS_STATS_NSCALAR, "BFS_STATS_NSCALAR must coun
 #undef ONE
 _Static_assert(BFS_STATS_WIRE_SIZE == 3 * 8 + sizeof(struct benchfs_server_stats),
                "a field of struct benchfs_server_stats does not travel");
+/* the wire size counts every scalar encoded, and every u64 between uptime_ns and op is one */
+_Static_assert(offsetof(struct benchfs_server_stats, op) -
+                       offsetof(struct benchfs_server_stats, uptime_ns) ==
+                   8 * BFS_STATS_NSCALAR,
+               "a u64 field of struct benchfs_server_stats is missing in SCALARS()");
 
 static void put64(uint8_t **p, uint64_t v)
 {

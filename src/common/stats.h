@@ -18,7 +18,7 @@
 #include "benchfs.h"
 
 #define BFS_STATS_LAYOUT     1
-#define BFS_STATS_NSCALAR    19
+#define BFS_STATS_NSCALAR    19 /* SCALARS() of stats.c: checked there */
 #define BFS_STATS_OPWORDS    (5 + 2 * BENCHFS_STATS_BUCKETS)
 #define BFS_STATS_WIRE_WORDS (4 + BFS_STATS_NSCALAR + BENCHFS_STATS_OPS * BFS_STATS_OPWORDS)
 #define BFS_STATS_WIRE_SIZE  (8 * BFS_STATS_WIRE_WORDS)

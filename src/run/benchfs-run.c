@@ -14,7 +14,8 @@
  * The libraries are looked up in $BENCHFS_RUN_LIBDIR if set, else in the build tree when this
  * program is run from there (.libs/ and adio/ next to it), else in the installation's libdir.
  * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, BENCHFS_ADDR (--attach),
- * BENCHFS_SYNC (--sync), BENCHFS_NEW_FS (--new-fs), LD_PRELOAD.
+ * BENCHFS_SYNC (--sync), BENCHFS_NEW_FS (--new-fs), LD_PRELOAD (ours, then what was there; a
+ * sanitizer runtime there, libasan or libubsan, stays first).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "run/preload.h"
 
 #ifndef BENCHFS_LIBDIR
 #define BENCHFS_LIBDIR "/usr/local/lib"
@@ -101,11 +103,10 @@ int main(int argc, char **argv)
 	    BFS_CLI_OPT_ATTACH,  BFS_CLI_OPT_HELP,     BFS_CLI_OPT_VERSION, {NULL, 0, NULL, 0},
 	};
 	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16], msg[512];
+	char ours[sizeof(runlib) + sizeof(romio) + 1];
 	struct bfs_cli_fs fs = {0};
-	const char *old;
 	char *preload;
-	int c;
-	size_t len;
+	int c, rc;
 	ssize_t n;
 
 	opterr = 0;
@@ -144,23 +145,22 @@ int main(int argc, char **argv)
 	if (!find_lib(romio, sizeof(romio), ROMIO_LIB, "adio"))
 		romio[0] = '\0'; /* not built: no MPI-IO on benchfs: names */
 
-	/* LD_PRELOAD: ours first, then what was there */
-	old = getenv("LD_PRELOAD");
-	len = strlen(runlib) + strlen(romio) + (old ? strlen(old) : 0) + 3;
-	preload = malloc(len);
+	/* LD_PRELOAD: ours first, then what was there (but a sanitizer's runtime stays first) */
+	snprintf(ours, sizeof(ours), "%s%s%s", runlib, *runlib && *romio ? ":" : "", romio);
+	preload = bfs_preload_value(ours, getenv("LD_PRELOAD"));
 	if (!preload) {
 		fprintf(stderr, "benchfs-run: out of memory\n");
 		return 2;
 	}
-	snprintf(preload, len, "%s%s%s%s%s", runlib, *runlib && *romio ? ":" : "", romio,
-	         old && *old && (*runlib || *romio) ? ":" : "", old ? old : "");
 	snprintf(num, sizeof(num), "%d", fs.servers);
-	if ((*preload && setenv("LD_PRELOAD", preload, 1)) || bfs_cli_fs_env(&fs) ||
-	    (fs.attach && setenv("BENCHFS_ADDR", fs.attach, 1)) ||
-	    (fs.servers ? setenv("BENCHFS_RUN_SERVERS", num, 1)
-	                : unsetenv("BENCHFS_RUN_SERVERS")) ||
-	    (fs.data_dir ? setenv("BENCHFS_RUN_DATA_DIR", fs.data_dir, 1)
-	                 : unsetenv("BENCHFS_RUN_DATA_DIR"))) {
+	rc = (*preload && setenv("LD_PRELOAD", preload, 1)) || bfs_cli_fs_env(&fs) ||
+	     (fs.attach && setenv("BENCHFS_ADDR", fs.attach, 1)) ||
+	     (fs.servers ? setenv("BENCHFS_RUN_SERVERS", num, 1)
+	                 : unsetenv("BENCHFS_RUN_SERVERS")) ||
+	     (fs.data_dir ? setenv("BENCHFS_RUN_DATA_DIR", fs.data_dir, 1)
+	                  : unsetenv("BENCHFS_RUN_DATA_DIR"));
+	free(preload); /* setenv copied it (a failed exec returns: no leak then) */
+	if (rc) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));
 		return 2;
 	}

@@ -17,7 +17,7 @@ libbenchfs_run_la_LIBADD = libbenchfs.la -ldl
 libbenchfs_run_la_LDFLAGS = -module -avoid-version -shared -Wl,-rpath,'$$ORIGIN'
 
 bin_PROGRAMS += benchfs-run
-benchfs_run_SOURCES = src/run/benchfs-run.c
+benchfs_run_SOURCES = src/run/benchfs-run.c src/run/preload.h
 benchfs_run_CPPFLAGS = $(AM_CPPFLAGS) -DBENCHFS_LIBDIR='"$(libdir)"'
 
 RUN_GEN = src/run/find-mpi-h.sh src/run/gen-table.sh src/run/gen-wrappers.sh

@@ -1156,7 +1156,7 @@ static void test_long_readdir(void **state)
 	/* resuming after the longest short name gives exactly the long ones, after a long name
 	 * only long ones */
 	for (int i = 0; i < N; i++) {
-		char after[BENCHFS_NAME_MAX + 1];
+		char after[BENCHFS_NAME_MAX + 2]; /* '/', up to 255 bytes, NUL */
 		size_t al = 0;
 		int got, lng = dlen + 1 + nlen[i] > max_key();
 
