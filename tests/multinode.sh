@@ -285,6 +285,21 @@ within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= h
 benchfsd_cmd() { BENCHFSD=("$B/benchfsd" --data-dir "$1" --attach "$2"); }
 shutdown_cmd() { SHUTDOWN=("$B/benchfs-shutdown" --attach "$1"); }
 
+# shutdown_daemon NODE ADDRFILE OUT: benchfs-shutdown from NODE (its output to OUT); when it
+# worked, wait (30 s at most) for the benchfsd job, set rc to its exit status and return 0
+shutdown_daemon() {
+	shutdown_cmd "$2"
+	on_node "$1" timeout 60 "${SHUTDOWN[@]}" >"$3" 2>&1 || return 1
+	for _ in $(seq 300); do
+		kill -0 "$daemon" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$daemon"
+	rc=$?
+	daemon=
+	return 0
+}
+
 # daemon_start DATADIR ADDRFILE LOG [MPIRUN-OPTION...]: benchfsd, one rank per node, in the
 # background; waits for the address file. Sets daemon (the pid of `timeout` around mpirun).
 daemon_start() {
@@ -443,15 +458,7 @@ part_3_4() {
 	fi
 
 	step "3. (end) benchfs-shutdown"
-	shutdown_cmd "$addr"
-	if on_node n2 timeout 60 "${SHUTDOWN[@]}"; then
-		for _ in $(seq 300); do
-			kill -0 "$daemon" 2>/dev/null || break
-			sleep 0.1
-		done
-		wait "$daemon"
-		rc=$?
-		daemon=
+	if shutdown_daemon n2 "$addr" "$W/shutdown.out"; then
 		if [ $rc -eq 0 ]; then
 			echo "ok: benchfs-shutdown from n2; benchfsd exited 0"
 		else
@@ -459,6 +466,7 @@ part_3_4() {
 			grep -v setpgid "$W/benchfsd.log" | tail -10
 		fi
 	else
+		cat "$W/shutdown.out"
 		bad "benchfs-shutdown failed"
 		daemon_stop
 	fi
@@ -682,17 +690,12 @@ part_5c() {
 			bad "$c: error $tte s after the stop, want the RPC timeout ($BENCHFS_RPC_TIMEOUT s)"
 		[ $krc -eq 0 ] || bad "$c exited $krc (no recovery, or its files changed)"
 	done
-	shutdown_cmd "$saddr"
-	on_node n1 timeout 60 "${SHUTDOWN[@]}" >"$W/stop-shutdown" 2>&1 ||
-		{ cat "$W/stop-shutdown"; bad "benchfs-shutdown after SIGCONT failed"; }
-	for _ in $(seq 300); do
-		kill -0 "$daemon" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$daemon"
-	krc=$?
-	daemon=
-	[ $krc -eq 0 ] || bad "benchfsd exited $krc after SIGCONT and benchfs-shutdown"
+	if shutdown_daemon n1 "$saddr" "$W/stop-shutdown"; then
+		[ $rc -eq 0 ] || bad "benchfsd exited $rc after SIGCONT and benchfs-shutdown"
+	else
+		cat "$W/stop-shutdown"
+		bad "benchfs-shutdown after SIGCONT failed"
+	fi
 }
 
 # ---- the parts ---------------------------------------------------------------------------------------
