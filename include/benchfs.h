@@ -114,6 +114,48 @@ int benchfs_server_count(void);
  */
 int benchfs_shutdown_servers(void);
 
+/**
+ * benchfs_write_addrfile - write an address file of the attached file system to @path (as
+ * benchfsd --attach writes one), so that other processes of the nodes can attach to it with
+ * benchfs_init(@path): what benchfs-run does for the children of a program whose servers run
+ * in the job. Written atomically (temporary file, then rename), mode 0600: it holds the file
+ * system's secret.
+ * Return: 0, -EINVAL (@path NULL or empty), -ENOTCONN (not attached), or the errno of
+ *   creating the file (-EACCES, -ENOENT, -ENOSPC, ...).
+ */
+int benchfs_write_addrfile(const char *path);
+
+/**
+ * benchfs_atfork_child - in the child of fork(2), forget the parent's attachment without
+ * touching it: its connections, worker and descriptors belong to the parent (whose sockets the
+ * child shares). Afterwards the child is detached and may call benchfs_init() (with the
+ * address file benchfs_write_addrfile() wrote, or benchfsd's) to attach on its own. The memory
+ * of the parent's state is not freed (a fork child usually executes another program soon).
+ * Thread-safety: call in the child right after fork, before any other call (pthread_atfork's
+ * child handler is the place: libbenchfs-posix.so registers it so).
+ */
+void benchfs_atfork_child(void);
+
+/** Capacity and use of the file system, summed over its servers (benchfs_statfs()). */
+struct benchfs_statfs {
+	uint64_t bytes_total; /**< bytes of the storage under the servers' data directories */
+	uint64_t bytes_free;  /**< bytes free there */
+	uint64_t bytes_avail; /**< bytes free to unprivileged users */
+	uint64_t files;       /**< inode records (files, directories, symlinks) */
+	uint32_t servers;     /**< servers asked */
+};
+
+/**
+ * benchfs_statfs - capacity and use of the file system: each server reports the storage its
+ * data directory lives on (statvfs(3) of it; the node's memory for the memory store) and its
+ * inode records, and the sums are returned. Servers sharing one storage (several servers of one
+ * node on one disk) count it once. One STATFS request per server, all in flight together.
+ * statfs(2) and df on the mount prefix of libbenchfs-posix.so come from it.
+ * Return: 0, -EINVAL (@st NULL), -ENOTCONN, -ENOMEM, -EPROTO (a malformed answer), -ETIMEDOUT,
+ *   -EIO.
+ */
+int benchfs_statfs(struct benchfs_statfs *st);
+
 /* ---------------------------------------------------------------------------------------------
  * Files
  */

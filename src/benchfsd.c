@@ -149,7 +149,8 @@ int main(int argc, char **argv)
 		all_rc = bfs_exchange_addresses(MPI_COMM_WORLD, rank, addr, alen, (uint32_t)size,
 		                                &addrs, &lens);
 	if (!all_rc && rank == 0) {
-		all_rc = bfs_addrfile_write(addrfile, secret, (uint32_t)size, addrs, lens);
+		all_rc = bfs_addrfile_write(addrfile, secret, (uint32_t)size, addrs, lens,
+		                            BFS_RING_VNODES_DEFAULT, BFS_RING_SEED_DEFAULT);
 		if (all_rc)
 			fprintf(stderr, "benchfsd: %s: %s\n", addrfile, strerror(-all_rc));
 	}

@@ -769,3 +769,77 @@ BFS_API int benchfs_server_stats(int server, struct benchfs_server_stats *st, in
 	free(buf);
 	BFS_LEAVE(rc);
 }
+
+BFS_API int benchfs_statfs(struct benchfs_statfs *st)
+{
+	struct bfs_call **calls;
+	uint8_t *bufs;
+	uint64_t *keys;
+	uint32_t n;
+	int rc;
+
+	if (!st)
+		return -EINVAL;
+	BFS_ENTER();
+	n = bfs_cl->nservers;
+	calls = bfs_calls_new(n, BFS_OP_STATFS, NULL);
+	bufs = malloc((size_t)n * BFS_WIRE_STATFS_SIZE);
+	keys = malloc((size_t)n * sizeof(*keys));
+	if (!calls || !bufs || !keys) {
+		free(calls);
+		free(bufs);
+		free(keys);
+		BFS_LEAVE(-ENOMEM);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		calls[i]->recv_buf = bufs + (size_t)i * BFS_WIRE_STATFS_SIZE;
+		calls[i]->recv_cap = BFS_WIRE_STATFS_SIZE;
+	}
+	bfs_calls_run(calls, n);
+	rc = bfs_calls_status(calls, n);
+	memset(st, 0, sizeof(*st));
+	st->servers = n;
+	for (uint32_t i = 0; !rc && i < n; i++) {
+		struct bfs_statfs s;
+		int seen = 0;
+
+		if (calls[i]->rep_len != BFS_WIRE_STATFS_SIZE) {
+			rc = -EPROTO;
+			break;
+		}
+		bfs_wire_decode_statfs(bufs + (size_t)i * BFS_WIRE_STATFS_SIZE, &s);
+		st->files += s.files;
+		for (uint32_t j = 0; j < i; j++)
+			seen |= keys[j] == s.key;
+		keys[i] = s.key;
+		if (seen) /* servers sharing one disk (one node) count it once */
+			continue;
+		st->bytes_total += s.total;
+		st->bytes_free += s.free;
+		st->bytes_avail += s.avail;
+	}
+	free(calls);
+	free(bufs);
+	free(keys);
+	BFS_LEAVE(rc);
+}
+
+BFS_API int benchfs_write_addrfile(const char *path)
+{
+	int rc;
+
+	if (!path || !*path)
+		return -EINVAL;
+	BFS_ENTER();
+	rc = bfs_addrfile_write(path, bfs_cl->secret, bfs_cl->nservers, bfs_cl->addrs,
+	                        bfs_cl->addr_lens, bfs_cl->ring.vnodes, bfs_cl->ring.seed);
+	BFS_LEAVE(rc);
+}
+
+BFS_API void benchfs_atfork_child(void)
+{
+	/* the parent's connections, worker and files stay the parent's: forget them (their
+	 * memory is the child's copy, left as it is; its sockets are the parent's too) */
+	pthread_mutex_init(&bfs_lock, NULL); /* another thread may have held it at the fork */
+	bfs_cl = NULL;
+}

@@ -79,7 +79,7 @@ void bfs_addrfile_free(struct bfs_addrfile *af)
 
 /* bfs_addrfile_write - see addrfile.h. */
 int bfs_addrfile_write(const char *path, uint64_t secret, uint32_t n, void *const *addrs,
-                       const size_t *lens)
+                       const size_t *lens, uint32_t vnodes, uint64_t seed)
 {
 	char tmp[4200];
 	FILE *f;
@@ -95,8 +95,7 @@ int bfs_addrfile_write(const char *path, uint64_t secret, uint32_t n, void *cons
 		return -errno;
 	}
 	fprintf(f, "benchfs-addr 2\nsecret %016llx\nservers %u\nvnodes %u\nseed %llx\n",
-	        (unsigned long long)secret, n, BFS_RING_VNODES_DEFAULT,
-	        (unsigned long long)BFS_RING_SEED_DEFAULT);
+	        (unsigned long long)secret, n, vnodes, (unsigned long long)seed);
 	for (uint32_t i = 0; i < n; i++) {
 		char *hex = malloc(2 * lens[i] + 1);
 		if (!hex) {

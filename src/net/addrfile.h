@@ -43,10 +43,10 @@ void bfs_addrfile_free(struct bfs_addrfile *af);
 
 /**
  * bfs_addrfile_write - write the address file of @n servers (@addrs[i], @lens[i] bytes) and
- * @secret to @path atomically (a temporary file, then rename), mode 0600, with the default ring
- * parameters (common/ring.h). Return 0 or -errno.
+ * @secret to @path atomically (a temporary file, then rename), mode 0600, with ring parameters
+ * @vnodes and @seed (common/ring.h). Return 0 or -errno.
  */
 int bfs_addrfile_write(const char *path, uint64_t secret, uint32_t n, void *const *addrs,
-                       const size_t *lens);
+                       const size_t *lens, uint32_t vnodes, uint64_t seed);
 
 #endif

@@ -140,7 +140,7 @@ static int op_known(unsigned op)
 {
 	return (op >= BFS_OP_CREATE && op <= BFS_OP_HASCHILD) ||
 	       (op >= BFS_OP_WRITE && op <= BFS_OP_UNLOCK) ||
-	       (op >= BFS_OP_PING && op <= BFS_OP_BYE);
+	       (op >= BFS_OP_PING && op <= BFS_OP_STATFS);
 }
 
 /* check_head - common checks of a request or reply header: magic, version, op (a reply may
@@ -421,6 +421,27 @@ int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mod
 	return 0;
 }
 
+/* bfs_wire_encode_statfs - see wire.h. */
+void bfs_wire_encode_statfs(const struct bfs_statfs *st, void *buf)
+{
+	const uint64_t v[5] = {st->total, st->free, st->avail, st->files, st->key};
+
+	for (int i = 0; i < 5; i++)
+		put_u64((uint8_t *)buf + 8 * i, v[i]);
+}
+
+/* bfs_wire_decode_statfs - see wire.h. */
+void bfs_wire_decode_statfs(const void *buf, struct bfs_statfs *st)
+{
+	const uint8_t *p = buf;
+
+	st->total = get_u64(p);
+	st->free = get_u64(p + 8);
+	st->avail = get_u64(p + 16);
+	st->files = get_u64(p + 24);
+	st->key = get_u64(p + 32);
+}
+
 /* bfs_wire_op_name - printable name of @op for logs and error messages. */
 const char *bfs_wire_op_name(unsigned op)
 {
@@ -435,6 +456,7 @@ const char *bfs_wire_op_name(unsigned op)
 	    [BFS_OP_UNLOCK] = "unlock",     [BFS_OP_PING] = "ping",
 	    [BFS_OP_HELLO] = "hello",       [BFS_OP_SHUTDOWN] = "shutdown",
 	    [BFS_OP_STATS] = "stats",       [BFS_OP_BYE] = "bye",
+	    [BFS_OP_STATFS] = "statfs",
 	};
 
 	if (op >= BFS_OP_MAX || !names[op])

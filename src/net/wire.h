@@ -95,7 +95,11 @@ enum bfs_op {
 	                         (common/stats.h) */
 	BFS_OP_BYE = 36,      /* the client (id in the header) detaches: the server closes its
 	                         endpoint to it and may hand the id to a later client */
-	BFS_OP_MAX = 37
+	BFS_OP_STATFS = 37,   /* reply payload: BFS_WIRE_STATFS_SIZE bytes, 5 u64 LE: bytes total,
+	                         free and available to users of the storage under the data
+	                         directory (the memory store: the node's memory), inode records
+	                         held, and a key of that storage (host and file system) */
+	BFS_OP_MAX = 38
 };
 
 /* request and reply flags */
@@ -206,6 +210,7 @@ int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
  * flags), u64 size, s64 mtime_ns, u16 key_len, key bytes (the metadata key, see path.h). The
  * last FIND entry's key is the resume point.
  */
+#define BFS_WIRE_STATFS_SIZE   40
 #define BFS_WIRE_DIRENT_FIXED  11
 #define BFS_WIRE_FINDENT_FIXED 22
 
@@ -220,6 +225,17 @@ int bfs_wire_put_findent(void *buf, size_t cap, size_t *pos, uint32_t mode, uint
                          int64_t mtime_ns, const char *key, size_t key_len);
 int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mode, uint64_t *size,
                          int64_t *mtime_ns, const char **key, size_t *key_len);
+
+/** STATFS reply payload, host order (BFS_WIRE_STATFS_SIZE bytes on the wire). */
+struct bfs_statfs {
+	uint64_t total; /* bytes of the storage under the data directory */
+	uint64_t free;  /* bytes free there */
+	uint64_t avail; /* bytes free to unprivileged users */
+	uint64_t files; /* inode records this server holds */
+	uint64_t key;   /* equal for servers sharing that storage (same host and file system) */
+};
+void bfs_wire_encode_statfs(const struct bfs_statfs *st, void *buf);
+void bfs_wire_decode_statfs(const void *buf, struct bfs_statfs *st);
 
 /** bfs_wire_op_name - printable name of an op ("write", ...), "?" when unknown. */
 const char *bfs_wire_op_name(unsigned op);

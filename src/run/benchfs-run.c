@@ -13,9 +13,14 @@
  *
  * The libraries are looked up in $BENCHFS_RUN_LIBDIR if set, else in the build tree when this
  * program is run from there (.libs/ and adio/ next to it), else in the installation's libdir.
+ * libbenchfs-posix.so is preloaded too (unless --no-posix): plain POSIX calls on paths under
+ * the mount prefix reach BenchFS, and a program that is no MPI program (cat, bash, python)
+ * gets its servers started by libbenchfs-run.so's constructor (core.c).
+ *
  * Environment passed on: BENCHFS_RUN_SERVERS, BENCHFS_RUN_DATA_DIR, BENCHFS_ADDR (--attach),
- * BENCHFS_SYNC (--sync), BENCHFS_NEW_FS (--new-fs), LD_PRELOAD (ours, then what was there; a
- * sanitizer runtime there, libasan or libubsan, stays first).
+ * BENCHFS_SYNC (--sync), BENCHFS_NEW_FS (--new-fs), BENCHFS_MOUNT (--mount), BENCHFS_RUN_POSIX
+ * (1 unless --no-posix), LD_PRELOAD (ours, then what was there; a sanitizer runtime there,
+ * libasan or libubsan, stays first).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,14 +36,21 @@
 #ifndef BENCHFS_LIBDIR
 #define BENCHFS_LIBDIR "/usr/local/lib"
 #endif
+#ifndef BENCHFS_LIBEXECDIR
+#define BENCHFS_LIBEXECDIR "/usr/local/libexec/benchfs"
+#endif
 
 #define NAME      "benchfs-run"
 #define RUN_LIB   "libbenchfs-run.so"
+#define POSIX_LIB "libbenchfs-posix.so"
 #define ROMIO_LIB "libbenchfs-romio.so"
+
+/* benchfs-run's own options, after the common ones */
+enum { OPT_MOUNT = 0x2000, OPT_NO_POSIX };
 
 static const char usage_line[] =
     "Usage: mpirun -n M benchfs-run [--servers N [--data-dir DIR] [--sync] [--new-fs] | "
-    "--attach ADDRFILE] [--] PROGRAM [ARGS...]\n";
+    "--attach ADDRFILE] [--mount DIR | --no-posix] [--] PROGRAM [ARGS...]\n";
 
 static const char help_text[] =
     "Run an MPI program on BenchFS, unmodified. Options end at PROGRAM or at \"--\".\n"
@@ -55,9 +67,16 @@ static const char help_text[] =
     "      --attach ADDRFILE without --servers: PROGRAM uses the standalone servers\n"
     "                        (benchfsd) of ADDRFILE (sets BENCHFS_ADDR; default: env\n"
     "                        BENCHFS_ADDR)\n"
+    "      --mount DIR       POSIX calls on paths under DIR go to BenchFS (default:\n"
+    "                        env BENCHFS_MOUNT, else /benchfs; libbenchfs-posix.so)\n"
+    "      --no-posix        do not preload libbenchfs-posix.so: only MPI-IO and the\n"
+    "                        BenchFS library reach BenchFS\n"
     "  -h, --help            show this help and exit\n"
     "      --version         show the version and exit\n"
-    "MPI-IO on \"benchfs:/path\" names works when libbenchfs-romio.so was built.\n";
+    "Plain POSIX I/O (open, read, stat, ...) on paths under the mount directory and\n"
+    "on \"benchfs:/path\" names reaches BenchFS, also from programs that are not MPI\n"
+    "programs (cat, cp, python, a shell; see benchfs-posix(7)). MPI-IO on\n"
+    "\"benchfs:/path\" names works when libbenchfs-romio.so was built.\n";
 
 static char exedir[PATH_MAX];
 
@@ -93,17 +112,44 @@ static int find_lib(char *out, size_t cap, const char *name, const char *subdir)
 	return look(out, cap, BENCHFS_LIBDIR, name);
 }
 
+/* benchfs-job (see core.c): $BENCHFS_RUN_JOB, else next to this program in the build tree,
+ * else in the installation's pkglibexecdir. Returns 1 if found (path in @out). */
+static int find_job(char *out, size_t cap)
+{
+	const char *env = getenv("BENCHFS_RUN_JOB");
+	char dir[PATH_MAX + 16], probe[PATH_MAX + 64];
+
+	if (env && *env) {
+		snprintf(out, cap, "%s", env);
+		return access(out, X_OK) == 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/.libs", exedir);
+	if (*exedir && look(probe, sizeof(probe), dir, RUN_LIB))
+		return look(out, cap, exedir, "benchfs-job");
+	return look(out, cap, BENCHFS_LIBEXECDIR, "benchfs-job");
+}
+
 /* A bad command line: "benchfs-run: MESSAGE" and the usage line, exit 2. */
 #define usage_error(...) bfs_cli_usage_exit(NAME, usage_line, __VA_ARGS__)
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    BFS_CLI_OPT_SERVERS, BFS_CLI_OPT_DATA_DIR, BFS_CLI_OPT_SYNC,    BFS_CLI_OPT_NEW_FS,
-	    BFS_CLI_OPT_ATTACH,  BFS_CLI_OPT_HELP,     BFS_CLI_OPT_VERSION, {NULL, 0, NULL, 0},
+	    BFS_CLI_OPT_SERVERS,
+	    BFS_CLI_OPT_DATA_DIR,
+	    BFS_CLI_OPT_SYNC,
+	    BFS_CLI_OPT_NEW_FS,
+	    BFS_CLI_OPT_ATTACH,
+	    BFS_CLI_OPT_HELP,
+	    BFS_CLI_OPT_VERSION,
+	    {"mount", required_argument, NULL, OPT_MOUNT},
+	    {"no-posix", no_argument, NULL, OPT_NO_POSIX},
+	    {NULL, 0, NULL, 0},
 	};
-	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", num[16], msg[512];
-	char ours[sizeof(runlib) + sizeof(romio) + 1];
+	char runlib[PATH_MAX + 32] = "", romio[PATH_MAX + 32] = "", posix[PATH_MAX + 32] = "";
+	char ours[3 * (PATH_MAX + 32) + 3], num[16], msg[512], job[PATH_MAX + 32] = "";
+	const char *mount = NULL;
+	int no_posix = 0;
 	struct bfs_cli_fs fs = {0};
 	char *preload;
 	int c, rc;
@@ -113,6 +159,17 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		if (bfs_cli_fs_option(&fs, c, optarg))
 			continue;
+		if (c == OPT_MOUNT) {
+			if (optarg[0] != '/' || !optarg[1])
+				usage_error("--mount %s: not an absolute directory other than /",
+				            optarg);
+			mount = optarg;
+			continue;
+		}
+		if (c == OPT_NO_POSIX) {
+			no_posix = 1;
+			continue;
+		}
 		if (bfs_cli_info(c, NAME, usage_line, help_text))
 			return 0;
 		bfs_cli_getopt_error(msg, sizeof(msg), c, argv);
@@ -144,9 +201,22 @@ int main(int argc, char **argv)
 	}
 	if (!find_lib(romio, sizeof(romio), ROMIO_LIB, "adio"))
 		romio[0] = '\0'; /* not built: no MPI-IO on benchfs: names */
+	if (mount && no_posix)
+		usage_error("--mount and --no-posix exclude each other");
+	if (!no_posix && !find_lib(posix, sizeof(posix), POSIX_LIB, ".libs")) {
+		fprintf(stderr, "benchfs-run: %s not found (use --no-posix to run without it)\n",
+		        POSIX_LIB);
+		return 2;
+	}
+
+	if (fs.servers && !no_posix && !find_job(job, sizeof(job))) {
+		fprintf(stderr, "benchfs-run: benchfs-job not found in %s\n", BENCHFS_LIBEXECDIR);
+		return 2;
+	}
 
 	/* LD_PRELOAD: ours first, then what was there (but a sanitizer's runtime stays first) */
-	snprintf(ours, sizeof(ours), "%s%s%s", runlib, *runlib && *romio ? ":" : "", romio);
+	snprintf(ours, sizeof(ours), "%s%s%s%s%s", runlib, *runlib && *posix ? ":" : "", posix,
+	         (*runlib || *posix) && *romio ? ":" : "", romio);
 	preload = bfs_preload_value(ours, getenv("LD_PRELOAD"));
 	if (!preload) {
 		fprintf(stderr, "benchfs-run: out of memory\n");
@@ -158,7 +228,10 @@ int main(int argc, char **argv)
 	     (fs.servers ? setenv("BENCHFS_RUN_SERVERS", num, 1)
 	                 : unsetenv("BENCHFS_RUN_SERVERS")) ||
 	     (fs.data_dir ? setenv("BENCHFS_RUN_DATA_DIR", fs.data_dir, 1)
-	                  : unsetenv("BENCHFS_RUN_DATA_DIR"));
+	                  : unsetenv("BENCHFS_RUN_DATA_DIR")) ||
+	     (mount && setenv("BENCHFS_MOUNT", mount, 1)) ||
+	     (no_posix ? unsetenv("BENCHFS_RUN_POSIX") : setenv("BENCHFS_RUN_POSIX", "1", 1)) ||
+	     (*job && setenv("BENCHFS_RUN_JOB", job, 1));
 	free(preload); /* setenv copied it (a failed exec returns: no leak then) */
 	if (rc) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));

@@ -22,6 +22,8 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +69,39 @@ static int servers_wanted(void)
 	return (int)n;
 }
 
+/* the address file this client wrote for the processes it starts (benchfs_write_addrfile) */
+static char addrfile[4096];
+
+/*
+ * With libbenchfs-posix.so (BENCHFS_RUN_POSIX=1), the processes this client starts (a shell's
+ * commands, system(), Python's subprocess) reach the same servers: they attach through an
+ * address file written here, named in BENCHFS_ADDR, and BENCHFS_RUN_SERVERS is taken out of the
+ * environment so that none of them starts servers of its own.
+ */
+static void share_servers(int rank)
+{
+	const char *tmp = getenv("TMPDIR");
+	char host[64] = "";
+	int rc;
+
+	unsetenv("BENCHFS_RUN_SERVERS");
+	if (!getenv("BENCHFS_RUN_POSIX"))
+		return;
+	gethostname(host, sizeof(host) - 1);
+	snprintf(addrfile, sizeof(addrfile), "%s/benchfs-run.%s.%d.addr",
+	         tmp && *tmp ? tmp : "/tmp", host, (int)getpid());
+	rc = benchfs_write_addrfile(addrfile);
+	if (rc < 0) {
+		fprintf(stderr,
+		        "benchfs-run: rank %d: cannot write %s: %s; processes this program starts "
+		        "will not reach BenchFS\n",
+		        rank, addrfile, strerror(-rc));
+		addrfile[0] = '\0';
+		return;
+	}
+	setenv("BENCHFS_ADDR", addrfile, 1);
+}
+
 static void after_init(void)
 {
 	const char *dir = getenv("BENCHFS_RUN_DATA_DIR");
@@ -105,6 +140,7 @@ static void after_init(void)
 			        strerror(-rc));
 		PMPI_Abort(MPI_COMM_WORLD, 1);
 	}
+	share_servers(rank);
 	PMPI_Comm_set_name(clients, "MPI_COMM_WORLD");
 	PMPI_Comm_create_keyval(MPI_COMM_DUP_FN, MPI_COMM_NULL_DELETE_FN, &marker, NULL);
 	PMPI_Comm_set_attr(clients, marker, NULL);
@@ -143,6 +179,9 @@ static int do_finalize(void)
 		if (rc < 0 && rank == 0)
 			fprintf(stderr, "benchfs-run: stopping the BenchFS servers: %s\n",
 			        strerror(-rc));
+		if (addrfile[0])
+			unlink(addrfile);
+		addrfile[0] = '\0';
 	}
 	return real_finalize();
 }
@@ -299,4 +338,150 @@ int PMPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], const 
 	spawn_note(root, comm);
 	return real_PMPI_Comm_spawn_multiple(count, commands, argvs, maxprocs, infos, root, comm,
 	                                     intercomm, errcodes);
+}
+
+/* ---- programs that are no MPI programs ---- */
+
+/*
+ * needs_mpi - whether the program links the MPI library itself: libmpi* among the DT_NEEDED
+ * entries of the executable or of the libraries it needs (transitively), not counting our own
+ * libraries (which need it but are only preloaded).
+ */
+static int needs_mpi(void)
+{
+	struct link_map *maps[512];
+	unsigned char app[512] = {0};
+	struct link_map *lm = _r_debug.r_map;
+	int n = 0, changed = 1;
+
+	for (; lm && n < 512; lm = lm->l_next)
+		maps[n++] = lm;
+	if (!n)
+		return 0;
+	app[0] = 1; /* the executable */
+	while (changed) {
+		changed = 0;
+		for (int i = 0; i < n; i++) {
+			const ElfW(Dyn) * d;
+			const char *strtab = NULL;
+
+			if (!app[i] || app[i] == 2 || !maps[i]->l_ld)
+				continue;
+			app[i] = 2; /* its needs are looked at now */
+			for (d = maps[i]->l_ld; d->d_tag != DT_NULL; d++)
+				if (d->d_tag == DT_STRTAB)
+					strtab = (const char *)d->d_un.d_ptr;
+			if (!strtab)
+				continue;
+			if ((ElfW(Addr))strtab < maps[i]->l_addr)
+				strtab += maps[i]->l_addr; /* not relocated in place (some ports) */
+			for (d = maps[i]->l_ld; d->d_tag != DT_NULL; d++) {
+				const char *need;
+
+				if (d->d_tag != DT_NEEDED)
+					continue;
+				need = strtab + d->d_un.d_val;
+				if (strncmp(need, "libmpi", 6) == 0)
+					return 1;
+				if (strncmp(need, "libbenchfs", 10) == 0)
+					continue;
+				for (int j = 1; j < n; j++) {
+					const char *name = maps[j]->l_name, *base;
+
+					if (app[j] || !name || !*name)
+						continue;
+					base = strrchr(name, '/');
+					base = base ? base + 1 : name;
+					if (strcmp(base, need) == 0) {
+						app[j] = 1;
+						changed = 1;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * A program that is no MPI program (cat, rm, tar, bash, python), run with servers wanted
+ * (BENCHFS_RUN_SERVERS) and libbenchfs-posix.so: MPI does not run in its process (bash, for
+ * one, brings its own getenv and setenv, under which Open MPI cannot start). Before its main,
+ * this constructor forks. The parent, which keeps the pid mpirun started, becomes the MPI
+ * rank: it executes benchfs-job (BENCHFS_RUN_JOB), which takes part in the job's servers and
+ * tells the child over a pipe either to run the program, attached through the address file it
+ * wrote (a client rank), or to exit at once (a server rank, or a failed start). It waits for
+ * the child, stops the servers with the other clients and exits with the child's status. The
+ * child waits for that word and then goes on into the program's main, with BENCHFS_ADDR in
+ * place of BENCHFS_RUN_SERVERS in its environment (in the very array main gets).
+ */
+static void run_as_child(char **envp)
+{
+	const char *job = getenv("BENCHFS_RUN_JOB");
+	static char addr_env[4300];
+	char word[4200], fdarg[16], pidarg[16];
+	int p[2];
+	pid_t pid;
+	ssize_t n = 0, r;
+
+	if (!job || !*job) {
+		fprintf(stderr, "benchfs-run: BENCHFS_RUN_JOB is not set: cannot start servers "
+		                "for a program that is no MPI program\n");
+		_exit(1);
+	}
+	if (pipe(p) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "benchfs-run: cannot fork: %s\n", strerror(errno));
+		_exit(1);
+	}
+	if (pid > 0) { /* the MPI rank: benchfs-job, without our libraries */
+		char *argv[] = {(char *)job, fdarg, pidarg, NULL}, **env;
+		extern char **environ;
+		size_t n = 0, k = 0;
+
+		close(p[0]);
+		snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
+		snprintf(pidarg, sizeof(pidarg), "%d", (int)pid);
+		/* environ without LD_PRELOAD, by hand: the program may bring its own setenv (bash
+		 * does), which would not touch environ */
+		while (environ[n])
+			n++;
+		env = calloc(n + 1, sizeof(*env));
+		for (size_t i = 0; env && i < n; i++)
+			if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+				env[k++] = environ[i];
+		execve(job, argv, env ? env : environ);
+		fprintf(stderr, "benchfs-run: %s: %s\n", job, strerror(errno));
+		kill(pid, SIGKILL);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((size_t)n < sizeof(word) - 1 &&
+	       (r = read(p[0], word + n, sizeof(word) - 1 - (size_t)n)) > 0)
+		n += r;
+	close(p[0]);
+	word[n] = '\0';
+	if (n < 1 || word[0] != 'R')
+		_exit(n >= 2 && word[0] == 'X' ? atoi(word + 1) : 1);
+	/* the program's environment: BENCHFS_ADDR instead of BENCHFS_RUN_SERVERS */
+	snprintf(addr_env, sizeof(addr_env), "BENCHFS_ADDR=%s", word + 1);
+	{
+		extern char **environ;
+		for (char **e = envp; e && *e; e++)
+			if (strncmp(*e, "BENCHFS_RUN_SERVERS=", 20) == 0)
+				*e = addr_env;
+		if (environ != envp) /* someone's setenv copied it before us */
+			for (char **e = environ; e && *e; e++)
+				if (strncmp(*e, "BENCHFS_RUN_SERVERS=", 20) == 0)
+					*e = addr_env;
+	}
+}
+
+/* glibc calls the constructors with main's arguments */
+__attribute__((constructor)) static void bfsr_start(int argc, char **argv, char **envp)
+{
+	(void)argc;
+	(void)argv;
+	if (!servers_wanted() || !getenv("BENCHFS_RUN_POSIX") || needs_mpi())
+		return;
+	run_as_child(envp);
 }

@@ -18,7 +18,8 @@ libbenchfs_run_la_LDFLAGS = -module -avoid-version -shared -Wl,-rpath,'$$ORIGIN'
 
 bin_PROGRAMS += benchfs-run
 benchfs_run_SOURCES = src/run/benchfs-run.c src/run/preload.h
-benchfs_run_CPPFLAGS = $(AM_CPPFLAGS) -DBENCHFS_LIBDIR='"$(libdir)"'
+benchfs_run_CPPFLAGS = $(AM_CPPFLAGS) -DBENCHFS_LIBDIR='"$(libdir)"' \
+	-DBENCHFS_LIBEXECDIR='"$(pkglibexecdir)"'
 
 RUN_GEN = src/run/find-mpi-h.sh src/run/gen-table.sh src/run/gen-wrappers.sh
 dist_noinst_SCRIPTS += $(RUN_GEN)
@@ -30,3 +31,10 @@ src/run/wrappers.c: src/run/functions.tsv src/run/gen-wrappers.sh
 	$(AM_V_GEN)$(SHELL) $(srcdir)/src/run/gen-wrappers.sh src/run/functions.tsv > $@.tmp && \
 	mv $@.tmp $@
 CLEANFILES += src/run/functions.tsv src/run/wrappers.c
+
+# benchfs-job: the MPI rank of a program that is no MPI program (core.c forks it off before the
+# program's main); benchfs-run finds it next to itself in the build tree, else in pkglibexecdir
+pkglibexec_PROGRAMS = benchfs-job
+benchfs_job_SOURCES = src/run/job.c
+benchfs_job_LDADD = libbenchfs.la
+benchfs_job_LDFLAGS = -static

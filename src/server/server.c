@@ -14,7 +14,9 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "benchfs.h"
 #include "common/extent.h"
@@ -630,6 +632,40 @@ static void do_hello(struct sreq *r)
 	reply_status(r, rc);
 }
 
+/* STATFS: the storage under the data directory (the node's memory for the memory store) */
+static void do_statfs(struct sreq *r)
+{
+	struct bfs_server *s = r->srv;
+	struct bfs_statfs st = {0};
+	struct statvfs vfs;
+	char host[256] = "";
+
+	if (!sreq_buf(r, BFS_WIRE_STATFS_SIZE)) {
+		reply_status(r, -ENOMEM);
+		return;
+	}
+	if (statvfs(s->dir, &vfs) < 0) {
+		reply_status(r, -errno);
+		return;
+	}
+	gethostname(host, sizeof(host) - 1);
+	st.key = XXH3_64bits(host, strlen(host)) ^ (uint64_t)vfs.f_fsid;
+	if (bfs_data_volatile(s->data)) {
+		long pg = sysconf(_SC_PAGESIZE);
+		st.total = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)pg;
+		st.free = st.avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)pg;
+		st.key = XXH3_64bits(host, strlen(host)) ^ 0x6d656d; /* one node's memory */
+	} else {
+		st.total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		st.free = (uint64_t)vfs.f_bfree * vfs.f_frsize;
+		st.avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	}
+	st.files = bfs_meta_count(s->meta);
+	bfs_wire_encode_statfs(&st, r->buf);
+	r->rep.status = 0;
+	reply(r, r->buf, BFS_WIRE_STATFS_SIZE);
+}
+
 static void do_control(struct sreq *r)
 {
 	struct bfs_server *s = r->srv;
@@ -661,6 +697,10 @@ static void do_control(struct sreq *r)
 		reply(r, r->buf, BFS_STATS_WIRE_SIZE);
 		return;
 	}
+	if (r->req.op == BFS_OP_STATFS) {
+		do_statfs(r);
+		return;
+	}
 	/* SHUTDOWN: answered by the loop once every other request is done and data flushed */
 	if (s->shutdown) {
 		reply_status(r, -EALREADY);
@@ -682,7 +722,7 @@ static void clear_efd(int fd)
 /* Whether @op is still served while the server stops (it answers its clients' goodbyes). */
 static int served_when_stopping(unsigned op)
 {
-	return op == BFS_OP_PING || op == BFS_OP_STATS || op == BFS_OP_BYE ||
+	return op == BFS_OP_PING || op == BFS_OP_STATS || op == BFS_OP_BYE || op == BFS_OP_STATFS ||
 	       op == BFS_OP_SHUTDOWN || op == BFS_OP_UNLOCK || op == BFS_OP_HELLO;
 }
 
@@ -724,6 +764,7 @@ static void dispatch(struct sreq *r)
 	case BFS_OP_HELLO:
 	case BFS_OP_BYE:
 	case BFS_OP_STATS:
+	case BFS_OP_STATFS:
 		do_control(r);
 		break;
 	default:

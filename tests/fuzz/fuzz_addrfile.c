@@ -48,7 +48,8 @@ static void roundtrip(const struct bfs_addrfile *af)
 {
 	struct bfs_addrfile back;
 	FILE *f;
-	int rc = bfs_addrfile_write(file, af->secret, af->nservers, af->addrs, af->lens);
+	int rc = bfs_addrfile_write(file, af->secret, af->nservers, af->addrs, af->lens, af->vnodes,
+	                            af->seed);
 
 	FUZZ_CHECK(rc == 0, "write: %d", rc);
 	f = fopen(file, "r");

@@ -18,6 +18,7 @@
 #include "benchfs.h"
 #include "common/path.h"
 #include "common/stats.h"
+#include "common/ring.h"
 #include "fuzz_meta.h"
 #include "net/addrfile.h"
 #include "net/wire.h"
@@ -352,7 +353,8 @@ static void addr_seed(const char *name, uint32_t n, size_t alen)
 		addrs[i] = bytes[i];
 		lens[i] = alen;
 	}
-	if (bfs_addrfile_write(tmp, 0x0123456789abcdefull, n, addrs, lens))
+	if (bfs_addrfile_write(tmp, 0x0123456789abcdefull, n, addrs, lens, BFS_RING_VNODES_DEFAULT,
+	                       BFS_RING_SEED_DEFAULT))
 		die("bfs_addrfile_write");
 	f = fopen(tmp, "rb");
 	if (!f)

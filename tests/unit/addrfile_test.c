@@ -45,7 +45,9 @@ static void test_roundtrip(void **state)
 	close(fd);
 	for (size_t i = 0; i < sizeof(a0); i++)
 		a0[i] = (uint8_t)(i * 13);
-	assert_int_equal(bfs_addrfile_write(path, 0xfedcba9876543210ull, 2, addrs, lens), 0);
+	assert_int_equal(bfs_addrfile_write(path, 0xfedcba9876543210ull, 2, addrs, lens,
+	                                    BFS_RING_VNODES_DEFAULT, BFS_RING_SEED_DEFAULT),
+	                 0);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_int_equal(bfs_addrfile_parse(f, &af), 0);

@@ -20,8 +20,8 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* every op the protocol knows */
-static const uint8_t known_ops[] = {1,  2,  3,  4,  5,  6,  7,  8,  16, 17,
-                                    18, 19, 20, 21, 22, 32, 33, 34, 35, 36};
+static const uint8_t known_ops[] = {1,  2,  3,  4,  5,  6,  7,  8,  16, 17, 18,
+                                    19, 20, 21, 22, 32, 33, 34, 35, 36, 37};
 
 /* is_known - 1 when @op is listed in known_ops. */
 static int is_known(unsigned op)
@@ -402,9 +402,28 @@ static void test_unknown_op(void **state)
 		else
 			assert_string_equal(bfs_wire_op_name((unsigned)op), "?");
 	}
-	assert_int_equal(nknown, 20);
+	assert_int_equal(nknown, 21);
 	assert_string_equal(bfs_wire_op_name(BFS_OP_WRITE), "write");
 	assert_string_equal(bfs_wire_op_name(1000), "?");
+}
+
+/* test_statfs - a STATFS payload decodes to what was encoded, little-endian on the wire. */
+static void test_statfs(void **state)
+{
+	struct bfs_statfs a = {.total = 1ull << 40,
+	                       .free = 123456789,
+	                       .avail = 1,
+	                       .files = 7,
+	                       .key = 0x0102030405060708ull},
+	                  b;
+	uint8_t buf[BFS_WIRE_STATFS_SIZE];
+
+	(void)state;
+	bfs_wire_encode_statfs(&a, buf);
+	assert_int_equal(buf[32], 0x08); /* key, lowest byte first */
+	assert_int_equal(buf[39], 0x01);
+	bfs_wire_decode_statfs(buf, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
 }
 
 /* test_reserved - a non-zero byte anywhere in the reserved areas, or an inode flag this version
@@ -792,19 +811,13 @@ static void test_fuzz(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_req_roundtrip),
-	    cmocka_unit_test(test_rep_roundtrip),
-	    cmocka_unit_test(test_inode_roundtrip),
-	    cmocka_unit_test(test_negative_values),
-	    cmocka_unit_test(test_bad_length),
-	    cmocka_unit_test(test_bad_magic),
-	    cmocka_unit_test(test_bad_version),
-	    cmocka_unit_test(test_unknown_op),
-	    cmocka_unit_test(test_reserved),
-	    cmocka_unit_test(test_strings),
-	    cmocka_unit_test(test_dirent),
-	    cmocka_unit_test(test_findent),
-	    cmocka_unit_test(test_fuzz),
+	    cmocka_unit_test(test_req_roundtrip),   cmocka_unit_test(test_rep_roundtrip),
+	    cmocka_unit_test(test_inode_roundtrip), cmocka_unit_test(test_negative_values),
+	    cmocka_unit_test(test_bad_length),      cmocka_unit_test(test_bad_magic),
+	    cmocka_unit_test(test_bad_version),     cmocka_unit_test(test_unknown_op),
+	    cmocka_unit_test(test_reserved),        cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_dirent),          cmocka_unit_test(test_findent),
+	    cmocka_unit_test(test_statfs),          cmocka_unit_test(test_fuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
