@@ -9,6 +9,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       liblmdb-dev libxxhash-dev libcmocka-dev
       dpkg-dev patch xz-utils # apt-get source mpich, unpack and patch ROMIO
       procps        # pgrep, for the tests
+      fio           # tests/posix_fio.sh: fio through libbenchfs-posix.so
       gnuplot-nox   # benchfs-bench --plot
       clang-format  # the style test (skipped without it)
       groff-base    # the man pages' rendering check (tests/tools_options.sh)

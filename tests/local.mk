@@ -209,3 +209,13 @@ dist_noinst_SCRIPTS += tests/netns-agent.sh
 tests_multinode_client_SOURCES = tests/multinode_client.c
 tests_multinode_client_LDADD = $(BFSTEST_LIBS)
 tests_multinode_client_LDFLAGS = $(BFSTEST_LINK)
+
+# ---- POSIX programs through libbenchfs-posix.so (src/posix) ---------------------------------
+# tests/posix_calls is a plain POSIX program (no BenchFS header or library): errno against a
+# local directory, local and BenchFS descriptors mixed. posix_coreutils.sh runs coreutils,
+# findutils and bash; posix_fio.sh runs fio; posix_mpi is an MPI program doing POSIX I/O.
+INTEG_BINS += tests/posix_calls tests/posix_mpi
+INTEG_TESTS += tests/posix_calls.sh tests/posix_coreutils.sh tests/posix_fio.sh \
+	tests/posix_mpi.sh
+tests_posix_calls_SOURCES = tests/posix_calls.c
+tests_posix_mpi_SOURCES = tests/posix_mpi.c

@@ -153,12 +153,15 @@ BFSP_EXPORT struct dirent *readdir(DIR *d)
 
 	if (!bfsp_dir_is_ours(d))
 		return real_readdir(d);
+	int saved = errno; /* untouched at the end of the stream: callers test it */
+
 	f = bfsp_file_get(s->fd);
 	if (!f) {
 		errno = EBADF;
 		return NULL;
 	}
 	rc = dir_peek(f, &e);
+	errno = saved;
 	if (rc <= 0) {
 		if (rc < 0)
 			errno = -rc;

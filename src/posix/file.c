@@ -6,6 +6,7 @@
  * BenchFS's; when not, it calls libc's function with the arguments unchanged.
  */
 #undef _FORTIFY_SOURCE
+#include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1064,4 +1065,108 @@ BFSP_EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count)
 BFSP_EXPORT ssize_t sendfile64(int out, int in, off_t *off, size_t count)
 {
 	return sendfile(out, in, off, count);
+}
+
+/* ---- POSIX AIO ----
+ *
+ * glibc's aio threads read and write with its internal pread/pwrite, which no wrapper sees.
+ * A request on a BenchFS descriptor is therefore done at once, in the calling thread, and its
+ * outcome stored where glibc keeps it (the aiocb's __error_code and __return_value): glibc's
+ * own aio_error, aio_return and aio_suspend then report it as a finished request. Completion
+ * notification (aio_sigevent) is not sent for these; SIGEV_NONE, what polling programs (fio)
+ * use, is all there is to honour.
+ */
+static int aio_ours(struct aiocb *cb, int op)
+{
+	ssize_t r;
+
+	if (cb->aio_sigevent.sigev_notify != SIGEV_NONE)
+		bfsp_note_once(BFSP_NOTE_UNSUPPORTED,
+		               "POSIX AIO on BenchFS: requests complete at once, without the "
+		               "completion signal or thread they ask for");
+	if (op == LIO_READ)
+		r = pread(cb->aio_fildes, (void *)cb->aio_buf, cb->aio_nbytes, cb->aio_offset);
+	else if (op == LIO_WRITE)
+		r = (fcntl(cb->aio_fildes, F_GETFL) & O_APPEND)
+		        ? write(cb->aio_fildes, (const void *)cb->aio_buf, cb->aio_nbytes)
+		        : pwrite(cb->aio_fildes, (const void *)cb->aio_buf, cb->aio_nbytes,
+		                 cb->aio_offset);
+	else
+		r = fsync(cb->aio_fildes);
+	cb->__error_code = r < 0 ? errno : 0;
+	cb->__return_value = r;
+	return 0;
+}
+
+#define AIO(name, op)                                                                              \
+	BFSP_EXPORT int name(struct aiocb *cb)                                                     \
+	{                                                                                          \
+		BFSP_REAL(name);                                                                   \
+		if (!bfsp_file_get(cb->aio_fildes))                                                \
+			return real_##name(cb);                                                    \
+		return aio_ours(cb, op);                                                           \
+	}
+AIO(aio_read, LIO_READ)
+AIO(aio_write, LIO_WRITE)
+_Static_assert(sizeof(struct aiocb) == sizeof(struct aiocb64), "aiocb64 differs");
+
+BFSP_EXPORT int aio_read64(struct aiocb64 *cb)
+{
+	return aio_read((struct aiocb *)cb);
+}
+
+BFSP_EXPORT int aio_write64(struct aiocb64 *cb)
+{
+	return aio_write((struct aiocb *)cb);
+}
+
+BFSP_EXPORT int aio_fsync(int op, struct aiocb *cb)
+{
+	BFSP_REAL(aio_fsync);
+
+	if (!bfsp_file_get(cb->aio_fildes))
+		return real_aio_fsync(op, cb);
+	if (op != O_SYNC && op != O_DSYNC)
+		return (int)bfsp_err(-EINVAL);
+	return aio_ours(cb, LIO_NOP);
+}
+
+BFSP_EXPORT int aio_fsync64(int op, struct aiocb64 *cb)
+{
+	return aio_fsync(op, (struct aiocb *)cb);
+}
+
+BFSP_EXPORT int lio_listio(int mode, struct aiocb *const list[], int n, struct sigevent *sev)
+{
+	BFSP_REAL(lio_listio);
+	int ours = 0;
+
+	for (int i = 0; i < n; i++)
+		ours |= list[i] && bfsp_file_get(list[i]->aio_fildes) != NULL;
+	if (!ours)
+		return real_lio_listio(mode, list, n, sev);
+	/* BenchFS requests at once; the others one by one through glibc */
+	for (int i = 0; i < n; i++) {
+		struct aiocb *cb = list[i];
+
+		if (!cb || cb->aio_lio_opcode == LIO_NOP)
+			continue;
+		if (bfsp_file_get(cb->aio_fildes))
+			aio_ours(cb, cb->aio_lio_opcode);
+		else if ((cb->aio_lio_opcode == LIO_READ ? aio_read(cb) : aio_write(cb)) < 0)
+			return -1;
+	}
+	if (mode == LIO_WAIT)
+		for (int i = 0; i < n; i++)
+			if (list[i] && list[i]->aio_lio_opcode != LIO_NOP) {
+				const struct aiocb *one[1] = {list[i]};
+				while (aio_error(list[i]) == EINPROGRESS)
+					aio_suspend(one, 1, NULL);
+			}
+	return 0;
+}
+
+BFSP_EXPORT int lio_listio64(int mode, struct aiocb64 *const list[], int n, struct sigevent *sev)
+{
+	return lio_listio(mode, (struct aiocb *const *)list, n, sev);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/path.h"
+#include "common/util.h"
 #include "posix/posix.h"
 
 __thread int bfsp_inside __attribute__((tls_model("initial-exec")));
@@ -127,6 +128,107 @@ static int join(const char *dir, const char *rel, struct bfsp_path *out)
 	return 2;
 }
 
+/*
+ * Relative paths from local directories. A local current directory (or directory descriptor)
+ * above the prefix reaches into it with a relative path ("bfs/x" from /scratch, for the prefix
+ * /scratch/bfs; mkdir -p and fts work that way), and any local directory does with "..". The
+ * local current directory is known (getcwd at start and after every chdir); a directory
+ * descriptor is compared (fstat) with the local ancestors of the prefix, found at start.
+ */
+static char local_cwd[PATH_MAX];
+static struct ancestor {
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
+} anc[16];
+static int nanc;
+
+/* @rel's first component is one of the prefix's, or it climbs: it may reach the prefix */
+static int may_reach(const char *rel)
+{
+	size_t n = strcspn(rel, "/");
+
+	if (strstr(rel, ".."))
+		return 1;
+	for (const char *m = mount_prefix + 1; *m; m += strcspn(m, "/"), m += *m == '/') {
+		size_t c = strcspn(m, "/");
+		if (c == n && memcmp(m, rel, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* relative @rel from local directory @dir (absolute): 1 when it lands under the prefix */
+static int local_relative(const char *dir, const char *rel, struct bfsp_path *out)
+{
+	char buf[2 * PATH_MAX], norm[PATH_MAX];
+	int n;
+
+	if (!dir[0] || !may_reach(rel))
+		return 0;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", dir, rel) >= sizeof(buf))
+		return 0;
+	n = bfs_path_normalize(buf, norm, sizeof(norm));
+	if (n < 0 || !under_mount(norm, (size_t)n, out))
+		return 0;
+	return out->len > BENCHFS_PATH_MAX ? -ENAMETOOLONG : 1;
+}
+
+static int local_dirfd(int dirfd, const char *rel, struct bfsp_path *out)
+{
+	BFSP_REAL(fstat);
+	struct stat st;
+
+	if (!may_reach(rel) || real_fstat(dirfd, &st) < 0)
+		return 0;
+	for (int i = 0; i < nanc; i++)
+		if (anc[i].dev == st.st_dev && anc[i].ino == st.st_ino)
+			return local_relative(anc[i].path, rel, out);
+	if (strstr(rel, "..")) { /* any directory: where is it? */
+		char link[64], dir[PATH_MAX];
+		ssize_t l;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+		l = readlink(link, dir, sizeof(dir) - 1);
+		if (l <= 0)
+			return 0;
+		dir[l] = '\0';
+		return local_relative(dir, rel, out);
+	}
+	return 0;
+}
+
+void bfsp_local_cwd_changed(void)
+{
+	BFSP_REAL(getcwd);
+
+	if (!real_getcwd(local_cwd, sizeof(local_cwd)))
+		local_cwd[0] = '\0';
+}
+
+/* the local directories above the prefix that exist (at start) */
+static void find_ancestors(void)
+{
+	BFSP_REAL(stat);
+	char p[PATH_MAX];
+	struct stat st;
+
+	nanc = 0;
+	for (size_t i = 1; i <= mount_len && nanc < (int)BFS_ARRAY_SIZE(anc); i++) {
+		if (i < mount_len && mount_prefix[i] != '/')
+			continue;
+		/* "/", then each of the prefix's parents */
+		memcpy(p, mount_prefix, i == mount_len ? 1 : i);
+		p[i == mount_len ? 1 : i] = '\0';
+		if (real_stat(p, &st) == 0) {
+			anc[nanc].dev = st.st_dev;
+			anc[nanc].ino = st.st_ino;
+			strcpy(anc[nanc].path, p);
+			nanc++;
+		}
+	}
+}
+
 int bfsp_resolve(int dirfd, const char *path, struct bfsp_path *out)
 {
 	if (!path || bfsp_inside)
@@ -178,13 +280,13 @@ int bfsp_resolve(int dirfd, const char *path, struct bfsp_path *out)
 	if (!path[0])
 		return 0; /* "": ENOENT from libc, or AT_EMPTY_PATH (the callers' concern) */
 	if (dirfd == AT_FDCWD) {
-		if (!bfsp_cwd[0])
-			return 0;
-		return join(bfsp_cwd, path, out);
+		if (bfsp_cwd[0])
+			return join(bfsp_cwd, path, out);
+		return local_relative(local_cwd, path, out);
 	}
 	struct bfsp_file *f = bfsp_file_get(dirfd);
 	if (!f)
-		return 0;
+		return local_dirfd(dirfd, path, out);
 	if (!f->is_dir)
 		return -ENOTDIR;
 	return join(f->path, path, out);
@@ -328,6 +430,8 @@ __attribute__((constructor)) static void bfsp_start(void)
 		real_umask(u);
 		cur_umask = u;
 	}
+	find_ancestors();
+	bfsp_local_cwd_changed();
 	bfsp_exec_adopt();
 	pthread_atfork(bfsp_fork_prepare, bfsp_fork_parent, fork_child);
 	bfsp_inside--;

@@ -687,6 +687,18 @@ static int set_cwd(const char *bpath)
 	return 0;
 }
 
+/* the current directory is a local one (again) */
+static void left_benchfs(void)
+{
+	bfsp_local_cwd_changed();
+	if (bfsp_cwd[0]) {
+		bfsp_cwd[0] = '\0';
+		bfsp_inside++;
+		unsetenv("BENCHFS_POSIX_CWD");
+		bfsp_inside--;
+	}
+}
+
 BFSP_EXPORT int chdir(const char *path)
 {
 	BFSP_REAL(chdir);
@@ -697,10 +709,8 @@ BFSP_EXPORT int chdir(const char *path)
 
 	if (r == 0 || r == 2) {
 		rc = real_chdir(BFSP_LOCAL(r, path, p));
-		if (rc == 0 && bfsp_cwd[0]) {
-			bfsp_cwd[0] = '\0';
-			unsetenv("BENCHFS_POSIX_CWD");
-		}
+		if (rc == 0)
+			left_benchfs();
 		return rc;
 	}
 	if (r < 0)
@@ -726,10 +736,8 @@ BFSP_EXPORT int fchdir(int fd)
 
 	if (!f) {
 		rc = real_fchdir(fd);
-		if (rc == 0 && bfsp_cwd[0]) {
-			bfsp_cwd[0] = '\0';
-			unsetenv("BENCHFS_POSIX_CWD");
-		}
+		if (rc == 0)
+			left_benchfs();
 		return rc;
 	}
 	if (!f->is_dir)

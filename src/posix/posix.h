@@ -69,6 +69,9 @@ int bfsp_resolve(int dirfd, const char *path, struct bfsp_path *out) BFSP_HIDDEN
 /** BFSP_LOCAL - the path libc gets for resolution result @r of @path into @P */
 #define BFSP_LOCAL(r, path, P) ((r) == 2 ? (P).p : (path))
 
+/** bfsp_local_cwd_changed - a chdir to a local directory succeeded: learn where it is. */
+void bfsp_local_cwd_changed(void) BFSP_HIDDEN;
+
 /** bfsp_mount - the mount prefix ("/benchfs" by default), its length in *@len. */
 const char *bfsp_mount(size_t *len) BFSP_HIDDEN;
 

@@ -231,7 +231,10 @@ int main(int argc, char **argv)
 	                  : unsetenv("BENCHFS_RUN_DATA_DIR")) ||
 	     (mount && setenv("BENCHFS_MOUNT", mount, 1)) ||
 	     (no_posix ? unsetenv("BENCHFS_RUN_POSIX") : setenv("BENCHFS_RUN_POSIX", "1", 1)) ||
-	     (*job && setenv("BENCHFS_RUN_JOB", job, 1));
+	     (*job && setenv("BENCHFS_RUN_JOB", job, 1)) ||
+	     /* UCX's memory hooks send a program's mmap calls around libbenchfs-posix.so (to
+	      * the kernel, for a BenchFS descriptor); UCX reads this before any library can */
+	     (!no_posix && setenv("UCX_MEM_EVENTS", "no", 0));
 	free(preload); /* setenv copied it (a failed exec returns: no leak then) */
 	if (rc) {
 		fprintf(stderr, "benchfs-run: setting the environment: %s\n", strerror(errno));
