@@ -437,6 +437,13 @@ int benchfs_lstat(const char *path, struct stat *st);
 int benchfs_fstat(int fd, struct stat *st);
 
 /**
+ * benchfs_fmode - the type and permission bits (st_mode) of the file open as @fd, as they were
+ * when it was opened; no request (libbenchfs-posix.so tells directories from files with it).
+ * Return: the mode (> 0), or -EBADF (@fd not open), -ENOTCONN.
+ */
+int benchfs_fmode(int fd);
+
+/**
  * benchfs_lstat_flags - benchfs_lstat(), and the file's BenchFS flags (BENCHFS_FL_INCOMPLETE)
  * in *@flags, from the same request.
  * Return: as benchfs_lstat(), and -EINVAL for a NULL @flags.

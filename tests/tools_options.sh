@@ -29,7 +29,7 @@ tools=(benchfs-stagein benchfs-stageout benchfs-find benchfs-ls benchfs-stat ben
 declare -A want=(
 	[benchfsd]="= --attach --data-dir --help --new-fs --sync --version"
 	[benchfs-shutdown]="= --attach --help --version"
-	[benchfs-run]="= --attach --data-dir --help --new-fs --servers --sync --version"
+	[benchfs-run]="= --attach --data-dir --help --mount --new-fs --no-posix --servers --sync --version"
 )
 for t in "${tools[@]}"; do
 	want[$t]="+ --attach --data-dir --help --new-fs --servers --sync --version"
@@ -167,7 +167,7 @@ echo "ok: --sync and --new-fs without --servers are usage errors"
 # ... and are taken with --servers
 job "$W/ls" 2 "$B/benchfs-ls" --servers 1 --data-dir "$W/data-ls" --sync --new-fs /
 [ $rc = 0 ] || { cat "$W/ls.err"; bad "benchfs-ls --servers 1 --sync --new-fs: exit $rc"; }
-run "$W/env" benchfs-run --servers 1 --sync --new-fs -- env
+job "$W/env" 2 "$B/benchfs-run" --servers 1 --data-dir "$W/data-env" --sync --new-fs -- env
 grep -qx BENCHFS_SYNC=1 "$W/env" && grep -qx BENCHFS_NEW_FS=1 "$W/env" ||
 	bad "benchfs-run --sync --new-fs: BENCHFS_SYNC=1 and BENCHFS_NEW_FS=1 not exported"
 run "$W/env" benchfs-run --attach "$W/some.addr" -- env

@@ -472,6 +472,15 @@ BFS_API int benchfs_truncate(const char *path, off_t length)
 	BFS_LEAVE(rc);
 }
 
+BFS_API int benchfs_fmode(int fd)
+{
+	struct bfs_file *f;
+
+	BFS_ENTER();
+	f = bfs_file_get(fd);
+	BFS_LEAVE(f ? (int)f->mode : -EBADF);
+}
+
 BFS_API int benchfs_fstat(int fd, struct stat *st)
 {
 	struct bfs_file *f;

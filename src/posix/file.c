@@ -47,19 +47,9 @@ int bfsp_open(struct bfsp_path *p, int flags, mode_t mode, int *is_local, char *
 		return rc;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
-	if (!(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL))) {
-		rc = bfsp_follow(p, local);
-		if (rc < 0)
-			return rc;
-		if (rc == 0) {
-			*is_local = 1;
-			return 0;
-		}
-	}
 	if (p->len == 1 && !(flags & O_PATH)) { /* the root: a directory benchfs_open refuses */
 		if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
 			return (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : -EISDIR;
-		flags |= O_PATH; /* no BenchFS descriptor: listed and stat'ed by path */
 		f = bfsp_file_new(p, -1, flags & (O_ACCMODE | O_NONBLOCK), 1);
 		if (!f)
 			return -ENOMEM;
@@ -68,28 +58,47 @@ int bfsp_open(struct bfsp_path *p, int flags, mode_t mode, int *is_local, char *
 			free(f);
 		return fd;
 	}
-	if (flags & (O_DIRECTORY | O_PATH)) {
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if (flags & O_PATH) { /* a handle for *at calls and fstat only */
+		if (!(flags & O_NOFOLLOW)) {
+			rc = bfsp_follow(p, local);
+			if (rc <= 0) {
+				*is_local = rc == 0;
+				return rc;
+			}
+		}
 		rc = IN(benchfs_lstat(p->p, &st));
 		if (rc < 0)
 			return rc;
 		if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode))
 			return -ENOTDIR;
-	}
-	if (flags & O_PATH) { /* a handle for *at calls and fstat only */
 		bfd = -1;
 		is_dir = S_ISDIR(st.st_mode);
 	} else {
-		int bflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
+		int bflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND), mode_now;
 
-		if ((flags & O_ACCMODE) == O_ACCMODE)
-			return -EINVAL;
+		/* the common case in one request: a symlink in the last component gives ELOOP,
+		 * and only then is it followed */
 		bfd = IN(benchfs_open(p->p, bflags, mode & ~bfsp_umask() & 07777));
-		if (bfd == -ELOOP && (flags & O_NOFOLLOW))
-			return -ELOOP;
+		if (bfd == -ELOOP && !(flags & O_NOFOLLOW)) {
+			rc = bfsp_follow(p, local);
+			if (rc <= 0) {
+				*is_local = rc == 0;
+				return rc;
+			}
+			if (p->len == 1)
+				return bfsp_open(p, flags, mode, is_local, local);
+			bfd = IN(benchfs_open(p->p, bflags, mode & ~bfsp_umask() & 07777));
+		}
 		if (bfd < 0)
 			return bfd;
-		rc = IN(benchfs_fstat(bfd, &st));
-		is_dir = rc == 0 && S_ISDIR(st.st_mode);
+		mode_now = IN(benchfs_fmode(bfd));
+		is_dir = mode_now > 0 && S_ISDIR((mode_t)mode_now);
+		if ((flags & O_DIRECTORY) && !is_dir) {
+			IN(benchfs_close(bfd));
+			return -ENOTDIR;
+		}
 	}
 	f = bfsp_file_new(p, bfd, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH), is_dir);
 	if (!f) {

@@ -51,9 +51,9 @@ static int ours(int dirfd, const char *path, struct bfsp_path *p)
 
 int bfsp_stat_path(struct bfsp_path *p, struct stat *st, int follow)
 {
-	int rc;
+	int rc = IN(benchfs_lstat(p->p, st));
 
-	if (follow) {
+	if (rc == 0 && follow && S_ISLNK(st->st_mode)) { /* one request unless it is a link */
 		char local[PATH_MAX];
 
 		rc = bfsp_follow(p, local);
@@ -63,8 +63,8 @@ int bfsp_stat_path(struct bfsp_path *p, struct stat *st, int follow)
 			BFSP_REAL(stat);
 			return real_stat(local, st) < 0 ? -errno : 0;
 		}
+		rc = IN(benchfs_lstat(p->p, st));
 	}
-	rc = IN(benchfs_lstat(p->p, st));
 	if (rc == 0)
 		st->st_dev = BFSP_DEV;
 	return rc;

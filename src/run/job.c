@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 	const char *ns = getenv("BENCHFS_RUN_SERVERS"), *dir = getenv("BENCHFS_RUN_DATA_DIR");
 	const char *tmp = getenv("TMPDIR");
 	char addr[4096], word[4200], host[64] = "";
-	int fd, nservers, rank, index, rc, status;
+	int fd, nservers, rank, size, index, rc, status;
 	MPI_Comm clients;
 	pid_t pid;
 
@@ -82,6 +82,19 @@ int main(int argc, char **argv)
 	close(0); /* mpirun's stdin is the program's */
 	MPI_Init(NULL, NULL);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	if (nservers >= size) {
+		if (rank == 0)
+			fprintf(
+			    stderr,
+			    "benchfs-run: --servers %d needs more than %d ranks (mpirun -n %d or "
+			    "more)\n",
+			    nservers, size, nservers + 1);
+		say(fd, "X1");
+		wait_child(pid);
+		MPI_Finalize();
+		return 1;
+	}
 	index = benchfs_mpi_server_index(MPI_COMM_WORLD, nservers);
 	if (index >= 0) /* a server: the program does not run here */
 		say(fd, "X0");
