@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +611,28 @@ static void mixing(void)
 	CHECK(d >= 0 && read(d, line, 100) == 14 && !memcmp(line, "from the child", 14),
 	      "the child's write");
 	close(d);
+	/* glibc functions that would go around the wrappers: glob, mkstemp, mkdtemp, pathconf */
+	{
+		glob_t g;
+		char t[4200], dt[4200];
+		int tfd;
+
+		CHECK(glob(at(M, "mi*"), 0, NULL, &g) == 0 && g.gl_pathc == 1 &&
+		          !strcmp(g.gl_pathv[0], at(M, "mix")),
+		      "glob %s", at(M, "mi*"));
+		globfree(&g);
+		snprintf(t, sizeof(t), "%s/tmpXXXXXX", M);
+		tfd = mkstemp(t);
+		CHECK(tfd >= 0 && write(tfd, "t", 1) == 1 && fstat(tfd, &sm) == 0 &&
+		          sm.st_size == 1 && sm.st_dev != sl.st_dev,
+		      "mkstemp in BenchFS: %s", t);
+		close(tfd);
+		CHECK(unlink(t) == 0, "unlink the mkstemp file");
+		snprintf(dt, sizeof(dt), "%s/dirXXXXXX", M);
+		CHECK(mkdtemp(dt) && stat(dt, &sm) == 0 && S_ISDIR(sm.st_mode) && rmdir(dt) == 0,
+		      "mkdtemp in BenchFS: %s", dt);
+		CHECK(pathconf(M, _PC_NAME_MAX) == 255, "pathconf _PC_NAME_MAX");
+	}
 	/* the benchfs: spelling of the same file (what PnetCDF hands to open) */
 	if (S[0]) {
 		d = open(at(S, "mix"), O_RDONLY);

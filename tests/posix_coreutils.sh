@@ -101,6 +101,8 @@ t "cp to prefix" cp "$L/nums" "$M/t/nums"
 t "sort" cmp <(sort -n "$M/t/nums") <(sort -n "$L/nums")
 t "sort -o into the prefix" sort -n -o "$M/t/sorted" "$M/t/nums"
 t "sort -o: bytes" cmp "$M/t/sorted" <(seq 1 2000)
+t "sed -i (a temporary file, then rename)" sed -i 's/^1$/one/' "$M/t/sorted"
+t "sed -i: bytes" cmp "$M/t/sorted" <(seq 1 2000 | sed 's/^1$/one/')
 # shell redirections: builtins (stdio of this shell) and executed commands (descriptors passed
 # across exec)
 echo first >"$M/t/redir"

@@ -11,6 +11,7 @@
 #undef _FORTIFY_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <linux/stat.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 #include <utime.h>
 
@@ -1044,4 +1046,164 @@ BFSP_EXPORT int fremovexattr(int fd, const char *n)
 {
 	BFSP_REAL(fremovexattr);
 	return bfsp_file_get(fd) ? (int)bfsp_err(-ENODATA) : real_fremovexattr(fd, n);
+}
+
+/* ---- temporary files: glibc's make them with its internal open ---- */
+
+/* the mkstemp family on a BenchFS template: @suffix bytes after the XXXXXX; a directory when
+ * @dir (mkdtemp). Return a descriptor, 0 (mkdtemp done), or -errno. */
+static int make_temp(char *tmpl, int suffix, int flags, int dir)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t n = strlen(tmpl);
+	char *x;
+	uint64_t v;
+
+	if (suffix < 0 || n < 6 + (size_t)suffix || memcmp(tmpl + n - suffix - 6, "XXXXXX", 6))
+		return -EINVAL;
+	x = tmpl + n - suffix - 6;
+	for (int tries = 0; tries < 1000; tries++) {
+		struct timespec ts;
+		int fd;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = ((uint64_t)ts.tv_nsec << 16) ^ (uint64_t)ts.tv_sec ^
+		    ((uint64_t)getpid() << 32) ^ (uint64_t)tries * 0x9e3779b97f4a7c15ull;
+		for (int i = 0; i < 6; i++, v /= 62)
+			x[i] = set[v % 62];
+		if (dir) {
+			if (mkdir(tmpl, 0700) == 0)
+				return 0;
+		} else {
+			fd = open(tmpl, O_RDWR | O_CREAT | O_EXCL | (flags & ~O_ACCMODE), 0600);
+			if (fd >= 0)
+				return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+#define MKSTEMP(name, params, args, suffix, flags)                                                 \
+	BFSP_EXPORT int name params                                                                \
+	{                                                                                          \
+		BFSP_REAL(name);                                                                   \
+		struct bfsp_path p;                                                                \
+		if (bfsp_resolve(AT_FDCWD, tmpl, &p) != 1)                                         \
+			return real_##name args;                                                   \
+		return (int)bfsp_err(make_temp(tmpl, suffix, flags, 0));                           \
+	}
+MKSTEMP(mkstemp, (char *tmpl), (tmpl), 0, 0)
+MKSTEMP(mkstemp64, (char *tmpl), (tmpl), 0, 0)
+MKSTEMP(mkostemp, (char *tmpl, int flags), (tmpl, flags), 0, flags)
+MKSTEMP(mkostemp64, (char *tmpl, int flags), (tmpl, flags), 0, flags)
+MKSTEMP(mkstemps, (char *tmpl, int sfx), (tmpl, sfx), sfx, 0)
+MKSTEMP(mkstemps64, (char *tmpl, int sfx), (tmpl, sfx), sfx, 0)
+MKSTEMP(mkostemps, (char *tmpl, int sfx, int flags), (tmpl, sfx, flags), sfx, flags)
+MKSTEMP(mkostemps64, (char *tmpl, int sfx, int flags), (tmpl, sfx, flags), sfx, flags)
+
+BFSP_EXPORT char *mkdtemp(char *tmpl)
+{
+	BFSP_REAL(mkdtemp);
+	struct bfsp_path p;
+	int rc;
+
+	if (bfsp_resolve(AT_FDCWD, tmpl, &p) != 1)
+		return real_mkdtemp(tmpl);
+	rc = make_temp(tmpl, 0, 0, 1);
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
+	return tmpl;
+}
+
+/* ---- glob: glibc's reads directories with its internal calls; ours through its hooks ---- */
+
+static void *glob_opendir(const char *path)
+{
+	return opendir(path);
+}
+
+static struct dirent *glob_readdir(void *d)
+{
+	return readdir(d);
+}
+
+static void glob_closedir(void *d)
+{
+	closedir(d);
+}
+
+BFSP_EXPORT int glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
+{
+	BFSP_REAL(glob);
+	struct bfsp_path p;
+
+	if (!pattern || bfsp_resolve(AT_FDCWD, pattern, &p) == 0 || (flags & GLOB_ALTDIRFUNC))
+		return real_glob(pattern, flags, errfunc, g);
+	g->gl_opendir = glob_opendir;
+	g->gl_readdir = glob_readdir;
+	g->gl_closedir = glob_closedir;
+	g->gl_stat = stat;
+	g->gl_lstat = lstat;
+	return real_glob(pattern, flags | GLOB_ALTDIRFUNC, errfunc, g);
+}
+
+BFSP_EXPORT int glob64(const char *pattern, int flags, int (*errfunc)(const char *, int),
+                       glob64_t *g)
+{
+	return glob(pattern, flags, errfunc, (glob_t *)g);
+}
+
+/* ---- pathconf: glibc's asks statfs internally ---- */
+
+static long conf(int name)
+{
+	switch (name) {
+	case _PC_NAME_MAX:
+		return BENCHFS_NAME_MAX;
+	case _PC_PATH_MAX:
+		return BENCHFS_PATH_MAX + 1;
+	case _PC_LINK_MAX:
+		return 1;
+	case _PC_FILESIZEBITS:
+		return 45;
+	case _PC_SYMLINK_MAX:
+		return BENCHFS_PATH_MAX;
+	case _PC_NO_TRUNC:
+	case _PC_CHOWN_RESTRICTED:
+		return 1;
+	case _PC_PIPE_BUF:
+	case _PC_REC_XFER_ALIGN:
+	case _PC_ALLOC_SIZE_MIN:
+		return 4096;
+	default:
+		return -1; /* no limit, errno untouched */
+	}
+}
+
+BFSP_EXPORT long pathconf(const char *path, int name)
+{
+	BFSP_REAL(pathconf);
+	struct bfsp_path p;
+	struct stat st;
+	int r = ours(AT_FDCWD, path, &p), rc;
+
+	if (r == 0 || r == 2)
+		return real_pathconf(BFSP_LOCAL(r, path, p), name);
+	if (r < 0)
+		return bfsp_err(r);
+	rc = bfsp_stat_path(&p, &st, 1);
+	return rc < 0 ? bfsp_err(rc) : conf(name);
+}
+
+BFSP_EXPORT long fpathconf(int fd, int name)
+{
+	BFSP_REAL(fpathconf);
+
+	if (!bfsp_file_get(fd))
+		return real_fpathconf(fd, name);
+	return conf(name);
 }
