@@ -21,6 +21,7 @@
 #include "posix/posix.h"
 
 __thread int bfsp_inside __attribute__((tls_model("initial-exec")));
+int bfsp_started;
 
 static char mount_prefix[PATH_MAX] = "/benchfs";
 static size_t mount_len = 8;
@@ -435,6 +436,7 @@ __attribute__((constructor)) static void bfsp_start(void)
 	bfsp_exec_adopt();
 	pthread_atfork(bfsp_fork_prepare, bfsp_fork_parent, fork_child);
 	bfsp_inside--;
+	bfsp_started = 1;
 }
 
 __attribute__((destructor)) static void bfsp_stop(void)

@@ -9,6 +9,7 @@
  * follow them in the last component here (bfsp_follow); a link may lead back to a local path.
  */
 #undef _FORTIFY_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -269,7 +270,7 @@ BFSP_EXPORT int eaccess(const char *path, int mode)
 
 /* ---- namespace ---- */
 
-BFSP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
+static int mkdirat_any(int dirfd, const char *path, mode_t mode)
 {
 	BFSP_REAL(mkdirat);
 	struct bfsp_path p;
@@ -286,7 +287,22 @@ BFSP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 	return (int)bfsp_err(IN(benchfs_mkdir(p.p, mode & ~bfsp_umask() & 07777)));
 }
 
-BFSP_EXPORT int mkdir(const char *path, mode_t mode)
+/* The sanitizer runtimes call mkdir while they start (the directory of log_path), before any
+ * instrumented code may run: these two stay uninstrumented and go straight to libc until this
+ * library has started. */
+BFSP_EXPORT BFSP_EARLY int mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	static int (*early)(int, const char *, mode_t);
+
+	if (__builtin_expect(!bfsp_started, 0)) {
+		if (!early)
+			early = (int (*)(int, const char *, mode_t))dlsym(RTLD_NEXT, "mkdirat");
+		return early(dirfd, path, mode);
+	}
+	return mkdirat_any(dirfd, path, mode);
+}
+
+BFSP_EXPORT BFSP_EARLY int mkdir(const char *path, mode_t mode)
 {
 	return mkdirat(AT_FDCWD, path, mode);
 }

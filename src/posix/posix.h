@@ -43,6 +43,14 @@ void *bfsp_dlsym(const char *name) BFSP_HIDDEN;
 	if (__builtin_expect(!real_##name, 0))                                                     \
 	real_##name = (__typeof__(&name))bfsp_dlsym(#name)
 
+/* ---- start ---- */
+
+/** 1 once the library's constructor has run */
+extern int bfsp_started BFSP_HIDDEN;
+
+/** BFSP_EARLY - a wrapper the sanitizer runtimes may call while they start: not instrumented */
+#define BFSP_EARLY __attribute__((no_sanitize("address", "undefined")))
+
 /* ---- re-entrancy guard ---- */
 
 extern __thread int bfsp_inside BFSP_HIDDEN;
