@@ -381,6 +381,9 @@ int bfsp_attach(void)
 	if (rc < 0) {
 		bfsp_note_once(BFSP_NOTE_ATTACH, "cannot attach to the servers of %s: %s", addr,
 		               benchfs_strerror(rc));
+		/* the address file's trouble is not the path's: "no such device" */
+		if (rc != -EIO && rc != -ENOMEM)
+			rc = -ENXIO;
 		goto out;
 	}
 	we_attached = 1;
