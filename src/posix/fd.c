@@ -82,23 +82,35 @@ static int reserve(int minfd, int cloexec)
 {
 	BFSP_REAL(open);
 	BFSP_REAL(fcntl);
-	BFSP_REAL(close);
-	int fd = real_open("/", O_PATH | O_CLOEXEC);
+	static int base = -1; /* an O_PATH descriptor of "/" kept high; duplicated: one call */
+	int fd;
 
-	if (fd < 0)
-		return -errno;
-	if (minfd >= 0 && fd < minfd) {
-		int d = real_fcntl(fd, F_DUPFD_CLOEXEC, minfd);
-		int e = errno;
-
-		real_close(fd);
-		if (d < 0)
-			return -e;
-		fd = d;
+	if (base < 0) {
+		int b = real_open("/", O_PATH | O_CLOEXEC);
+		if (b >= 0) {
+			int high = real_fcntl(b, F_DUPFD_CLOEXEC, 900);
+			BFSP_REAL(close);
+			real_close(b);
+			base = high;
+		}
 	}
-	if (!cloexec)
-		real_fcntl(fd, F_SETFD, 0);
-	return fd;
+	fd = base >= 0
+	         ? real_fcntl(base, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, minfd < 0 ? 0 : minfd)
+	         : -1;
+	if (base >= 0 && fd < 0 && errno == EBADF)
+		base = -1; /* the program closed it: take another next time */
+	if (base < 0 && fd < 0) {
+		fd = real_open("/", O_PATH | (cloexec ? O_CLOEXEC : 0));
+		if (fd >= 0 && minfd >= 0 && fd < minfd) {
+			int d = real_fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, minfd),
+			    e = errno;
+			BFSP_REAL(close);
+			real_close(fd);
+			errno = e;
+			fd = d;
+		}
+	}
+	return fd < 0 ? -errno : fd;
 }
 
 int bfsp_fd_install(struct bfsp_file *f, int minfd, int cloexec)

@@ -348,6 +348,7 @@ int bfsp_follow(struct bfsp_path *p, char *local)
 
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static pid_t attached_pid; /* the process that attached (a fork child must attach again) */
+static int attached;       /* attached_pid is this process */
 static int we_attached;    /* attached by benchfs_init() here: detach at exit */
 
 int bfsp_attach(void)
@@ -355,14 +356,15 @@ int bfsp_attach(void)
 	const char *addr;
 	int rc = 0;
 
-	if (__atomic_load_n(&attached_pid, __ATOMIC_ACQUIRE) == getpid())
+	if (__atomic_load_n(&attached, __ATOMIC_ACQUIRE)) /* (a fork child clears it) */
 		return 0;
 	pthread_mutex_lock(&attach_lock);
 	bfsp_inside++;
 	if (attached_pid == getpid())
 		goto out;
 	if (benchfs_server_count() > 0) { /* in the job: benchfs_mpi_start() attached us */
-		__atomic_store_n(&attached_pid, getpid(), __ATOMIC_RELEASE);
+		attached_pid = getpid();
+		__atomic_store_n(&attached, 1, __ATOMIC_RELEASE);
 		goto out;
 	}
 	addr = getenv("BENCHFS_ADDR");
@@ -387,7 +389,8 @@ int bfsp_attach(void)
 		goto out;
 	}
 	we_attached = 1;
-	__atomic_store_n(&attached_pid, getpid(), __ATOMIC_RELEASE);
+	attached_pid = getpid();
+	__atomic_store_n(&attached, 1, __ATOMIC_RELEASE);
 out:
 	bfsp_inside--;
 	pthread_mutex_unlock(&attach_lock);
@@ -397,6 +400,7 @@ out:
 static void fork_child(void)
 {
 	pthread_mutex_init(&attach_lock, NULL);
+	attached = 0;
 	if (attached_pid) {
 		benchfs_atfork_child();
 		attached_pid = 0;
@@ -450,6 +454,7 @@ __attribute__((destructor)) static void bfsp_stop(void)
 		benchfs_term();
 		we_attached = 0;
 		attached_pid = 0;
+		attached = 0;
 		bfsp_inside--;
 	}
 }
