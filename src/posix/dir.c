@@ -20,14 +20,6 @@
 
 #include "posix/posix.h"
 
-#define IN(call)                                                                                   \
-	({                                                                                         \
-		bfsp_inside++;                                                                     \
-		__typeof__(call) _r = (call);                                                      \
-		bfsp_inside--;                                                                     \
-		_r;                                                                                \
-	})
-
 #define DIR_MAGIC 0x7bf5d1e0
 
 struct bfsp_dirstream {

@@ -23,14 +23,6 @@
 
 #include "posix/posix.h"
 
-#define IN(call)                                                                                   \
-	({                                                                                         \
-		bfsp_inside++;                                                                     \
-		__typeof__(call) _r = (call);                                                      \
-		bfsp_inside--;                                                                     \
-		_r;                                                                                \
-	})
-
 _Static_assert(sizeof(struct stat) == sizeof(struct stat64), "stat and stat64 differ");
 
 /* ---- open ---- */

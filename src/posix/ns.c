@@ -29,14 +29,6 @@
 
 #include "posix/posix.h"
 
-#define IN(call)                                                                                   \
-	({                                                                                         \
-		bfsp_inside++;                                                                     \
-		__typeof__(call) _r = (call);                                                      \
-		bfsp_inside--;                                                                     \
-		_r;                                                                                \
-	})
-
 /* resolve @path against @dirfd; a BenchFS path (1) also attaches. 0, 1, 2 or -errno. */
 static int ours(int dirfd, const char *path, struct bfsp_path *p)
 {
@@ -909,73 +901,44 @@ static void fill_statvfs(const struct benchfs_statfs *s, struct statvfs *out)
 	out->f_namemax = BENCHFS_NAME_MAX;
 }
 
-BFSP_EXPORT int statfs(const char *path, struct statfs *buf)
+/* the capacity of the file system of BenchFS path @p (which must exist) */
+static int fs_info_of(struct bfsp_path *p, struct benchfs_statfs *s)
 {
-	BFSP_REAL(statfs);
-	struct benchfs_statfs s;
-	struct bfsp_path p;
 	struct stat st;
-	int r = ours(AT_FDCWD, path, &p), rc;
+	int rc = bfsp_stat_path(p, &st, 1);
 
-	if (r == 0 || r == 2)
-		return real_statfs(BFSP_LOCAL(r, path, p), buf);
-	if (r < 0)
-		return (int)bfsp_err(r);
-	rc = bfsp_stat_path(&p, &st, 1);
-	if (rc == 0)
-		rc = fs_info(&s);
-	if (rc == 0)
-		fill_statfs(&s, buf);
-	return (int)bfsp_err(rc);
+	return rc < 0 ? rc : fs_info(s);
 }
 
-BFSP_EXPORT int fstatfs(int fd, struct statfs *buf)
-{
-	BFSP_REAL(fstatfs);
-	struct benchfs_statfs s;
-	int rc;
-
-	if (!bfsp_file_get(fd))
-		return real_fstatfs(fd, buf);
-	rc = fs_info(&s);
-	if (rc == 0)
-		fill_statfs(&s, buf);
-	return (int)bfsp_err(rc);
-}
-
-BFSP_EXPORT int statvfs(const char *path, struct statvfs *buf)
-{
-	BFSP_REAL(statvfs);
-	struct benchfs_statfs s;
-	struct bfsp_path p;
-	struct stat st;
-	int r = ours(AT_FDCWD, path, &p), rc;
-
-	if (r == 0 || r == 2)
-		return real_statvfs(BFSP_LOCAL(r, path, p), buf);
-	if (r < 0)
-		return (int)bfsp_err(r);
-	rc = bfsp_stat_path(&p, &st, 1);
-	if (rc == 0)
-		rc = fs_info(&s);
-	if (rc == 0)
-		fill_statvfs(&s, buf);
-	return (int)bfsp_err(rc);
-}
-
-BFSP_EXPORT int fstatvfs(int fd, struct statvfs *buf)
-{
-	BFSP_REAL(fstatvfs);
-	struct benchfs_statfs s;
-	int rc;
-
-	if (!bfsp_file_get(fd))
-		return real_fstatvfs(fd, buf);
-	rc = fs_info(&s);
-	if (rc == 0)
-		fill_statvfs(&s, buf);
-	return (int)bfsp_err(rc);
-}
+/* statfs/statvfs (@T the struct, @fill its filler) on a path and on a descriptor */
+#define STATFS_PAIR(name, fname, T, fill)                                                          \
+	BFSP_EXPORT int name(const char *path, struct T *buf)                                      \
+	{                                                                                          \
+		BFSP_REAL(name);                                                                   \
+		struct benchfs_statfs s;                                                           \
+		struct bfsp_path p;                                                                \
+		int r = ours(AT_FDCWD, path, &p), rc;                                              \
+		if (r == 0 || r == 2)                                                              \
+			return real_##name(BFSP_LOCAL(r, path, p), buf);                           \
+		rc = r < 0 ? r : fs_info_of(&p, &s);                                               \
+		if (rc == 0)                                                                       \
+			fill(&s, buf);                                                             \
+		return (int)bfsp_err(rc);                                                          \
+	}                                                                                          \
+	BFSP_EXPORT int fname(int fd, struct T *buf)                                               \
+	{                                                                                          \
+		BFSP_REAL(fname);                                                                  \
+		struct benchfs_statfs s;                                                           \
+		int rc;                                                                            \
+		if (!bfsp_file_get(fd))                                                            \
+			return real_##fname(fd, buf);                                              \
+		rc = fs_info(&s);                                                                  \
+		if (rc == 0)                                                                       \
+			fill(&s, buf);                                                             \
+		return (int)bfsp_err(rc);                                                          \
+	}
+STATFS_PAIR(statfs, fstatfs, statfs, fill_statfs)
+STATFS_PAIR(statvfs, fstatvfs, statvfs, fill_statvfs)
 
 _Static_assert(sizeof(struct statfs) == sizeof(struct statfs64), "statfs64 differs");
 _Static_assert(sizeof(struct statvfs) == sizeof(struct statvfs64), "statvfs64 differs");

@@ -55,6 +55,15 @@ extern int bfsp_started BFSP_HIDDEN;
 
 extern __thread int bfsp_inside BFSP_HIDDEN;
 
+/** IN(call) - @call into libbenchfs with the guard up; its value */
+#define IN(call)                                                                                   \
+	({                                                                                         \
+		bfsp_inside++;                                                                     \
+		__typeof__(call) _r = (call);                                                      \
+		bfsp_inside--;                                                                     \
+		_r;                                                                                \
+	})
+
 /* ---- paths ---- */
 
 /** A resolved BenchFS path: normalized, relative to the BenchFS root ("/" ... ). */
