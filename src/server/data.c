@@ -22,6 +22,7 @@
 
 #include "common/util.h"
 #include "server/mem.h"
+#include "server/store.h"
 
 #define BFS_DATA_FD_CACHE       2048
 #define FD_SLOTS                (2 * BFS_DATA_FD_CACHE) /* open addressing, load <= 1/2 */
@@ -62,7 +63,8 @@ struct bfs_data {
 	size_t inline_max; /* I/O up to this many bytes is done at once (env BENCHFS_INLINE_IO) */
 	int memfs;         /* the data directory is on tmpfs/ramfs */
 	uint64_t write_behind; /* writeback starts every this many bytes (BENCHFS_WRITE_BEHIND) */
-	struct bfs_mem *mem;   /* BENCHFS_STORE=memory: objects in memory, not in files */
+	const struct bfs_store_ops *ops; /* the store kind, chosen at open (store.h) */
+	struct bfs_mem *mem;             /* the memory store's blocks */
 	struct bfs_data_counters cnt;
 };
 
@@ -179,22 +181,26 @@ found:
 	return 0;
 }
 
+static const struct bfs_store_ops files_ops, memory_ops;
+
 /* BENCHFS_STORE: "files" (object files in the data directory, the default) or "memory". */
 static int store_open(struct bfs_data *d)
 {
 	const char *kind = getenv("BENCHFS_STORE");
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	uint64_t half = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize / 2 : 1ull << 30;
+	const struct bfs_store_ops *ops = &files_ops;
+	int rc;
 
-	if (!kind || !*kind || !strcmp(kind, "files"))
-		return 0;
-	if (strcmp(kind, "memory")) {
-		bfs_warn("BENCHFS_STORE=%s: unknown chunk store (files or memory)", kind);
-		return -EINVAL;
+	if (kind && *kind && strcmp(kind, files_ops.name)) {
+		if (strcmp(kind, memory_ops.name)) {
+			bfs_warn("BENCHFS_STORE=%s: unknown chunk store (files or memory)", kind);
+			return -EINVAL;
+		}
+		ops = &memory_ops;
 	}
-	d->write_behind = 0;
-	d->inline_max = SIZE_MAX;
-	return bfs_mem_open(&d->mem, bfs_env_u64("BENCHFS_STORE_MAX", half));
+	rc = ops->open(d);
+	if (!rc)
+		d->ops = ops;
+	return rc;
 }
 
 int bfs_data_open(struct bfs_data **dp, const char *dir, unsigned depth, bfs_data_cb cb)
@@ -243,7 +249,8 @@ fail_efd:
 fail_ring:
 	io_uring_queue_exit(&d->ring);
 fail:
-	bfs_mem_close(d->mem);
+	if (d->ops)
+		d->ops->close(d);
 	free(d->dir);
 	free(d);
 	return rc;
@@ -260,7 +267,7 @@ void bfs_data_close(struct bfs_data *d)
 			bfs_data_reap(d);
 	}
 	bfs_data_sync_all(d);
-	bfs_mem_close(d->mem);
+	d->ops->close(d);
 	for (unsigned i = 0; i < FD_SLOTS; i++)
 		if (d->fds[i]) {
 			close(d->fds[i]->fd);
@@ -392,21 +399,22 @@ static int write_inline(struct bfs_data *d, struct fd_entry *fe, const char *buf
 	return 0;
 }
 
-/* An operation of the memory store: done at once; @res < 0 is returned, not called back. */
-static int mem_done(struct bfs_data *d, long res, void *user)
+/* The files store: object files under DATA_DIR/obj through io_uring. */
+
+static int files_open(struct bfs_data *d)
 {
-	if (res < 0)
-		return (int)res;
-	d->cnt.inline_ops++;
-	d->cb(user, (int)res);
+	(void)d;
 	return 0;
 }
 
-int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
-                   void *user)
+static void files_close(struct bfs_data *d)
 {
-	if (d->mem)
-		return mem_done(d, bfs_mem_write(d->mem, ino, buf, len, off), user);
+	(void)d;
+}
+
+static int files_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
+                       void *user)
+{
 	if (len <= d->inline_max) {
 		struct fd_entry *fe;
 		int rc = fd_get(d, ino, 1, &fe);
@@ -417,13 +425,12 @@ int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len
 	return op_start(d, OP_WRITE, ino, (void *)buf, len, off, user);
 }
 
-int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off, void *user)
+static int files_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
+                      void *user)
 {
 	struct fd_entry *fe;
 	int rc;
 
-	if (d->mem)
-		return mem_done(d, bfs_mem_read(d->mem, ino, buf, len, off), user);
 	rc = fd_get(d, ino, 0, &fe);
 	if (rc == -ENOENT) { /* no chunk of this file here yet: a hole */
 		d->cb(user, 0);
@@ -448,27 +455,22 @@ int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint6
 	return op_start(d, OP_READ, ino, buf, len, off, user);
 }
 
-int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user)
+static int files_fsync(struct bfs_data *d, uint64_t ino, void *user)
 {
-	int rc = d->mem ? -ENOENT : op_start(d, OP_FSYNC, ino, NULL, 0, 0, user);
+	struct fd_entry *fe;
+	int rc = fd_get(d, ino, 0, &fe);
 
-	if (rc == -ENOENT) { /* no object, or nothing to flush it to */
-		d->cb(user, 0);
-		return 0;
-	}
-	return rc;
+	if (rc == -ENOENT) /* no object: nothing written here */
+		return BFS_STORE_NOTHING_TO_FLUSH;
+	return rc ? rc : op_queue_new(d, OP_FSYNC, fe, NULL, 0, 0, user);
 }
 
-int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
+static int files_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
 {
 	struct fd_entry *fe;
 	struct stat st;
 	int rc;
 
-	if (d->mem) {
-		bfs_mem_truncate(d->mem, ino, size);
-		return 0;
-	}
 	rc = fd_get(d, ino, 0, &fe);
 	if (rc == -ENOENT)
 		return 0;
@@ -481,15 +483,11 @@ int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
 	return 0;
 }
 
-int bfs_data_purge(struct bfs_data *d, uint64_t ino)
+static int files_purge(struct bfs_data *d, uint64_t ino)
 {
 	char path[4200];
 	unsigned i = fd_slot(d, ino);
 
-	if (d->mem) {
-		bfs_mem_purge(d->mem, ino);
-		return 0;
-	}
 	/* an fd still in use by a queued operation stays open until evicted later */
 	if (d->fds[i] && !d->fds[i]->refs)
 		fd_remove(d, i);
@@ -497,6 +495,175 @@ int bfs_data_purge(struct bfs_data *d, uint64_t ino)
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+static int files_sync_all(struct bfs_data *d)
+{
+	int fd, rc = 0;
+
+	/* one syncfs covers every object, cached or not */
+	fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syncfs(fd))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+static const struct bfs_store_ops files_ops = {
+    .name = "files",
+    .volatile_ = 0,
+    .open = files_open,
+    .close = files_close,
+    .write = files_write,
+    .read = files_read,
+    .fsync = files_fsync,
+    .truncate = files_truncate,
+    .purge = files_purge,
+    .sync_all = files_sync_all,
+};
+
+/* The memory store (mem.h): every operation is done at once. */
+
+static int memory_open(struct bfs_data *d)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t half = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize / 2 : 1ull << 30;
+
+	d->write_behind = 0;
+	d->inline_max = SIZE_MAX;
+	return bfs_mem_open(&d->mem, bfs_env_u64("BENCHFS_STORE_MAX", half));
+}
+
+static void memory_close(struct bfs_data *d)
+{
+	bfs_mem_close(d->mem);
+	d->mem = NULL;
+}
+
+/* Complete an operation done at once: @res < 0 is returned, not called back. */
+static int memory_done(struct bfs_data *d, long res, void *user)
+{
+	if (res < 0)
+		return (int)res;
+	d->cnt.inline_ops++;
+	d->cb(user, (int)res);
+	return 0;
+}
+
+static int memory_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
+                        void *user)
+{
+	return memory_done(d, bfs_mem_write(d->mem, ino, buf, len, off), user);
+}
+
+static int memory_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
+                       void *user)
+{
+	return memory_done(d, bfs_mem_read(d->mem, ino, buf, len, off), user);
+}
+
+static int memory_fsync(struct bfs_data *d, uint64_t ino, void *user)
+{
+	(void)d, (void)ino, (void)user;
+	return BFS_STORE_NOTHING_TO_FLUSH; /* no storage behind the memory */
+}
+
+static int memory_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
+{
+	bfs_mem_truncate(d->mem, ino, size);
+	return 0;
+}
+
+static int memory_purge(struct bfs_data *d, uint64_t ino)
+{
+	bfs_mem_purge(d->mem, ino);
+	return 0;
+}
+
+static int memory_sync_all(struct bfs_data *d)
+{
+	(void)d;
+	return 0; /* nothing to flush to */
+}
+
+static void *memory_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                                struct bfs_mem_block **h, int *err)
+{
+	return bfs_mem_write_begin(d->mem, ino, len, off, h, err);
+}
+
+static void memory_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
+                             int ok)
+{
+	d->cnt.inline_ops += ok != 0;
+	bfs_mem_write_end(d->mem, h, len, off, ok);
+}
+
+static const void *memory_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
+                                     size_t *n, struct bfs_mem_block **h)
+{
+	const void *p = bfs_mem_read_begin(d->mem, ino, len, off, n, h);
+
+	d->cnt.inline_ops += p != NULL;
+	return p;
+}
+
+static void memory_read_end(struct bfs_data *d, struct bfs_mem_block *h)
+{
+	bfs_mem_read_end(d->mem, h);
+}
+
+static const struct bfs_store_ops memory_ops = {
+    .name = "memory",
+    .volatile_ = 1,
+    .open = memory_open,
+    .close = memory_close,
+    .write = memory_write,
+    .read = memory_read,
+    .fsync = memory_fsync,
+    .truncate = memory_truncate,
+    .purge = memory_purge,
+    .sync_all = memory_sync_all,
+    .write_begin = memory_write_begin,
+    .write_end = memory_write_end,
+    .read_begin = memory_read_begin,
+    .read_end = memory_read_end,
+};
+
+/* The chunk store's calls: through the table of the store chosen at open. */
+
+int bfs_data_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
+                   void *user)
+{
+	return d->ops->write(d, ino, buf, len, off, user);
+}
+
+int bfs_data_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off, void *user)
+{
+	return d->ops->read(d, ino, buf, len, off, user);
+}
+
+int bfs_data_fsync(struct bfs_data *d, uint64_t ino, void *user)
+{
+	int rc = d->ops->fsync(d, ino, user);
+
+	if (rc == BFS_STORE_NOTHING_TO_FLUSH) {
+		d->cb(user, 0);
+		return 0;
+	}
+	return rc;
+}
+
+int bfs_data_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
+{
+	return d->ops->truncate(d, ino, size);
+}
+
+int bfs_data_purge(struct bfs_data *d, uint64_t ino)
+{
+	return d->ops->purge(d, ino);
 }
 
 int bfs_data_submit(struct bfs_data *d)
@@ -577,23 +744,12 @@ void bfs_data_clear_efd(struct bfs_data *d)
 
 int bfs_data_sync_all(struct bfs_data *d)
 {
-	int fd, rc = 0;
-
-	if (d->mem)
-		return 0; /* nothing to flush to */
-	/* one syncfs covers every object, cached or not */
-	fd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syncfs(fd))
-		rc = -errno;
-	close(fd);
-	return rc;
+	return d->ops->sync_all(d);
 }
 
 int bfs_data_volatile(const struct bfs_data *d)
 {
-	return d->mem != NULL;
+	return d->ops->volatile_;
 }
 
 void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
@@ -601,30 +757,25 @@ void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_
 {
 	*h = NULL;
 	*err = 0;
-	return d->mem ? bfs_mem_write_begin(d->mem, ino, len, off, h, err) : NULL;
+	return d->ops->write_begin ? d->ops->write_begin(d, ino, len, off, h, err) : NULL;
 }
 
 void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
                         int ok)
 {
-	d->cnt.inline_ops += ok != 0;
-	bfs_mem_write_end(d->mem, h, len, off, ok);
+	if (d->ops->write_end)
+		d->ops->write_end(d, h, len, off, ok);
 }
 
 const void *bfs_data_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
                                 size_t *n, struct bfs_mem_block **h)
 {
-	const void *p;
-
 	*h = NULL;
-	if (!d->mem)
-		return NULL;
-	p = bfs_mem_read_begin(d->mem, ino, len, off, n, h);
-	d->cnt.inline_ops += p != NULL;
-	return p;
+	return d->ops->read_begin ? d->ops->read_begin(d, ino, len, off, n, h) : NULL;
 }
 
 void bfs_data_read_end(struct bfs_data *d, struct bfs_mem_block *h)
 {
-	bfs_mem_read_end(d->mem, h);
+	if (d->ops->read_end)
+		d->ops->read_end(d, h);
 }
