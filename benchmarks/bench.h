@@ -38,13 +38,14 @@ enum bench_workload {
 enum bench_kind {
 	K_NATIVE, /* libbenchfs calls on BenchFS paths */
 	K_MPIIO,  /* MPI_File_* on "benchfs:" names (ROMIO driver) or on a local path */
-	K_POSIX,  /* open/pwrite/pread/stat/unlink on a local directory */
+	K_POSIX,  /* open/pwrite/pread/stat/unlink on a local directory (or the mount prefix) */
 };
 
 /* The targets, in report order. */
 enum bench_target_id {
 	T_BENCHFS,
 	T_BENCHFS_MPIIO,
+	T_POSIX_PRELOAD, /* POSIX calls on BenchFS paths through libbenchfs-posix.so */
 	T_POSIX_DISK,
 	T_POSIX_TMPFS,
 	T_MPIIO_LOCAL,
@@ -56,7 +57,7 @@ struct bench_target {
 	const char *api;  /* "native", "mpiio", "posix" */
 	enum bench_kind kind;
 	int on_benchfs;  /* paths are BenchFS paths */
-	char root[4096]; /* prefix of every path: "" (BenchFS), or a local directory */
+	char root[4096]; /* prefix of every path: "" (BenchFS), the mount prefix, a local dir */
 	char fstype[32]; /* file system type of root ("benchfs", "tmpfs", "ext4", ...) */
 	int enabled;     /* selected and usable */
 	char note[512];  /* why it was skipped, or what it is ("ROMIO ufs", "ompio") */
@@ -90,7 +91,7 @@ struct bench_cfg {
 	int reps;
 	int quick;
 	int verify;
-	int preload; /* 1: re-exec with the ROMIO library preloaded when found */
+	int preload; /* 1: re-exec with the ROMIO and POSIX libraries preloaded when found */
 	const char *local_dir;
 	const char *tmpfs_dir;
 	const char *json;
@@ -104,6 +105,7 @@ struct bench_cfg {
 	double t0;        /* MPI_Wtime() at start */
 	char mpiio_local_driver[64];
 	int romio_preloaded;
+	int posix_preloaded; /* libbenchfs-posix.so is in this process */
 	char preload_lib[4096];
 };
 

@@ -38,6 +38,7 @@
 #endif
 
 #define ROMIO_LIB "libbenchfs-romio.so"
+#define POSIX_LIB "libbenchfs-posix.so"
 
 static const char usage_line[] = "Usage: benchfs-bench [--servers N [--data-dir DIR] [--sync] "
                                  "[--new-fs] | --attach ADDRFILE] [OPTION]...\n";
@@ -61,12 +62,15 @@ static const char usage_text[] =
     "                           the data directory, the default) or memory (volatile)\n"
     "What to run:\n"
     "  -w, --workloads LIST     ior-easy,ior-hard,mdtest-easy,mdtest-hard,latency or all\n"
-    "  -t, --targets LIST       benchfs,benchfs-mpiio,posix-disk,posix-tmpfs,mpiio-local,raw\n"
-    "                           or all (default)\n"
+    "  -t, --targets LIST       benchfs,benchfs-mpiio,posix-preload,posix-disk,posix-tmpfs,\n"
+    "                           mpiio-local,raw or all (default); posix-preload: POSIX calls\n"
+    "                           on BenchFS through libbenchfs-posix.so (mount prefix: env\n"
+    "                           BENCHFS_MOUNT, else /benchfs)\n"
     "      --local-dir DIR      POSIX/MPI-IO baseline directory on the data dir's disk\n"
     "                           (default: DATA_DIR.bench-local beside the data directory)\n"
     "      --tmpfs-dir DIR      tmpfs baseline directory (default: /dev/shm)\n"
-    "      --no-preload         do not re-exec with libbenchfs-romio.so preloaded\n"
+    "      --no-preload         do not re-exec with libbenchfs-romio.so and\n"
+    "                           libbenchfs-posix.so preloaded\n"
     "Sizes (BYTES take k, M, G suffixes; defaults, then --quick):\n"
     "  -s, --size BYTES         ior-easy bytes per rank (256M; 4M)\n"
     "  -x, --transfer BYTES     ior-easy transfer (1M)\n"
@@ -142,8 +146,8 @@ static const struct option opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const target_names[T_COUNT] = {"benchfs", "benchfs-mpiio", "posix-disk",
-                                                  "posix-tmpfs", "mpiio-local"};
+static const char *const target_names[T_COUNT] = {"benchfs",    "benchfs-mpiio", "posix-preload",
+                                                  "posix-disk", "posix-tmpfs",   "mpiio-local"};
 
 static int wrank;
 
@@ -242,20 +246,21 @@ static void parse_list(const char *opt, const char *arg, const char *const *name
  * ------------------------------------------------------------------------------------- */
 
 /*
- * find_romio - the ROMIO driver to preload into @lib: $BENCHFS_ROMIO_LIB when set; else, when
- * this program runs from the build tree (libbenchfs.la above its directory: benchmarks/, or
- * benchmarks/.libs/ behind libtool's wrapper), that tree's adio/ only, so that an installed copy
- * of another version is never mixed in; else the installation's libdir. "" when none is there.
+ * find_lib - the library @name to preload, into @lib: $@env when set; else, when this program
+ * runs from the build tree (libbenchfs.la above its directory: benchmarks/, or
+ * benchmarks/.libs/ behind libtool's wrapper), that tree's @sub ("adio", ".libs") only, so that
+ * an installed copy of another version is never mixed in; else the installation's libdir. ""
+ * when none is there.
  */
-static void find_romio(const char *dir, char *lib)
+static void find_lib(const char *dir, const char *name, const char *env, const char *sub, char *lib)
 {
 	static const char *const up[] = {"/..", "/../.."};
-	const char *env = getenv("BENCHFS_ROMIO_LIB");
+	const char *e = getenv(env);
 	char cand[PATH_MAX + 64];
 
 	lib[0] = '\0';
-	if (env && *env) {
-		if (realpath(env, lib) == NULL)
+	if (e && *e) {
+		if (realpath(e, lib) == NULL)
 			lib[0] = '\0';
 		return;
 	}
@@ -263,27 +268,46 @@ static void find_romio(const char *dir, char *lib)
 		snprintf(cand, sizeof(cand), "%s%s/libbenchfs.la", dir, up[i]);
 		if (access(cand, R_OK) != 0)
 			continue;
-		snprintf(cand, sizeof(cand), "%s%s/adio/" ROMIO_LIB, dir, up[i]);
+		snprintf(cand, sizeof(cand), "%s%s/%s/%s", dir, up[i], sub, name);
 		if (access(cand, R_OK) != 0 || realpath(cand, lib) == NULL)
 			lib[0] = '\0';
 		return;
 	}
-	if (access(BENCHFS_LIBDIR "/" ROMIO_LIB, R_OK) == 0 &&
-	    realpath(BENCHFS_LIBDIR "/" ROMIO_LIB, lib) == NULL)
+	snprintf(cand, sizeof(cand), "%s/%s", BENCHFS_LIBDIR, name);
+	if (access(cand, R_OK) == 0 && realpath(cand, lib) == NULL)
 		lib[0] = '\0';
 }
 
-/* Before MPI_Init: run again with the ROMIO driver preloaded (find_romio). */
+/* The posix-preload target is on the command line (it is, unless -t names others). */
+static int posix_wanted(int argc, char **argv)
+{
+	const char *list = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "-t") || !strcmp(a, "--targets")) && i + 1 < argc)
+			list = argv[++i];
+		else if (!strncmp(a, "--targets=", 10))
+			list = a + 10;
+		else if (!strncmp(a, "-t", 2) && a[2])
+			list = a + 2;
+	}
+	return !list || strstr(list, "posix-preload") || strstr(list, "all");
+}
+
+/* Before MPI_Init: run again with the ROMIO driver preloaded and, for the posix-preload
+ * target, libbenchfs-posix.so (find_lib), unless they are preloaded already. */
 static void maybe_reexec(int argc, char **argv)
 {
 	const char *pre = getenv("LD_PRELOAD");
-	char exe[PATH_MAX], dir[PATH_MAX], lib[PATH_MAX], *val;
+	char exe[PATH_MAX], dir[PATH_MAX], romio[PATH_MAX], posix[PATH_MAX], ours[2 * PATH_MAX + 2];
+	char *val;
 	ssize_t n;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--no-preload"))
 			return;
-	if ((pre && strstr(pre, "libbenchfs-romio")) || getenv("BENCHFS_BENCH_REEXEC"))
+	if (getenv("BENCHFS_BENCH_REEXEC"))
 		return;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
@@ -291,14 +315,22 @@ static void maybe_reexec(int argc, char **argv)
 	exe[n] = '\0';
 	snprintf(dir, sizeof(dir), "%s", exe);
 	dirname(dir);
-	find_romio(dir, lib);
-	if (!lib[0])
+	romio[0] = posix[0] = '\0';
+	if (!pre || !strstr(pre, ROMIO_LIB))
+		find_lib(dir, ROMIO_LIB, "BENCHFS_ROMIO_LIB", "adio", romio);
+	if ((!pre || !strstr(pre, POSIX_LIB)) && posix_wanted(argc, argv))
+		find_lib(dir, POSIX_LIB, "BENCHFS_POSIX_LIB", ".libs", posix);
+	if (!romio[0] && !posix[0])
 		return;
-	val = bfs_preload_value(lib, pre); /* ours first, but a sanitizer's runtime stays first */
+	snprintf(ours, sizeof(ours), "%s%s%s", posix, posix[0] && romio[0] ? ":" : "", romio);
+	val = bfs_preload_value(ours, pre); /* ours first, but a sanitizer's runtime stays first */
 	if (!val)
 		return;
 	setenv("LD_PRELOAD", val, 1);
 	setenv("BENCHFS_BENCH_REEXEC", "1", 1);
+	/* UCX's memory hooks would send mmap around libbenchfs-posix.so (as benchfs-run) */
+	if (posix[0])
+		setenv("UCX_MEM_EVENTS", "no", 0);
 	execv(exe, argv);
 	/* could not: go on without */
 	if (pre)
@@ -593,6 +625,33 @@ static void setup_targets(struct bench_cfg *c, struct bench_target *t, struct be
 		snprintf(t[T_BENCHFS].note, sizeof(t[0].note), "data dir %s (%s), %s store",
 		         c->data_dir, fs_name(c->data_dir, buf, sizeof(buf)),
 		         store && *store ? store : "files");
+	/* BenchFS through plain POSIX calls: only when libbenchfs-posix.so is loaded and its
+	 * mount prefix shows this run's directory on every client */
+	t[T_POSIX_PRELOAD].api = "posix";
+	t[T_POSIX_PRELOAD].kind = K_POSIX;
+	t[T_POSIX_PRELOAD].on_benchfs = 1;
+	snprintf(t[T_POSIX_PRELOAD].root, sizeof(t[0].root), "%s",
+	         getenv("BENCHFS_MOUNT") && *getenv("BENCHFS_MOUNT") ? getenv("BENCHFS_MOUNT")
+	                                                             : "/benchfs");
+	snprintf(t[T_POSIX_PRELOAD].fstype, sizeof(t[0].fstype), "benchfs");
+	if (t[T_POSIX_PRELOAD].enabled) {
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", t[T_POSIX_PRELOAD].root, c->run_id);
+		ok = c->posix_preloaded && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, c->comm);
+		t[T_POSIX_PRELOAD].enabled = ok;
+		if (!ok) {
+			snprintf(t[T_POSIX_PRELOAD].note, sizeof(t[0].note), "%s",
+			         c->posix_preloaded ? "the mount prefix does not show BenchFS"
+			                            : "libbenchfs-posix.so not preloaded");
+			bench_note(r, "posix-preload skipped: %s", t[T_POSIX_PRELOAD].note);
+		} else {
+			snprintf(
+			    t[T_POSIX_PRELOAD].note, sizeof(t[0].note),
+			    "%.200s, open/pwrite/pread/stat/unlink through libbenchfs-posix.so",
+			    t[T_POSIX_PRELOAD].root);
+		}
+	}
 	t[T_POSIX_DISK].api = t[T_POSIX_TMPFS].api = "posix";
 	t[T_POSIX_DISK].kind = t[T_POSIX_TMPFS].kind = K_POSIX;
 	t[T_MPIIO_LOCAL].api = "mpiio";
@@ -708,6 +767,7 @@ int main(int argc, char **argv)
 		snprintf(c->preload_lib, sizeof(c->preload_lib), "%.*s", (int)strcspn(romio, ": "),
 		         romio);
 	}
+	c->posix_preloaded = pre && strstr(pre, POSIX_LIB);
 	unsetenv("LD_PRELOAD"); /* not for gnuplot: the library is loaded already */
 	unsetenv("BENCHFS_BENCH_REEXEC");
 	parse_options(c, argc, argv);
@@ -823,15 +883,16 @@ int main(int argc, char **argv)
 		memset(tmp, 0, sizeof(tmp));
 		for (int i = 0; i < T_COUNT; i++) {
 			tmp[i].enabled = c->targets[i];
-			tmp[i].on_benchfs = i <= T_BENCHFS_MPIIO;
+			tmp[i].on_benchfs = i <= T_POSIX_PRELOAD;
 			tmp[i].kind = i == T_BENCHFS         ? K_NATIVE
 			              : i == T_BENCHFS_MPIIO ? K_MPIIO
-			                                     : K_POSIX;
+			                                     : K_POSIX; /* (posix-preload too) */
 			tmp[i].name = target_names[i];
 			snprintf(tmp[i].root, sizeof(tmp[i].root), "%s",
 			         i == T_POSIX_TMPFS ? c->tmpfs_dir : c->local_dir);
 		}
-		tmp[T_BENCHFS].enabled = c->targets[T_BENCHFS] || c->targets[T_BENCHFS_MPIIO];
+		tmp[T_BENCHFS].enabled = c->targets[T_BENCHFS] || c->targets[T_BENCHFS_MPIIO] ||
+		                         c->targets[T_POSIX_PRELOAD];
 		if (run_dirs(c, tmp, 1))
 			status = 1;
 	}

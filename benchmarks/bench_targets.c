@@ -41,9 +41,9 @@ const char *bt_strerror(int err)
 /* The name a target's call takes for @rel: a BenchFS path, "benchfs:" + path, or a local path. */
 static void full_path(const struct bench_target *t, const char *rel, char *out, size_t len)
 {
-	if (t->on_benchfs)
+	if (t->on_benchfs && t->kind != K_POSIX)
 		snprintf(out, len, "%s%s", t->kind == K_MPIIO ? "benchfs:" : "", rel);
-	else
+	else /* a local directory, or the mount prefix of libbenchfs-posix.so */
 		snprintf(out, len, "%s%s", t->root, rel);
 }
 

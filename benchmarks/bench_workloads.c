@@ -69,8 +69,8 @@ static void fail(struct run *u, int err, const char *op, const char *rel)
 	if (u->err)
 		return;
 	u->err = err ? err : -EIO;
-	snprintf(u->what, sizeof(u->what), "%.40s %.1000s%.600s: %.300s", op,
-	         u->t->on_benchfs ? "" : u->t->root, rel, bt_strerror(u->err));
+	snprintf(u->what, sizeof(u->what), "%.40s %.1000s%.600s: %.300s", op, u->t->root, rel,
+	         bt_strerror(u->err)); /* root: "" on BenchFS's own calls */
 }
 
 /* A short transfer is an error too (files here are always long enough). */

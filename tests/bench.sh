@@ -1,11 +1,12 @@
 #!/bin/bash
 # bench - benchmarks/benchfs-bench end to end with small sizes: 2 in-job servers + 2 clients,
 # every workload (ior-easy, ior-hard, mdtest-easy, mdtest-hard, latency) on every target
-# (BenchFS native, BenchFS through MPI-IO when adio/libbenchfs-romio.so was built, POSIX on a
-# local directory and on tmpfs, MPI-IO on a local path) plus the raw UCX phase, with --verify
-# and --json. Asserts: exit 0, verification passed, and the JSON document holds a result for
-# every workload on every target that ran (and raw-ucx figures). Never asserts a speed.
-# Then two command-line errors: one line, exit 2, no hang.
+# (BenchFS native, BenchFS through MPI-IO when adio/libbenchfs-romio.so was built, BenchFS
+# through libbenchfs-posix.so (posix-preload), POSIX on a local directory and on tmpfs, MPI-IO
+# on a local path) plus the raw UCX phase, with --verify and --json. Asserts: exit 0,
+# verification passed, and the JSON document holds a result for every workload on every target
+# that ran (and raw-ucx figures). Never asserts a speed. Then two command-line errors: one
+# line, exit 2, no hang.
 . "$(dirname "$0")/common.sh"
 
 prog=$top_builddir/benchmarks/benchfs-bench
@@ -42,7 +43,7 @@ done
 grep -q '"verification": {"enabled": true, "mismatched_bytes": 0, "io_errors": 0, "passed": true}' \
 	"$json" || fail "JSON: verification did not pass: $(grep '"verification"' "$json")"
 ran=()
-for t in benchfs benchfs-mpiio posix-disk posix-tmpfs mpiio-local; do
+for t in benchfs benchfs-mpiio posix-preload posix-disk posix-tmpfs mpiio-local; do
 	if grep -q "{\"name\": \"$t\", \"api\": \"[a-z]*\", \"enabled\": true" "$json"; then
 		ran+=("$t")
 	elif [ "$t" = benchfs-mpiio ] && [ ! -f "$top_builddir/adio/libbenchfs-romio.so" ]; then
