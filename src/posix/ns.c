@@ -352,24 +352,39 @@ BFSP_EXPORT int remove(const char *path)
 	return (int)bfsp_err(rc);
 }
 
+/* The dirfd libc gets with BFSP_LOCAL's path: AT_FDCWD when the resolution made it absolute */
+#define LOCAL_DIRFD(r, dirfd) ((r) == 2 ? AT_FDCWD : (dirfd))
+
+/* The two paths of rename and link, resolved (ours) into @o/@ro and @n/@rn: 0 when both are
+ * local (libc's call takes them, BFSP_LOCAL and LOCAL_DIRFD), 1 when both are BenchFS's,
+ * -EXDEV when they are on either side of the prefix, or a resolution's negative errno. */
+static int two_paths(int odirfd, const char *opath, struct bfsp_path *o, int *ro, int ndirfd,
+                     const char *npath, struct bfsp_path *n, int *rn)
+{
+	*ro = ours(odirfd, opath, o);
+	*rn = ours(ndirfd, npath, n);
+	if (*ro < 0)
+		return *ro;
+	if (*rn < 0)
+		return *rn;
+	if (*ro != 1 && *rn != 1)
+		return 0;
+	return *ro == *rn ? 1 : -EXDEV;
+}
+
 BFSP_EXPORT int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
                           unsigned int flags)
 {
 	BFSP_REAL(renameat2);
 	struct bfsp_path o, n;
 	struct stat st;
-	int ro = ours(olddirfd, oldpath, &o), rn = ours(newdirfd, newpath, &n);
+	int ro, rn, r = two_paths(olddirfd, oldpath, &o, &ro, newdirfd, newpath, &n, &rn);
 
-	if (ro < 0)
-		return (int)bfsp_err(ro);
-	if (rn < 0)
-		return (int)bfsp_err(rn);
-	if (ro != 1 && rn != 1)
-		return real_renameat2(ro == 2 ? AT_FDCWD : olddirfd, BFSP_LOCAL(ro, oldpath, o),
-		                      rn == 2 ? AT_FDCWD : newdirfd, BFSP_LOCAL(rn, newpath, n),
-		                      flags);
-	if (ro != rn)
-		return (int)bfsp_err(-EXDEV); /* across the prefix: mv copies then */
+	if (r == 0)
+		return real_renameat2(LOCAL_DIRFD(ro, olddirfd), BFSP_LOCAL(ro, oldpath, o),
+		                      LOCAL_DIRFD(rn, newdirfd), BFSP_LOCAL(rn, newpath, n), flags);
+	if (r < 0)
+		return (int)bfsp_err(r); /* EXDEV across the prefix: mv copies then */
 	if (flags & ~RENAME_NOREPLACE)
 		return (int)bfsp_err(-EINVAL);
 	if ((flags & RENAME_NOREPLACE) && IN(benchfs_lstat(n.p, &st)) == 0)
@@ -395,18 +410,13 @@ BFSP_EXPORT int linkat(int olddirfd, const char *oldpath, int newdirfd, const ch
 	BFSP_REAL(linkat);
 	struct bfsp_path o, n;
 	struct stat st;
-	int ro = ours(olddirfd, oldpath, &o), rn = ours(newdirfd, newpath, &n);
+	int ro, rn, r = two_paths(olddirfd, oldpath, &o, &ro, newdirfd, newpath, &n, &rn);
 
-	if (ro < 0)
-		return (int)bfsp_err(ro);
-	if (rn < 0)
-		return (int)bfsp_err(rn);
-	if (ro != 1 && rn != 1)
-		return real_linkat(ro == 2 ? AT_FDCWD : olddirfd, BFSP_LOCAL(ro, oldpath, o),
-		                   rn == 2 ? AT_FDCWD : newdirfd, BFSP_LOCAL(rn, newpath, n),
-		                   flags);
-	if (ro != rn)
-		return (int)bfsp_err(-EXDEV);
+	if (r == 0)
+		return real_linkat(LOCAL_DIRFD(ro, olddirfd), BFSP_LOCAL(ro, oldpath, o),
+		                   LOCAL_DIRFD(rn, newdirfd), BFSP_LOCAL(rn, newpath, n), flags);
+	if (r < 0)
+		return (int)bfsp_err(r);
 	if (IN(benchfs_lstat(o.p, &st)) < 0)
 		return (int)bfsp_err(-ENOENT);
 	if (IN(benchfs_lstat(n.p, &st)) == 0)

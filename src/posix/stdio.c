@@ -119,23 +119,36 @@ static FILE *stream(int fd, const char *mode)
 	return f;
 }
 
+/* fopen's and freopen's first step: @path resolved into @p (@r: bfsp_resolve's result) and, for
+ * a BenchFS path, @mode's open flags into @flags. 1: local (libc's call takes BFSP_LOCAL's path),
+ * 0: BenchFS's, -1: errno set (a resolution's error, EINVAL for a bad mode). */
+static int stream_path(const char *path, const char *mode, struct bfsp_path *p, int *r, int *flags)
+{
+	*r = bfsp_resolve(AT_FDCWD, path, p);
+	if (*r == 0 || *r == 2)
+		return 1;
+	if (*r < 0) {
+		errno = -*r;
+		return -1;
+	}
+	*flags = mode ? mode_flags(mode) : -1;
+	if (*flags < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 BFSP_EXPORT FILE *fopen(const char *path, const char *mode)
 {
 	BFSP_REAL(fopen);
 	struct bfsp_path p;
-	int r = bfsp_resolve(AT_FDCWD, path, &p), flags, fd;
+	int r, flags, fd, which = stream_path(path, mode, &p, &r, &flags);
 
-	if (r == 0 || r == 2)
+	if (which > 0)
 		return real_fopen(BFSP_LOCAL(r, path, p), mode);
-	if (r < 0) {
-		errno = -r;
+	if (which < 0)
 		return NULL;
-	}
-	flags = mode ? mode_flags(mode) : -1;
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
 	fd = open(path, flags, 0666);
 	if (fd < 0)
 		return NULL;
@@ -166,21 +179,14 @@ BFSP_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 {
 	BFSP_REAL(freopen);
 	struct bfsp_path p;
-	int r = bfsp_resolve(AT_FDCWD, path, &p), flags, fd, old;
+	int r, flags, fd, old, which = stream_path(path, mode, &p, &r, &flags);
 
-	if (r == 0 || r == 2)
+	if (which > 0)
 		return real_freopen(BFSP_LOCAL(r, path, p), mode, f);
-	if (r < 0) {
-		errno = -r;
+	if (which < 0)
 		return NULL;
-	}
 	/* BenchFS: the stream keeps its descriptor number, which now names the new file (what
 	 * freopen(..., stdout) is used for) */
-	flags = mode ? mode_flags(mode) : -1;
-	if (flags < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
 	fflush(f);
 	old = fileno(f);
 	if (old < 0) {

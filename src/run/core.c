@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "benchfs_mpi.h"
+#include "run/addrfile.h"
 #include "run/run.h"
 
 MPI_Comm bfsr_clients = MPI_COMM_NULL;
@@ -80,17 +81,12 @@ static char addrfile[4096];
  */
 static void share_servers(int rank)
 {
-	const char *tmp = getenv("TMPDIR");
-	char host[64] = "";
 	int rc;
 
 	unsetenv("BENCHFS_RUN_SERVERS");
 	if (!getenv("BENCHFS_RUN_POSIX"))
 		return;
-	gethostname(host, sizeof(host) - 1);
-	snprintf(addrfile, sizeof(addrfile), "%s/benchfs-run.%s.%d.addr",
-	         tmp && *tmp ? tmp : "/tmp", host, (int)getpid());
-	rc = benchfs_write_addrfile(addrfile);
+	rc = bfs_run_addrfile(addrfile, sizeof(addrfile));
 	if (rc < 0) {
 		fprintf(stderr,
 		        "benchfs-run: rank %d: cannot write %s: %s; processes this program starts "

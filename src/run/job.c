@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "benchfs_mpi.h"
+#include "run/addrfile.h"
 
 static volatile sig_atomic_t child;
 
@@ -64,8 +65,7 @@ int main(int argc, char **argv)
 {
 	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 	const char *ns = getenv("BENCHFS_RUN_SERVERS"), *dir = getenv("BENCHFS_RUN_DATA_DIR");
-	const char *tmp = getenv("TMPDIR");
-	char addr[4096], word[4200], host[64] = "";
+	char addr[4096], word[4200];
 	int fd, nservers, rank, size, index, rc, status;
 	MPI_Comm clients;
 	pid_t pid;
@@ -114,10 +114,7 @@ int main(int argc, char **argv)
 		MPI_Abort(MPI_COMM_WORLD, 1);
 		return 1;
 	}
-	gethostname(host, sizeof(host) - 1);
-	snprintf(addr, sizeof(addr), "%s/benchfs-run.%s.%d.addr", tmp && *tmp ? tmp : "/tmp", host,
-	         (int)getpid());
-	rc = benchfs_write_addrfile(addr);
+	rc = bfs_run_addrfile(addr, sizeof(addr));
 	if (rc < 0) {
 		fprintf(stderr, "benchfs-run: rank %d: cannot write %s: %s\n", rank, addr,
 		        strerror(-rc));

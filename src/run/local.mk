@@ -9,7 +9,7 @@
 # servers through benchfs_mpi_start, finalize, PMPI-level hooks) and fortran.c.
 
 lib_LTLIBRARIES += libbenchfs-run.la
-libbenchfs_run_la_SOURCES = src/run/core.c src/run/fortran.c src/run/run.h
+libbenchfs_run_la_SOURCES = src/run/core.c src/run/fortran.c src/run/run.h src/run/addrfile.h
 nodist_libbenchfs_run_la_SOURCES = src/run/wrappers.c
 libbenchfs_run_la_LIBADD = libbenchfs.la -ldl
 # a preloaded module, no static archive; $ORIGIN: libbenchfs.so.0 is found next to it, in the
@@ -35,6 +35,6 @@ CLEANFILES += src/run/functions.tsv src/run/wrappers.c
 # benchfs-job: the MPI rank of a program that is no MPI program (core.c forks it off before the
 # program's main); benchfs-run finds it next to itself in the build tree, else in pkglibexecdir
 pkglibexec_PROGRAMS = benchfs-job
-benchfs_job_SOURCES = src/run/job.c
+benchfs_job_SOURCES = src/run/job.c src/run/addrfile.h
 benchfs_job_LDADD = libbenchfs.la
 benchfs_job_LDFLAGS = -static
