@@ -17,11 +17,11 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/util.h"
-#include "server/mem.h"
 #include "server/store.h"
 
 #define BFS_DATA_FD_CACHE       2048
@@ -64,7 +64,7 @@ struct bfs_data {
 	int memfs;         /* the data directory is on tmpfs/ramfs */
 	uint64_t write_behind; /* writeback starts every this many bytes (BENCHFS_WRITE_BEHIND) */
 	const struct bfs_store_ops *ops; /* the store kind, chosen at open (store.h) */
-	struct bfs_mem *mem;             /* the memory store's blocks */
+	void *state;                     /* the store's own (bfs_store_state) */
 	struct bfs_data_counters cnt;
 };
 
@@ -181,7 +181,7 @@ found:
 	return 0;
 }
 
-static const struct bfs_store_ops files_ops, memory_ops;
+static const struct bfs_store_ops files_ops;
 
 /* BENCHFS_STORE: "files" (object files in the data directory, the default) or "memory". */
 static int store_open(struct bfs_data *d)
@@ -191,13 +191,13 @@ static int store_open(struct bfs_data *d)
 	int rc;
 
 	if (kind && *kind && strcmp(kind, files_ops.name)) {
-		if (strcmp(kind, memory_ops.name)) {
+		if (strcmp(kind, bfs_store_memory.name)) {
 			bfs_warn("BENCHFS_STORE=%s: unknown chunk store (files or memory)", kind);
 			return -EINVAL;
 		}
-		ops = &memory_ops;
+		ops = &bfs_store_memory;
 	}
-	rc = ops->open(d);
+	rc = ops->open ? ops->open(d) : 0;
 	if (!rc)
 		d->ops = ops;
 	return rc;
@@ -249,7 +249,7 @@ fail_efd:
 fail_ring:
 	io_uring_queue_exit(&d->ring);
 fail:
-	if (d->ops)
+	if (d->ops && d->ops->close)
 		d->ops->close(d);
 	free(d->dir);
 	free(d);
@@ -267,7 +267,8 @@ void bfs_data_close(struct bfs_data *d)
 			bfs_data_reap(d);
 	}
 	bfs_data_sync_all(d);
-	d->ops->close(d);
+	if (d->ops->close)
+		d->ops->close(d);
 	for (unsigned i = 0; i < FD_SLOTS; i++)
 		if (d->fds[i]) {
 			close(d->fds[i]->fd);
@@ -401,17 +402,6 @@ static int write_inline(struct bfs_data *d, struct fd_entry *fe, const char *buf
 
 /* The files store: object files under DATA_DIR/obj through io_uring. */
 
-static int files_open(struct bfs_data *d)
-{
-	(void)d;
-	return 0;
-}
-
-static void files_close(struct bfs_data *d)
-{
-	(void)d;
-}
-
 static int files_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
                        void *user)
 {
@@ -457,12 +447,9 @@ static int files_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, u
 
 static int files_fsync(struct bfs_data *d, uint64_t ino, void *user)
 {
-	struct fd_entry *fe;
-	int rc = fd_get(d, ino, 0, &fe);
+	int rc = op_start(d, OP_FSYNC, ino, NULL, 0, 0, user);
 
-	if (rc == -ENOENT) /* no object: nothing written here */
-		return BFS_STORE_NOTHING_TO_FLUSH;
-	return rc ? rc : op_queue_new(d, OP_FSYNC, fe, NULL, 0, 0, user);
+	return rc == -ENOENT ? BFS_STORE_NOTHING_TO_FLUSH : rc; /* no object: nothing written */
 }
 
 static int files_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
@@ -511,125 +498,29 @@ static int files_sync_all(struct bfs_data *d)
 	return rc;
 }
 
+static int files_statfs(struct bfs_data *d, struct bfs_store_space *sp)
+{
+	struct statvfs vfs;
+
+	if (statvfs(d->dir, &vfs) < 0)
+		return -errno;
+	sp->total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+	sp->free = (uint64_t)vfs.f_bfree * vfs.f_frsize;
+	sp->avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	sp->where = (uint64_t)vfs.f_fsid;
+	return 0;
+}
+
 static const struct bfs_store_ops files_ops = {
     .name = "files",
     .volatile_ = 0,
-    .open = files_open,
-    .close = files_close,
     .write = files_write,
     .read = files_read,
     .fsync = files_fsync,
     .truncate = files_truncate,
     .purge = files_purge,
     .sync_all = files_sync_all,
-};
-
-/* The memory store (mem.h): every operation is done at once. */
-
-static int memory_open(struct bfs_data *d)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	uint64_t half = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize / 2 : 1ull << 30;
-
-	d->write_behind = 0;
-	d->inline_max = SIZE_MAX;
-	return bfs_mem_open(&d->mem, bfs_env_u64("BENCHFS_STORE_MAX", half));
-}
-
-static void memory_close(struct bfs_data *d)
-{
-	bfs_mem_close(d->mem);
-	d->mem = NULL;
-}
-
-/* Complete an operation done at once: @res < 0 is returned, not called back. */
-static int memory_done(struct bfs_data *d, long res, void *user)
-{
-	if (res < 0)
-		return (int)res;
-	d->cnt.inline_ops++;
-	d->cb(user, (int)res);
-	return 0;
-}
-
-static int memory_write(struct bfs_data *d, uint64_t ino, const void *buf, size_t len, uint64_t off,
-                        void *user)
-{
-	return memory_done(d, bfs_mem_write(d->mem, ino, buf, len, off), user);
-}
-
-static int memory_read(struct bfs_data *d, uint64_t ino, void *buf, size_t len, uint64_t off,
-                       void *user)
-{
-	return memory_done(d, bfs_mem_read(d->mem, ino, buf, len, off), user);
-}
-
-static int memory_fsync(struct bfs_data *d, uint64_t ino, void *user)
-{
-	(void)d, (void)ino, (void)user;
-	return BFS_STORE_NOTHING_TO_FLUSH; /* no storage behind the memory */
-}
-
-static int memory_truncate(struct bfs_data *d, uint64_t ino, uint64_t size)
-{
-	bfs_mem_truncate(d->mem, ino, size);
-	return 0;
-}
-
-static int memory_purge(struct bfs_data *d, uint64_t ino)
-{
-	bfs_mem_purge(d->mem, ino);
-	return 0;
-}
-
-static int memory_sync_all(struct bfs_data *d)
-{
-	(void)d;
-	return 0; /* nothing to flush to */
-}
-
-static void *memory_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                                struct bfs_mem_block **h, int *err)
-{
-	return bfs_mem_write_begin(d->mem, ino, len, off, h, err);
-}
-
-static void memory_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
-                             int ok)
-{
-	d->cnt.inline_ops += ok != 0;
-	bfs_mem_write_end(d->mem, h, len, off, ok);
-}
-
-static const void *memory_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                                     size_t *n, struct bfs_mem_block **h)
-{
-	const void *p = bfs_mem_read_begin(d->mem, ino, len, off, n, h);
-
-	d->cnt.inline_ops += p != NULL;
-	return p;
-}
-
-static void memory_read_end(struct bfs_data *d, struct bfs_mem_block *h)
-{
-	bfs_mem_read_end(d->mem, h);
-}
-
-static const struct bfs_store_ops memory_ops = {
-    .name = "memory",
-    .volatile_ = 1,
-    .open = memory_open,
-    .close = memory_close,
-    .write = memory_write,
-    .read = memory_read,
-    .fsync = memory_fsync,
-    .truncate = memory_truncate,
-    .purge = memory_purge,
-    .sync_all = memory_sync_all,
-    .write_begin = memory_write_begin,
-    .write_end = memory_write_end,
-    .read_begin = memory_read_begin,
-    .read_end = memory_read_end,
+    .statfs = files_statfs,
 };
 
 /* The chunk store's calls: through the table of the store chosen at open. */
@@ -747,20 +638,42 @@ int bfs_data_sync_all(struct bfs_data *d)
 	return d->ops->sync_all(d);
 }
 
+int bfs_data_statfs(struct bfs_data *d, struct bfs_store_space *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	return d->ops->statfs(d, sp);
+}
+
+void **bfs_store_state(struct bfs_data *d)
+{
+	return &d->state;
+}
+
+void bfs_store_done(struct bfs_data *d, void *user, int res)
+{
+	d->cnt.inline_ops++;
+	d->cb(user, res);
+}
+
+void bfs_store_count_inline(struct bfs_data *d)
+{
+	d->cnt.inline_ops++;
+}
+
 int bfs_data_volatile(const struct bfs_data *d)
 {
 	return d->ops->volatile_;
 }
 
 void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                           struct bfs_mem_block **h, int *err)
+                           struct bfs_store_hold **h, int *err)
 {
 	*h = NULL;
 	*err = 0;
 	return d->ops->write_begin ? d->ops->write_begin(d, ino, len, off, h, err) : NULL;
 }
 
-void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
+void bfs_data_write_end(struct bfs_data *d, struct bfs_store_hold *h, size_t len, uint64_t off,
                         int ok)
 {
 	if (d->ops->write_end)
@@ -768,13 +681,13 @@ void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len,
 }
 
 const void *bfs_data_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                                size_t *n, struct bfs_mem_block **h)
+                                size_t *n, struct bfs_store_hold **h)
 {
 	*h = NULL;
 	return d->ops->read_begin ? d->ops->read_begin(d, ino, len, off, n, h) : NULL;
 }
 
-void bfs_data_read_end(struct bfs_data *d, struct bfs_mem_block *h)
+void bfs_data_read_end(struct bfs_data *d, struct bfs_store_hold *h)
 {
 	if (d->ops->read_end)
 		d->ops->read_end(d, h);

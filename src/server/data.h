@@ -58,12 +58,18 @@ void bfs_data_clear_efd(struct bfs_data *d);
  *  holding it; synchronous). Return 0 or -errno. */
 int bfs_data_sync_all(struct bfs_data *d);
 
+struct bfs_store_space; /* store.h */
+/** bfs_data_statfs - the space of the storage behind the store (bytes) into *@sp. Return 0 or
+ *  -errno (of statvfs(2)). */
+int bfs_data_statfs(struct bfs_data *d, struct bfs_store_space *sp);
+
 /** bfs_data_volatile - 1 when the store keeps objects in memory (BENCHFS_STORE=memory): they
  *  end with the server process. */
 int bfs_data_volatile(const struct bfs_data *d);
 
 /**
- * In-place transfers (the memory store only; the file store always answers NULL):
+ * In-place transfers (stores that offer them: the memory store; the files store always answers
+ * NULL). The caller keeps the hold *@h of an in-place transfer until the transfer is over:
  * bfs_data_write_begin gives the address where a write of @len bytes at @off may be placed
  * directly (a rendezvous pull into it), to be completed by bfs_data_write_end (@ok: the bytes
  * arrived; not @ok: the transfer failed). NULL when not possible: then *@err is 0 (do a
@@ -72,14 +78,14 @@ int bfs_data_volatile(const struct bfs_data *d);
  * released by bfs_data_read_end; NULL: do a bfs_data_read. The memory stays valid until the
  * matching _end even if the object is truncated or purged meanwhile.
  */
-struct bfs_mem_block; /* mem.h */
+struct bfs_store_hold; /* store.h */
 void *bfs_data_write_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                           struct bfs_mem_block **h, int *err);
-void bfs_data_write_end(struct bfs_data *d, struct bfs_mem_block *h, size_t len, uint64_t off,
+                           struct bfs_store_hold **h, int *err);
+void bfs_data_write_end(struct bfs_data *d, struct bfs_store_hold *h, size_t len, uint64_t off,
                         int ok);
 const void *bfs_data_read_begin(struct bfs_data *d, uint64_t ino, size_t len, uint64_t off,
-                                size_t *n, struct bfs_mem_block **h);
-void bfs_data_read_end(struct bfs_data *d, struct bfs_mem_block *h);
+                                size_t *n, struct bfs_store_hold **h);
+void bfs_data_read_end(struct bfs_data *d, struct bfs_store_hold *h);
 
 /** Counters of the chunk store, for the server's metrics. */
 struct bfs_data_counters {

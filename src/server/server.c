@@ -14,7 +14,6 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -30,6 +29,7 @@
 #include "server/data.h"
 #include "server/lock.h"
 #include "server/meta.h"
+#include "server/store.h"
 
 #define URING_DEPTH    256
 #define IDLE_SPINS     64          /* empty rounds before sleeping */
@@ -55,9 +55,9 @@ struct sreq {
 	void *am_data;  /* eager payload UCX lets us keep (ucp_am_data_release) */
 	void *buf;      /* from the pool: rendezvous target, read buffer, listing page */
 	size_t buf_cap; /* its capacity, bytes */
-	struct bfs_mem_block *placed; /* memory store: the block a write lands in or a reply
-	                               * is sent from, held until the transfer is over */
-	const void *payload;          /* request payload */
+	struct bfs_store_hold *placed; /* an in-place transfer's hold on store memory (a
+	                                * write pulled into it, a reply sent from it) */
+	const void *payload;           /* request payload */
 	size_t payload_len;
 };
 
@@ -637,29 +637,24 @@ static void do_statfs(struct sreq *r)
 {
 	struct bfs_server *s = r->srv;
 	struct bfs_statfs st = {0};
-	struct statvfs vfs;
+	struct bfs_store_space sp;
 	char host[256] = "";
+	int rc;
 
 	if (!sreq_buf(r, BFS_WIRE_STATFS_SIZE)) {
 		reply_status(r, -ENOMEM);
 		return;
 	}
-	if (statvfs(s->dir, &vfs) < 0) {
-		reply_status(r, -errno);
+	rc = bfs_data_statfs(s->data, &sp);
+	if (rc < 0) {
+		reply_status(r, rc);
 		return;
 	}
 	gethostname(host, sizeof(host) - 1);
-	st.key = XXH3_64bits(host, strlen(host)) ^ (uint64_t)vfs.f_fsid;
-	if (bfs_data_volatile(s->data)) {
-		long pg = sysconf(_SC_PAGESIZE);
-		st.total = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)pg;
-		st.free = st.avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)pg;
-		st.key = XXH3_64bits(host, strlen(host)) ^ 0x6d656d; /* one node's memory */
-	} else {
-		st.total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		st.free = (uint64_t)vfs.f_bfree * vfs.f_frsize;
-		st.avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	}
+	st.key = XXH3_64bits(host, strlen(host)) ^ sp.where; /* counted once per node and disk */
+	st.total = sp.total;
+	st.free = sp.free;
+	st.avail = sp.avail;
 	st.files = bfs_meta_count(s->meta);
 	bfs_wire_encode_statfs(&st, r->buf);
 	r->rep.status = 0;

@@ -238,7 +238,7 @@ static void test_many_objects(void **state)
 static void test_placed(void **state)
 {
 	struct fixture *f = *state;
-	struct bfs_mem_block *w, *r, *more[8];
+	struct bfs_store_hold *w, *r, *more[8];
 	unsigned char *dst, buf[4096];
 	const unsigned char *src;
 	size_t n;
