@@ -51,7 +51,7 @@
 #include "bench.h"
 #include "benchfs_mpi.h"
 #include "common/ring.h"
-#include "net/rpc.h"
+#include "net/ucx.h"
 #include "net/wire.h"
 
 enum { AM_DATA = 41, AM_FIN, AM_ACK, AM_PING, AM_PONG, AM_STOP };

@@ -23,7 +23,7 @@
 #include "common/util.h"
 #include "mpi/injob.h"
 #include "net/addrfile.h"
-#include "net/rpc.h"
+#include "net/ucx.h"
 #include "server/server.h"
 
 #define NAME "benchfsd"

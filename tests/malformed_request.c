@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "net/rpc.h"
+#include "net/ucx.h"
 #include "net/wire.h"
 
 static struct bfs_ucx ucx;

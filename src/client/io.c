@@ -24,8 +24,22 @@ struct bfs_file *bfs_file_get(int fd)
 	return &bfs_cl->files[fd];
 }
 
+/* at detach (the engine's hook): close every descriptor, free the table */
+static int io_detach(void)
+{
+	int rc = bfs_close_all();
+
+	free(bfs_cl->files);
+	bfs_cl->files = NULL;
+	bfs_cl->nfiles = 0;
+	return rc;
+}
+
+static struct bfs_rpc_hook io_hook = {.detach = io_detach};
+
 static int file_alloc(void)
 {
+	bfs_rpc_hook_add(&io_hook);
 	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
 		if (!bfs_cl->files[fd].used)
 			return fd;
@@ -85,7 +99,7 @@ static int writable(const struct bfs_file *f)
 static int publish(struct bfs_file *f)
 {
 	char pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	if (!f->dirty)
@@ -96,7 +110,7 @@ static int publish(struct bfs_file *f)
 	c.req.size = f->size;
 	c.req.mtime_ns = f->mtime_ns;
 	c.req.atime_ns = f->atime_ns;
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc == -ENOENT)
 		rc = 0; /* removed or renamed by another client meanwhile: nothing to publish */
 	if (!rc)
@@ -139,7 +153,7 @@ int bfs_close_all(void)
 static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t length, int maybe_data)
 {
 	char pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	if (length > (uint64_t)BENCHFS_FILE_MAX)
@@ -148,7 +162,7 @@ static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t lengt
 	c.req.flags = BFS_F_SIZE | BFS_F_MTIME;
 	c.req.size = length;
 	c.req.mtime_ns = bfs_now_ns();
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc || !maybe_data)
 		return rc;
 	return bfs_data_fanout(BFS_OP_TRUNCATE, ino, length, NULL, bfs_cl->nservers);
@@ -175,7 +189,7 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 	if (len == 1)
 		return (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : -EISDIR;
 	if (flags & O_CREAT) {
-		struct bfs_call c;
+		struct bfs_rpc_call c;
 
 		rc = bfs_check_parent(p, (size_t)len);
 		if (rc)
@@ -188,7 +202,7 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 		c.req.uid = bfs_cl->uid;
 		c.req.gid = bfs_cl->gid;
 		c.req.chunk_size = chunk_size ? (uint32_t)chunk_size : bfs_cl->chunk_default;
-		rc = bfs_call_run(&c);
+		rc = bfs_rpc_call(&c);
 		ino = c.rep.inode;
 		if (rc == -EEXIST && !(flags & O_EXCL)) {
 			/* something that is not a regular file is there */
@@ -566,9 +580,9 @@ BFS_API int benchfs_import(const void *buf, size_t len, int flags)
 		return -EISDIR;
 	if (!(path = strndup((const char *)buf + sizeof(h), h.plen)))
 		return -ENOMEM;
-	pthread_mutex_lock(&bfs_lock);
+	pthread_mutex_lock(&bfs_client_lock);
 	if (!bfs_cl) {
-		pthread_mutex_unlock(&bfs_lock);
+		pthread_mutex_unlock(&bfs_client_lock);
 		free(path);
 		return -ENOTCONN;
 	}
@@ -615,7 +629,7 @@ BFS_API int benchfs_frefresh(int fd)
 BFS_API int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len)
 {
 	struct bfs_file *f;
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	if ((cmd != F_SETLK && cmd != F_SETLKW) ||
@@ -634,20 +648,20 @@ BFS_API int benchfs_lock(int fd, int cmd, int type, off_t start, off_t len)
 		if (rc)
 			BFS_LEAVE(rc);
 	}
-	bfs_call_init(&c, type == F_UNLCK ? BFS_OP_UNLOCK : BFS_OP_LOCK,
-	              bfs_ring_chunk(&bfs_cl->ring, f->ino, 0));
+	bfs_rpc_call_init(&c, type == F_UNLCK ? BFS_OP_UNLOCK : BFS_OP_LOCK,
+	                  bfs_ring_chunk(&bfs_cl->ring, f->ino, 0));
 	c.req.ino = f->ino;
 	c.req.offset = (uint64_t)start;
 	c.req.length = (uint64_t)len;
 	c.req.flags = (type == F_WRLCK ? BFS_F_WRLOCK : 0) | (cmd == F_SETLK ? BFS_F_NOWAIT : 0);
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (type == F_UNLCK)
 		BFS_LEAVE(rc);
 	if (rc == -ETIMEDOUT) {
 		/* still queued on the server, maybe: take the request back */
 		c.req.op = BFS_OP_UNLOCK;
 		c.req.flags = 0;
-		bfs_call_run(&c);
+		bfs_rpc_call(&c);
 	}
 	if (rc)
 		BFS_LEAVE(rc);

@@ -48,7 +48,7 @@ struct benchfs_request {
 	size_t ntails, cap_tails;
 	uint8_t *tried; /* servers this request has tried to connect to (NULL: none yet) */
 	uint8_t busy[BFS_BATCH];
-	struct bfs_call win[BFS_BATCH];
+	struct bfs_rpc_call win[BFS_BATCH];
 };
 
 /* ---- requests ------------------------------------------------------------------------------ */
@@ -99,12 +99,14 @@ static void req_put(struct benchfs_request *r)
 	req_free(r);
 }
 
-void bfs_aio_fini(void)
+/* at detach (the engine's hook): free the spare request */
+static int aio_detach(void)
 {
 	if (bfs_cl->spare) {
 		req_free(bfs_cl->spare);
 		bfs_cl->spare = NULL;
 	}
+	return 0;
 }
 
 /*
@@ -179,11 +181,6 @@ static void next_piece(const struct benchfs_request *r, size_t *seg, uint64_t *d
 		(*seg)++, *done = 0;
 }
 
-static int needs_connect(uint32_t s)
-{
-	return !bfs_cl->eps[s] || bfs_cl->ep_failed[s];
-}
-
 /*
  * Server @s of the next piece has no endpoint: connect to it and to the other unconnected
  * servers of the pieces ahead, all at once (each server once per request).
@@ -208,7 +205,7 @@ static void req_connect(struct benchfs_request *r, uint32_t s)
 
 		next_piece(r, &seg, &done, &off, &len, &buf);
 		t = bfs_ring_chunk(&bfs_cl->ring, r->ino, off / r->chunk_size);
-		if (!r->tried[t] && needs_connect(t)) {
+		if (!r->tried[t] && !bfs_rpc_connected(t)) {
 			r->tried[t] = 1;
 			want[nw++] = t;
 		}
@@ -217,7 +214,7 @@ static void req_connect(struct benchfs_request *r, uint32_t s)
 		r->tried[s] = 1;
 		want[nw++] = s;
 	}
-	bfs_connect(want, nw);
+	bfs_rpc_connect(want, nw);
 	free(want);
 }
 
@@ -249,7 +246,7 @@ static void read_short(struct benchfs_request *r, char *buf, uint64_t off, uint6
 }
 
 /* Account the DONE call @c of @r. */
-static void req_reap(struct benchfs_request *r, struct bfs_call *c)
+static void req_reap(struct benchfs_request *r, struct bfs_rpc_call *c)
 {
 	if (c->status < 0) {
 		r->rc = r->rc ? r->rc : c->status;
@@ -319,7 +316,7 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 	if (r->finished)
 		return;
 	for (unsigned i = 0; i < r->hi; i++)
-		if (r->busy[i] && bfs_call_done(&r->win[i], now)) {
+		if (r->busy[i] && bfs_rpc_done(&r->win[i], now)) {
 			req_reap(r, &r->win[i]);
 			r->busy[i] = 0;
 			r->inflight--;
@@ -327,7 +324,7 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 	while (r->hi && !r->busy[r->hi - 1])
 		r->hi--;
 	for (unsigned i = 0; i < BFS_BATCH && !r->rc && r->seg < r->nsegs; i++) {
-		struct bfs_call *c = &r->win[i];
+		struct bfs_rpc_call *c = &r->win[i];
 		uint64_t off, len;
 		uint32_t server;
 		char *buf;
@@ -336,9 +333,9 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 			continue;
 		next_piece(r, &r->seg, &r->seg_done, &off, &len, &buf);
 		server = bfs_ring_chunk(&bfs_cl->ring, r->ino, off / r->chunk_size);
-		if (needs_connect(server))
+		if (!bfs_rpc_connected(server))
 			req_connect(r, server); /* looks ahead from the pieces after this one */
-		bfs_call_init(c, r->op, server);
+		bfs_rpc_call_init(c, r->op, server);
 		c->req.ino = r->ino;
 		c->req.offset = off;
 		c->req.length = len;
@@ -352,13 +349,13 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 		r->busy[i] = 1;
 		r->inflight++;
 		r->hi = BFS_MAX(r->hi, i + 1);
-		bfs_call_start(c);
+		bfs_rpc_start(c);
 	}
 	if (!r->inflight && (r->rc || r->seg == r->nsegs))
 		req_finish(r);
 }
 
-void bfs_aio_pump_all(void)
+static void bfs_aio_pump_all(void)
 {
 	struct benchfs_request *r, *next;
 
@@ -372,10 +369,14 @@ void bfs_aio_pump_all(void)
 	bfs_cl->pumping--;
 }
 
+/* every wait round pumps the requests in progress; at detach the spare goes */
+static struct bfs_rpc_hook aio_hook = {.progress = bfs_aio_pump_all, .detach = aio_detach};
+
 static void req_start(struct benchfs_request *r)
 {
 	struct bfs_file *f = bfs_file_get(r->fd);
 
+	bfs_rpc_hook_add(&aio_hook);
 	f->pending++;
 	r->next = bfs_cl->aio;
 	bfs_cl->aio = r;
@@ -413,7 +414,7 @@ static ssize_t req_run(int fd, uint8_t op, const struct benchfs_ioseg *segs, siz
 	if (rc)
 		return rc;
 	req_start(r);
-	bfs_wait(req_done, r);
+	bfs_rpc_wait(req_done, r);
 	return req_result(r);
 }
 
@@ -432,7 +433,7 @@ void bfs_aio_drain(struct bfs_file *f)
 	struct drain_arg a = {f};
 
 	if (f->pending)
-		bfs_wait(drained, &a);
+		bfs_rpc_wait(drained, &a);
 }
 
 /* ---- blocking forms ------------------------------------------------------------------------ */
@@ -495,15 +496,6 @@ BFS_API int benchfs_ipreadl(int fd, const struct benchfs_ioseg *segs, size_t nse
 	return istart(fd, BFS_OP_READ, segs, nsegs, req);
 }
 
-/* One non-blocking round: progress the worker, fail overdue calls, pump every request. */
-static void progress_once(void)
-{
-	while (ucp_worker_progress(bfs_cl->ucx.worker))
-		;
-	bfs_expire(bfs_mono_ns());
-	bfs_aio_pump_all();
-}
-
 BFS_API int benchfs_test(benchfs_request_t *req, ssize_t *result)
 {
 	ssize_t rc;
@@ -512,7 +504,7 @@ BFS_API int benchfs_test(benchfs_request_t *req, ssize_t *result)
 		return -EINVAL;
 	BFS_ENTER();
 	if (!req->finished) {
-		progress_once();
+		bfs_rpc_progress();
 		req_done(req, bfs_mono_ns()); /* abandons calls stuck after cancellation */
 	}
 	if (!req->finished)
@@ -528,13 +520,13 @@ BFS_API ssize_t benchfs_wait(benchfs_request_t *req)
 	if (!req)
 		return -EINVAL;
 	BFS_ENTER();
-	bfs_wait(req_done, req);
+	bfs_rpc_wait(req_done, req);
 	BFS_LEAVE(req_result(req));
 }
 
 BFS_API int benchfs_progress(void)
 {
 	BFS_ENTER();
-	progress_once();
+	bfs_rpc_progress();
 	BFS_LEAVE(0);
 }

@@ -14,6 +14,24 @@
 #define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
 #define ROOT_INO  1
 
+/* ---- calls ---------------------------------------------------------------------------------- */
+
+void bfs_ns_call(struct bfs_rpc_call *c, uint8_t op, const char *path, size_t len, const char *s1,
+                 size_t l1, const char *s2, size_t l2, char *pbuf)
+{
+	bfs_rpc_call_init(c, op, bfs_ring_path(&bfs_cl->ring, path, len));
+	memcpy(pbuf, path, len);
+	if (l1)
+		memcpy(pbuf + len, s1, l1);
+	if (l2)
+		memcpy(pbuf + len + l1, s2, l2);
+	c->req.len[0] = (uint32_t)len;
+	c->req.len[1] = (uint32_t)l1;
+	c->req.len[2] = (uint32_t)l2;
+	c->send_buf = pbuf;
+	c->send_len = len + l1 + l2;
+}
+
 /* ---- helpers shared with io.c ---------------------------------------------------------------- */
 
 int bfs_norm(const char *in, char *out)
@@ -26,7 +44,7 @@ int bfs_norm(const char *in, char *out)
 int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target)
 {
 	char pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	if (len == 1) { /* the root is implicit */
@@ -36,7 +54,7 @@ int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target
 		return 0;
 	}
 	bfs_ns_call(&c, BFS_OP_LOOKUP, path, len, NULL, 0, NULL, 0, pbuf);
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc == 0) {
 		*ino = c.rep.inode;
 		if (target) {
@@ -46,7 +64,7 @@ int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target
 			target[n] = '\0';
 		}
 	}
-	bfs_call_release(&c);
+	bfs_rpc_call_release(&c);
 	return rc;
 }
 
@@ -86,6 +104,19 @@ static int dircache_has(const char *path, size_t len)
 	       e->expires_ns > bfs_mono_ns();
 }
 
+/* at detach (the engine's hook): free the cache */
+static int dircache_free(void)
+{
+	for (size_t i = 0; i < bfs_cl->dcache_cap; i++)
+		free(bfs_cl->dcache[i].path);
+	free(bfs_cl->dcache);
+	bfs_cl->dcache = NULL;
+	bfs_cl->dcache_cap = 0;
+	return 0;
+}
+
+static struct bfs_rpc_hook dircache_hook = {.detach = dircache_free};
+
 static void dircache_add(const char *path, size_t len)
 {
 	struct bfs_dircache_ent *e;
@@ -97,6 +128,7 @@ static void dircache_add(const char *path, size_t len)
 		if (!bfs_cl->dcache)
 			return;
 		bfs_cl->dcache_cap = 4096;
+		bfs_rpc_hook_add(&dircache_hook);
 	}
 	e = dircache_slot(path, len);
 	free(e->path);
@@ -169,20 +201,20 @@ uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t 
 
 int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n)
 {
-	struct bfs_call **calls;
+	struct bfs_rpc_call **calls;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	calls = bfs_calls_new(n, op, servers);
+	calls = bfs_rpc_calls_new(n, op, servers);
 	if (!calls)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
 		calls[i]->req.ino = ino;
 		calls[i]->req.size = arg;
 	}
-	bfs_calls_run(calls, n);
-	rc = bfs_calls_status(calls, n);
+	bfs_rpc_run(calls, n);
+	rc = bfs_rpc_status(calls, n);
 	free(calls);
 	return rc;
 }
@@ -262,7 +294,7 @@ static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t a
                       uint32_t mode, struct bfs_inode *out)
 {
 	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int len = bfs_norm(path, p), rc;
 
 	if (len < 0)
@@ -275,7 +307,7 @@ static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t a
 	c.req.atime_ns = atime;
 	c.req.mtime_ns = mtime;
 	c.req.mode = mode;
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc == -ENOENT)
 		rc = bfs_enoent(p, (size_t)len);
 	if (!rc && out)
@@ -341,7 +373,7 @@ static int create_excl(const char *p, size_t len, uint32_t mode, const char *tar
                        struct bfs_inode *out)
 {
 	char pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	if (len == 1)
@@ -354,7 +386,7 @@ static int create_excl(const char *p, size_t len, uint32_t mode, const char *tar
 	c.req.mode = mode;
 	c.req.uid = bfs_cl->uid;
 	c.req.gid = bfs_cl->gid;
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (!rc && out)
 		*out = c.rep.inode;
 	return rc;
@@ -421,13 +453,13 @@ static int remove_record(const char *p, size_t len, unsigned flags, uint64_t exp
                          struct bfs_inode *old)
 {
 	char pbuf[PBUF_SIZE];
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int rc;
 
 	bfs_ns_call(&c, BFS_OP_REMOVE, p, len, NULL, 0, NULL, 0, pbuf);
 	c.req.flags = (uint16_t)flags;
 	c.req.ino = expect;
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc == -ENOENT && !expect)
 		rc = bfs_enoent(p, len);
 	if (!rc)
@@ -476,7 +508,7 @@ BFS_API int benchfs_unlink(const char *path)
 BFS_API int benchfs_rmdir(const char *path)
 {
 	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
-	struct bfs_call **calls;
+	struct bfs_rpc_call **calls;
 	struct bfs_inode ino;
 	int len, rc;
 
@@ -494,7 +526,7 @@ BFS_API int benchfs_rmdir(const char *path)
 	if (rc)
 		BFS_LEAVE(rc);
 	/* ask every server whether it holds an entry of the directory */
-	calls = bfs_calls_new(bfs_cl->nservers, BFS_OP_HASCHILD, NULL);
+	calls = bfs_rpc_calls_new(bfs_cl->nservers, BFS_OP_HASCHILD, NULL);
 	if (!calls)
 		BFS_LEAVE(-ENOMEM);
 	memcpy(pbuf, p, (size_t)len);
@@ -503,7 +535,7 @@ BFS_API int benchfs_rmdir(const char *path)
 		calls[i]->send_buf = pbuf;
 		calls[i]->send_len = (size_t)len;
 	}
-	bfs_calls_run(calls, bfs_cl->nservers);
+	bfs_rpc_run(calls, bfs_cl->nservers);
 	for (uint32_t i = 0; i < bfs_cl->nservers && !rc; i++) {
 		rc = calls[i]->status;
 		if (!rc && calls[i]->rep.count)
@@ -522,7 +554,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 	char op[BENCHFS_PATH_MAX + 1], np[BENCHFS_PATH_MAX + 1], target[BENCHFS_PATH_MAX + 1];
 	char pbuf[PBUF_SIZE];
 	struct bfs_inode ino, gone;
-	struct bfs_call c;
+	struct bfs_rpc_call c;
 	int olen, nlen, rc;
 
 	BFS_ENTER();
@@ -560,7 +592,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 	c.req.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
 	c.req.atime_ns = ino.atime_ns;
 	c.req.mtime_ns = ino.mtime_ns;
-	rc = bfs_call_run(&c);
+	rc = bfs_rpc_call(&c);
 	if (rc)
 		BFS_LEAVE(rc);
 	gone = c.rep.inode;
@@ -577,7 +609,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
  */
 
 struct dir_server {
-	struct bfs_call call;
+	struct bfs_rpc_call call;
 	size_t pos;                       /* parse position in call.rep_payload */
 	char after[BENCHFS_NAME_MAX + 1]; /* resume point: last name seen */
 	size_t alen;
@@ -596,7 +628,7 @@ struct benchfs_dir {
 /* Start page requests to the servers of @d whose next page is wanted (@which, n of them). */
 static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 {
-	struct bfs_call **ptrs = calloc(n, sizeof(*ptrs));
+	struct bfs_rpc_call **ptrs = calloc(n, sizeof(*ptrs));
 
 	if (!ptrs)
 		return -ENOMEM;
@@ -604,8 +636,8 @@ static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 		struct dir_server *s = &d->srv[which[k]];
 		char *pbuf =
 		    d->pbufs + (size_t)which[k] * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2);
-		bfs_call_release(&s->call);
-		bfs_call_init(&s->call, BFS_OP_READDIR, which[k]);
+		bfs_rpc_call_release(&s->call);
+		bfs_rpc_call_init(&s->call, BFS_OP_READDIR, which[k]);
 		memcpy(pbuf, d->path, d->plen);
 		memcpy(pbuf + d->plen, s->after, s->alen);
 		s->call.req.len[0] = (uint32_t)d->plen;
@@ -615,7 +647,7 @@ static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 		s->pos = 0;
 		ptrs[k] = &s->call;
 	}
-	bfs_calls_run(ptrs, n);
+	bfs_rpc_run(ptrs, n);
 	free(ptrs);
 	for (uint32_t k = 0; k < n; k++) {
 		struct dir_server *s = &d->srv[which[k]];
@@ -664,7 +696,7 @@ BFS_API int benchfs_opendir(const char *path, benchfs_dir_t **dirp)
 fail:
 	if (d->srv)
 		for (uint32_t i = 0; i < bfs_cl->nservers; i++)
-			bfs_call_release(&d->srv[i].call);
+			bfs_rpc_call_release(&d->srv[i].call);
 	free(d->srv);
 	free(d->pbufs);
 	free(d);
@@ -701,7 +733,7 @@ BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
 				BFS_LEAVE(rc);
 			continue;
 		}
-		bfs_call_release(&s->call);
+		bfs_rpc_call_release(&s->call);
 		d->cur++;
 	}
 	BFS_LEAVE(0);
@@ -711,10 +743,10 @@ BFS_API int benchfs_closedir(benchfs_dir_t *d)
 {
 	if (!d)
 		return 0;
-	pthread_mutex_lock(&bfs_lock);
+	pthread_mutex_lock(&bfs_client_lock);
 	for (uint32_t i = 0; bfs_cl && i < bfs_cl->nservers; i++)
-		bfs_call_release(&d->srv[i].call);
-	pthread_mutex_unlock(&bfs_lock);
+		bfs_rpc_call_release(&d->srv[i].call);
+	pthread_mutex_unlock(&bfs_client_lock);
 	free(d->srv);
 	free(d->pbufs);
 	free(d);
@@ -744,10 +776,10 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 	if (!pbuf)
 		BFS_LEAVE(-ENOMEM);
 	while (more && !rc) {
-		struct bfs_call c;
+		struct bfs_rpc_call c;
 		size_t pos = 0;
 
-		bfs_call_init(&c, BFS_OP_FIND, (uint32_t)server);
+		bfs_rpc_call_init(&c, BFS_OP_FIND, (uint32_t)server);
 		memcpy(pbuf, p, (size_t)len);
 		memcpy(pbuf + len, after, alen);
 		if (glen)
@@ -773,7 +805,7 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 			if (f->incomplete)
 				c.req.flags |= BFS_F_ONLY_INCOMPLETE;
 		}
-		rc = bfs_call_run(&c);
+		rc = bfs_rpc_call(&c);
 		more = !rc && (c.rep.flags & BFS_F_MORE);
 		for (uint32_t i = 0; !rc && i < c.rep.count; i++) {
 			struct benchfs_find_entry e;
@@ -803,13 +835,13 @@ BFS_API int benchfs_find(int server, const char *path, const struct benchfs_find
 			e.size = size;
 			e.mtime = bfs_ns_to_ts(mt);
 			/* the callback may call the library: let go of the lock meanwhile */
-			pthread_mutex_unlock(&bfs_lock);
+			pthread_mutex_unlock(&bfs_client_lock);
 			rc = cb(&e, arg);
-			pthread_mutex_lock(&bfs_lock);
+			pthread_mutex_lock(&bfs_client_lock);
 			if (!bfs_cl)
 				rc = rc ? rc : -ENOTCONN;
 		}
-		bfs_call_release(&c);
+		bfs_rpc_call_release(&c);
 	}
 	free(pbuf);
 	BFS_LEAVE(rc);

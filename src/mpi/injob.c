@@ -306,10 +306,10 @@ BFS_API int benchfs_mpi_start(MPI_Comm comm, int nservers, const char *data_dir,
 		bfs_server_close(srv);
 		return BENCHFS_MPI_SERVED;
 	}
-	pthread_mutex_lock(&bfs_lock);
+	pthread_mutex_lock(&bfs_client_lock);
 	rc = bfs_client_attach((uint32_t)nservers, addrs, lens, BFS_RING_VNODES_DEFAULT,
 	                       BFS_RING_SEED_DEFAULT, secret);
-	pthread_mutex_unlock(&bfs_lock);
+	pthread_mutex_unlock(&bfs_client_lock);
 	bfs_free_addresses((uint32_t)nservers, addrs, lens);
 	if (rc) {
 		/* the servers wait for a stop: give them one so the job ends */
@@ -332,9 +332,9 @@ BFS_API int benchfs_mpi_stop(MPI_Comm *clients)
 	if (!clients || *clients == MPI_COMM_NULL)
 		return -EINVAL;
 	MPI_Comm_rank(*clients, &rank);
-	pthread_mutex_lock(&bfs_lock);
+	pthread_mutex_lock(&bfs_client_lock);
 	rc = bfs_cl ? bfs_close_all() : 0;
-	pthread_mutex_unlock(&bfs_lock);
+	pthread_mutex_unlock(&bfs_client_lock);
 	MPI_Barrier(*clients);
 	if (rank == 0)
 		rc2 = benchfs_shutdown_servers();

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/ring.h"
-#include "net/rpc.h"
+#include "net/ucx.h"
 
 /* bfs_addrfile_parse - see addrfile.h. */
 int bfs_addrfile_parse(FILE *f, struct bfs_addrfile *out)

@@ -8,7 +8,7 @@
  *   servers <n>
  *   vnodes <v>
  *   seed <hex>
- *   server <i> <peer address in hex>   (n lines; locator + UCX address, see net/rpc.h)
+ *   server <i> <peer address in hex>   (n lines; locator + UCX address, see net/ucx.h)
  */
 #ifndef BFS_ADDRFILE_H
 #define BFS_ADDRFILE_H

@@ -1,317 +1,714 @@
 /*
- * rpc.c - UCX context, worker, endpoints and wake-up for BenchFS clients and servers.
+ * rpc.c - the call engine: calls and their replies, endpoints and failure detection, timeouts,
+ * the wait, hooks (see rpc.h).
  */
 #include "net/rpc.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "common/util.h"
 
-int bfs_ucs_errno(ucs_status_t st)
+struct bfs_rpc *bfs_rpc_ctx;
+
+#define IDLE_SPINS 32 /* empty progress rounds before sleeping on the worker's fd */
+
+/* ---- hooks --------------------------------------------------------------------------------- */
+
+void bfs_rpc_hook_add(struct bfs_rpc_hook *h)
 {
-	switch (st) {
-	case UCS_OK:
-		return 0;
-	case UCS_ERR_NO_MEMORY:
-		return -ENOMEM;
-	case UCS_ERR_TIMED_OUT:
-	case UCS_ERR_ENDPOINT_TIMEOUT:
-		return -ETIMEDOUT;
-	case UCS_ERR_CANCELED:
-		return -ECANCELED;
-	case UCS_ERR_INVALID_PARAM:
-		return -EINVAL;
-	case UCS_ERR_MESSAGE_TRUNCATED:
-		return -EMSGSIZE;
-	default:
-		return -EIO;
-	}
+	struct bfs_rpc_hook **p;
+
+	if (h->added)
+		return;
+	h->added = 1;
+	h->next = NULL;
+	for (p = &bfs_rpc_ctx->hooks; *p; p = &(*p)->next)
+		;
+	*p = h;
+}
+
+/* The progress hooks, once per round (not again from inside one: a hook's own waits) */
+static void run_hooks(void)
+{
+	if (bfs_rpc_ctx->in_hooks)
+		return;
+	bfs_rpc_ctx->in_hooks = 1;
+	for (struct bfs_rpc_hook *h = bfs_rpc_ctx->hooks; h; h = h->next)
+		if (h->progress)
+			h->progress();
+	bfs_rpc_ctx->in_hooks = 0;
+}
+
+/* ---- replies ------------------------------------------------------------------------------- */
+
+static void call_finish_op(struct bfs_rpc_call *c)
+{
+	c->ucx_ops--;
 }
 
 /*
- * This host's id: a hash of the host name, the kernel's boot id and our pid namespace, so two
- * peers with the same id can see each other's processes (kill(pid, 0)) and share memory.
+ * Give up @c's UCX operations that are still pending: it is DONE, and they end without it. A
+ * reply whose payload never arrived fails the call with @err: the server's status said the
+ * bytes were coming, and a read that took them for a hole would return zeros as data.
  */
-static uint64_t host_id(void)
+static void call_abandon(struct bfs_rpc_call *c, int err)
 {
-	char buf[512] = {0};
-	struct stat st;
-	size_t n;
-	FILE *f;
-
-	gethostname(buf, 256);
-	n = strnlen(buf, 256);
-	f = fopen("/proc/sys/kernel/random/boot_id", "r");
-	if (f) {
-		n += fread(buf + n, 1, 64, f);
-		fclose(f);
+	if (c->ureq[1] && c->status >= 0) {
+		c->status = err;
+		c->xerr = err;
 	}
-	if (stat("/proc/self/ns/pid", &st) == 0)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "/%llu",
-		                      (unsigned long long)st.st_ino);
-	return XXH3_64bits(buf, n);
-}
-
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = bytes - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void ucx_req_init(void *request)
-{
-	bfs_ucx_req_own(request, NULL);
-}
-
-int bfs_ucx_init(struct bfs_ucx *u)
-{
-	const char *pc = getenv("BENCHFS_PEER_CHECK");
-
-	ucp_params_t params = {0};
-	ucp_worker_params_t wparams = {0};
-	ucp_config_t *config;
-	ucs_status_t st;
-
-	memset(u, 0, sizeof(*u));
-	u->efd = -1;
-	u->rndv_thresh = bfs_env_u64("BENCHFS_RNDV_THRESH", BFS_RNDV_THRESH_DEFAULT);
-	u->host = host_id();
-	u->peer_check = pc && *pc ? (atoi(pc) != 0) : -1;
-	st = ucp_config_read(NULL, NULL, &config);
-	if (st != UCS_OK)
-		goto fail;
-	params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_NAME |
-	                    UCP_PARAM_FIELD_REQUEST_SIZE | UCP_PARAM_FIELD_REQUEST_INIT;
-	params.features = UCP_FEATURE_AM | UCP_FEATURE_WAKEUP;
-	params.request_size = sizeof(struct bfs_ucx_req);
-	params.request_init = ucx_req_init;
-	params.name = "benchfs";
-	st = ucp_init(&params, config, &u->context);
-	ucp_config_release(config);
-	if (st != UCS_OK)
-		goto fail;
-	wparams.field_mask = UCP_WORKER_PARAM_FIELD_THREAD_MODE;
-	wparams.thread_mode = UCS_THREAD_MODE_SINGLE;
-	st = ucp_worker_create(u->context, &wparams, &u->worker);
-	if (st != UCS_OK)
-		goto fail_ctx;
-	st = ucp_worker_get_efd(u->worker, &u->efd);
-	if (st != UCS_OK)
-		goto fail_worker;
-	return 0;
-fail_worker:
-	ucp_worker_destroy(u->worker);
-fail_ctx:
-	ucp_cleanup(u->context);
-fail:
-	bfs_warn("UCX initialization failed: %s", ucs_status_string(st));
-	memset(u, 0, sizeof(*u));
-	return -EIO;
-}
-
-void bfs_ucx_fini(struct bfs_ucx *u)
-{
-	if (u->worker)
-		ucp_worker_destroy(u->worker);
-	if (u->context)
-		ucp_cleanup(u->context);
-	memset(u, 0, sizeof(*u));
-	u->efd = -1;
-}
-
-int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, void *arg)
-{
-	ucp_am_handler_param_t p = {0};
-
-	p.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
-	               UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
-	p.id = id;
-	p.flags = UCP_AM_FLAG_WHOLE_MSG | UCP_AM_FLAG_PERSISTENT_DATA;
-	p.cb = cb;
-	p.arg = arg;
-	return bfs_ucs_errno(ucp_worker_set_am_recv_handler(u->worker, &p));
-}
-
-int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len)
-{
-	ucp_address_t *a;
-	size_t n;
-
-	uint8_t *p;
-
-	if (ucp_worker_get_address(u->worker, &a, &n) != UCS_OK)
-		return -EIO;
-	p = malloc(BFS_LOCATOR_SIZE + n);
-	if (!p) {
-		ucp_worker_release_address(u->worker, a);
-		return -ENOMEM;
-	}
-	put_le(p, u->host, 8);
-	put_le(p + 8, (uint64_t)getpid(), 4);
-	put_le(p + 12, 0, 4);
-	memcpy(p + BFS_LOCATOR_SIZE, a, n);
-	*addr = p;
-	*len = BFS_LOCATOR_SIZE + n;
-	ucp_worker_release_address(u->worker, a);
-	return 0;
-}
-
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, size_t len, ucp_ep_h *ep,
-                    ucp_err_handler_cb_t err_cb, void *arg, uint32_t *pid)
-{
-	ucp_ep_params_t p = {0};
-	ucs_status_t st;
-	int local, check;
-
-	*pid = 0;
-	if (len <= BFS_LOCATOR_SIZE)
-		return -EINVAL;
-	local = get_le(addr, 8) == u->host;
-	check = u->peer_check >= 0 ? u->peer_check : !local;
-	if (local && !check)
-		*pid = (uint32_t)get_le((const uint8_t *)addr + 8, 4);
-	p.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
-	               UCP_EP_PARAM_FIELD_ERR_HANDLER;
-	p.address = (const ucp_address_t *)((const uint8_t *)addr + BFS_LOCATOR_SIZE);
-	p.err_mode = check ? UCP_ERR_HANDLING_MODE_PEER : UCP_ERR_HANDLING_MODE_NONE;
-	p.err_handler.cb = err_cb;
-	p.err_handler.arg = arg;
-	st = ucp_ep_create(u->worker, &p, ep);
-	if (st != UCS_OK) {
-		bfs_warn("cannot connect to a server: %s", ucs_status_string(st));
-		return -EIO;
-	}
-	return 0;
-}
-
-void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force)
-{
-	ucp_request_param_t p = {0};
-	ucs_status_ptr_t req;
-	int64_t deadline = bfs_mono_ns() + 2 * BFS_NSEC;
-
-	p.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
-	p.flags = force ? UCP_EP_CLOSE_FLAG_FORCE : 0;
-	req = ucp_ep_close_nbx(ep, &p);
-	if (!UCS_PTR_IS_PTR(req))
-		return;
-	while (ucp_request_check_status(req) == UCS_INPROGRESS) {
-		if (!ucp_worker_progress(u->worker) && bfs_mono_ns() > deadline && !force) {
-			/* a peer that does not answer the close handshake: force it */
-			ucp_request_free(req);
-			bfs_ucx_close_ep(u, ep, 1);
-			return;
+	for (int i = 0; i < 2; i++)
+		if (c->ureq[i]) {
+			bfs_ucx_req_own(c->ureq[i], NULL);
+			c->ureq[i] = NULL;
 		}
-	}
-	ucp_request_free(req);
+	c->ucx_ops = 0;
 }
 
-static void closed_nb(void *request, ucs_status_t st, void *user)
+/*
+ * The error of a UCX operation that ended badly, as the call reports it: a cancelled one was
+ * cancelled by us (the call failed already, with its own error); any other failure is one of
+ * the connection to the server (-EIO). UCX's TCP transport reports every failed endpoint as
+ * UCS_ERR_ENDPOINT_TIMEOUT, which is not the RPC timeout (-ETIMEDOUT) the caller is told of
+ * when a server does not answer in time.
+ */
+static int op_error(ucs_status_t st)
 {
-	(void)st;
+	return st == UCS_ERR_CANCELED ? -ECANCELED : -EIO;
+}
+
+/* Mark @c replied with @status (first status wins); frees its slot. */
+static void call_replied(struct bfs_rpc_call *c, int status)
+{
+	if (c->replied)
+		return;
+	c->replied = 1;
+	c->status = status;
+	bfs_rpc_ctx->slots[c->slot] = NULL;
+	bfs_rpc_ctx->gen[c->slot]++;
+}
+
+/* A transport failure (not a server's answer) ends @c. */
+static void call_failed(struct bfs_rpc_call *c, int err)
+{
+	if (!c->replied)
+		c->xerr = err;
+	call_replied(c, err);
+}
+
+static void payload_received(void *request, ucs_status_t st, size_t length, void *user)
+{
+	struct bfs_rpc_call *c = bfs_ucx_req_owner(request);
+
 	(void)user;
 	ucp_request_free(request);
+	if (!c)
+		return; /* abandoned */
+	c->ureq[1] = NULL;
+	if (st != UCS_OK) {
+		if (c->status >= 0) /* the first error stays (a cancel follows our timeout) */
+			c->status = c->xerr = op_error(st);
+	} else {
+		c->rep_len = length;
+	}
+	call_finish_op(c);
 }
 
-void bfs_ucx_close_ep_nb(ucp_ep_h ep)
+/* The AM handler of BFS_AM_REP: match the reply to its call and land its payload. */
+static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *data, size_t len,
+                             const ucp_am_recv_param_t *param)
+{
+	struct bfs_rpc *cl = arg;
+	struct bfs_rep rep;
+	struct bfs_rpc_call *c;
+	uint32_t slot;
+	void *dst;
+
+	if (bfs_wire_decode_rep(header, hlen, &rep))
+		goto drop;
+	slot = (uint32_t)(rep.reqid & 0xffffffffu);
+	if (slot >= BFS_RPC_SLOTS || !(c = cl->slots[slot]) || cl->gen[slot] != rep.reqid >> 32)
+		goto drop; /* late reply of a call that timed out */
+	c->rep = rep;
+	call_replied(c, rep.status);
+	if (len == 0)
+		return UCS_OK;
+	if (c->recv_buf) {
+		if (len > c->recv_cap) {
+			c->status = -EMSGSIZE;
+			goto drop;
+		}
+		dst = c->recv_buf;
+	} else {
+		dst = c->rep_payload = malloc(len);
+		if (!dst) {
+			c->status = -ENOMEM;
+			goto drop;
+		}
+	}
+	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+		ucp_request_param_t p = {0};
+		ucs_status_ptr_t sp;
+
+		p.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+		p.cb.recv_am = payload_received;
+		p.user_data = c;
+		c->ucx_ops++; /* DONE again only when the payload is in */
+		sp = ucp_am_recv_data_nbx(cl->ucx.worker, data, dst, len, &p);
+		if (UCS_PTR_IS_ERR(sp)) {
+			c->status = bfs_ucs_errno(UCS_PTR_STATUS(sp));
+			call_finish_op(c);
+		} else if (sp == NULL) {
+			c->rep_len = len;
+			call_finish_op(c);
+		} else {
+			bfs_ucx_req_own(sp, c);
+			c->ureq[1] = sp;
+		}
+		return UCS_OK;
+	}
+	memcpy(dst, data, len);
+	c->rep_len = len;
+	return UCS_OK;
+drop:
+	(void)param; /* returning UCS_OK lets UCX drop the payload, rendezvous included */
+	return UCS_OK;
+}
+
+/* ---- endpoints ----------------------------------------------------------------------------- */
+
+static void fail_server_calls(uint32_t server, int status)
+{
+	for (uint32_t i = 0; i < BFS_RPC_SLOTS; i++) {
+		struct bfs_rpc_call *c = bfs_rpc_ctx->slots[i];
+		if (c && c->server == server)
+			call_failed(c, status);
+	}
+}
+
+/* @server failed (its endpoint reported it, or its process on this host is gone): its calls
+ * end with -EIO, and its endpoint is closed and made again on next use. */
+static void server_failed(uint32_t server)
+{
+	bfs_rpc_ctx->ep_failed[server] = 1;
+	fail_server_calls(server, -EIO);
+}
+
+static void on_ep_error(void *arg, ucp_ep_h ep, ucs_status_t st)
+{
+	(void)ep;
+	(void)st;
+	if (bfs_rpc_ctx)
+		server_failed((uint32_t)(uintptr_t)arg);
+}
+
+/* Close the endpoint of @server by force (cancelling its operations). */
+static void ep_reset(uint32_t server)
+{
+	ucp_ep_h ep = bfs_rpc_ctx->eps[server];
+
+	if (!ep)
+		return;
+	bfs_rpc_ctx->eps[server] = NULL;
+	bfs_ucx_close_ep(&bfs_rpc_ctx->ucx, ep, 1);
+	bfs_rpc_ctx->ep_failed[server] = 0;
+}
+
+static int ep_get(uint32_t server, ucp_ep_h *ep)
+{
+	if (bfs_rpc_ctx->ep_failed[server] || !bfs_rpc_ctx->eps[server])
+		return bfs_rpc_ctx->conn_err[server] ? bfs_rpc_ctx->conn_err[server] : -EIO;
+	*ep = bfs_rpc_ctx->eps[server];
+	return 0;
+}
+
+static void call_start(struct bfs_rpc_call *c);
+static void calls_wait(struct bfs_rpc_call **calls, size_t n);
+
+/*
+ * Connect to the servers of @calls that have no endpoint yet (or a failed one), and introduce
+ * this client to each with HELLO (all at once): the server answers later replies on an
+ * endpoint of its own, and gives the id the requests carry.
+ */
+static void connect_servers(struct bfs_rpc_call **calls, size_t n)
+{
+	struct bfs_rpc_call **hello = NULL;
+	size_t nh = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = calls[i]->server;
+		int rc;
+
+		if (bfs_rpc_ctx->ep_failed[s])
+			ep_reset(s);
+		if (bfs_rpc_ctx->eps[s])
+			continue;
+		if (bfs_rpc_ctx->dead[s]) {
+			bfs_rpc_ctx->conn_err[s] = -EIO, bfs_rpc_ctx->conn_xerr[s] = 1;
+			continue;
+		}
+		bfs_rpc_ctx->conn_err[s] = 0;
+		rc = bfs_ucx_connect(&bfs_rpc_ctx->ucx, bfs_rpc_ctx->addrs[s],
+		                     bfs_rpc_ctx->addr_lens[s], &bfs_rpc_ctx->eps[s], on_ep_error,
+		                     (void *)(uintptr_t)s, &bfs_rpc_ctx->pid[s]);
+		if (rc) {
+			bfs_rpc_ctx->conn_err[s] = rc, bfs_rpc_ctx->conn_xerr[s] = 1;
+			continue; /* the calls to it fail in call_start() */
+		}
+		if (!hello &&
+		    !(hello = bfs_rpc_calls_new(bfs_rpc_ctx->nservers, BFS_OP_HELLO, NULL))) {
+			ep_reset(s);
+			continue;
+		}
+		struct bfs_rpc_call *h = hello[nh++];
+		bfs_rpc_call_init(h, BFS_OP_HELLO, s);
+		h->send_buf = bfs_rpc_ctx->my_addr;
+		h->send_len = bfs_rpc_ctx->my_addr_len;
+		if (bfs_rpc_ctx
+		        ->has_id[s]) { /* the server may still hold our earlier id: free it */
+			h->req.flags = BFS_F_REPLACE;
+			h->req.ino = bfs_rpc_ctx->client_id[s];
+		}
+	}
+	if (!nh)
+		return;
+	for (size_t i = 0; i < nh; i++)
+		call_start(hello[i]);
+	calls_wait(hello, nh);
+	for (size_t i = 0; i < nh; i++) {
+		uint32_t s = hello[i]->server;
+
+		if (hello[i]->status == 0) {
+			bfs_rpc_ctx->client_id[s] = hello[i]->rep.count;
+			bfs_rpc_ctx->has_id[s] = 1;
+			continue;
+		}
+		/* the calls to it end with the same error; the next batch tries again */
+		bfs_rpc_ctx->conn_err[s] = hello[i]->status;
+		bfs_rpc_ctx->conn_xerr[s] = hello[i]->xerr != 0;
+		ep_reset(s);
+	}
+	free(hello);
+}
+
+/* ---- calls ----------------------------------------------------------------------------------- */
+
+void bfs_rpc_call_init(struct bfs_rpc_call *c, uint8_t op, uint32_t server)
+{
+	memset(c, 0, sizeof(*c));
+	c->req.op = op;
+	c->server = server;
+}
+
+void bfs_rpc_call_release(struct bfs_rpc_call *c)
+{
+	free(c->rep_payload);
+	c->rep_payload = NULL;
+}
+
+static void request_sent(void *request, ucs_status_t st, void *user)
+{
+	struct bfs_rpc_call *c = bfs_ucx_req_owner(request);
+
+	(void)user;
+	ucp_request_free(request);
+	if (!c)
+		return; /* abandoned */
+	c->ureq[0] = NULL;
+	if (st != UCS_OK)
+		call_failed(c, op_error(st));
+	call_finish_op(c);
+}
+
+static int slot_take(struct bfs_rpc_call *c)
+{
+	for (uint32_t n = 0; n < BFS_RPC_SLOTS; n++) {
+		uint32_t s = (bfs_rpc_ctx->next_slot + n) % BFS_RPC_SLOTS;
+		if (!bfs_rpc_ctx->slots[s]) {
+			bfs_rpc_ctx->slots[s] = c;
+			bfs_rpc_ctx->next_slot = s + 1;
+			c->slot = s;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* Send @c; on failure it is DONE at once with the error. */
+static void call_start(struct bfs_rpc_call *c)
 {
 	ucp_request_param_t p = {0};
-	ucs_status_ptr_t req;
+	ucs_status_ptr_t sp;
+	ucp_ep_h ep;
+	int rc;
 
-	p.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS | UCP_OP_ATTR_FIELD_CALLBACK;
-	p.flags = UCP_EP_CLOSE_FLAG_FORCE;
-	p.cb.send = closed_nb;
-	req = ucp_ep_close_nbx(ep, &p);
-	(void)req; /* NULL (done), an error, or a request freed by closed_nb */
-}
-
-int bfs_peer_alive(uint32_t pid)
-{
-	char path[32], buf[64];
-	const char *state;
-	ssize_t n;
-	int fd;
-
-	if (pid == 0)
-		return 1;
-	if (kill((pid_t)pid, 0) != 0)
-		return errno != ESRCH;
-	/* a killed process its parent has not reaped yet is a zombie: gone too */
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno != ENOENT;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = '\0';
-	state = strrchr(buf, ')'); /* "pid (comm) S ...": comm may hold anything */
-	return !(state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X'));
-}
-
-void bfs_ucx_wait_fd(struct bfs_ucx *u, int timeout_ms)
-{
-	struct pollfd pfd = {.fd = u->efd, .events = POLLIN};
-
-	if (ucp_worker_arm(u->worker) == UCS_ERR_BUSY)
+	c->replied = 0;
+	c->ucx_ops = 0;
+	c->ureq[0] = c->ureq[1] = NULL;
+	c->deadline = bfs_mono_ns() + bfs_rpc_ctx->timeout_ns;
+	rc = slot_take(c);
+	if (rc) {
+		c->replied = 1, c->status = rc;
 		return;
-	poll(&pfd, 1, timeout_ms);
-}
-
-void bfs_hex_encode(const void *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	const unsigned char *p = in;
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
 	}
-	out[2 * len] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int bfs_hex_decode(const char *in, void *out, size_t cap)
-{
-	size_t n = strlen(in);
-	unsigned char *p = out;
-
-	if (n % 2 || n / 2 > cap)
-		return -EINVAL;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		p[i] = (unsigned char)(hi << 4 | lo);
+	rc = ep_get(c->server, &ep);
+	if (rc) {
+		if (bfs_rpc_ctx->conn_xerr[c->server] || !bfs_rpc_ctx->conn_err[c->server])
+			call_failed(c, rc); /* a transport failure, or no endpoint at all */
+		else
+			call_replied(c, rc); /* the server refused us (wrong secret, ...) */
+		return;
 	}
-	return (int)(n / 2);
+	c->req.reqid = (uint64_t)bfs_rpc_ctx->gen[c->slot] << 32 | c->slot;
+	c->req.secret = bfs_rpc_ctx->secret;
+	c->req.client = bfs_rpc_ctx->client_id[c->server];
+	bfs_wire_encode_req(&c->req, c->hdr);
+	p.op_attr_mask =
+	    UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_FLAGS;
+	p.cb.send = request_sent;
+	p.user_data = c;
+	p.flags = UCP_AM_SEND_FLAG_REPLY | bfs_ucx_send_flags(&bfs_rpc_ctx->ucx, c->send_len);
+	c->ucx_ops = 1;
+	sp = ucp_am_send_nbx(ep, BFS_AM_REQ, c->hdr, sizeof(c->hdr), c->send_buf, c->send_len, &p);
+	if (sp == NULL) {
+		c->ucx_ops = 0;
+	} else if (UCS_PTR_IS_ERR(sp)) {
+		c->ucx_ops = 0;
+		call_failed(c, bfs_ucs_errno(UCS_PTR_STATUS(sp)));
+	} else {
+		bfs_ucx_req_own(sp, c);
+		c->ureq[0] = sp;
+	}
+}
+
+int bfs_rpc_run(struct bfs_rpc_call **calls, size_t n)
+{
+	connect_servers(calls, n);
+	for (size_t i = 0; i < n; i++)
+		call_start(calls[i]);
+	calls_wait(calls, n);
+	for (size_t i = 0; i < n; i++)
+		if (calls[i]->xerr)
+			return calls[i]->xerr;
+	return 0;
+}
+
+void bfs_rpc_start(struct bfs_rpc_call *c)
+{
+	call_start(c);
+}
+
+int bfs_rpc_done(struct bfs_rpc_call *c, int64_t now)
+{
+	if (!c->replied)
+		return 0;
+	if (c->ucx_ops &&
+	    (bfs_rpc_ctx->dead[c->server] || (c->xerr && bfs_rpc_ctx->pid[c->server]))) {
+		/* its peer is gone, or is a process on this host whose endpoint has no failure
+		 * detection, so closing it by force cancelled nothing: nothing will end them */
+		call_abandon(c, -EIO);
+	} else if (c->ucx_ops && now && now >= c->deadline) {
+		/* replied, but its payload is still not in at the deadline (the slot that a reply
+		 * frees is not scanned for overdue calls): time it out and close the endpoint
+		 * (which cancels the receive), then give up on it a second later */
+		if (!c->xerr && c->ureq[1]) {
+			c->status = c->xerr = -ETIMEDOUT;
+			bfs_rpc_ctx->ep_failed[c->server] = 1;
+		} else if (now >= c->deadline + BFS_NSEC) {
+			bfs_warn(
+			    "UCX operations of a timed-out request did not end; abandoning them");
+			call_abandon(c, -ETIMEDOUT);
+		}
+	}
+	return c->ucx_ops == 0;
+}
+
+int bfs_rpc_connect(const uint32_t *servers, size_t n)
+{
+	struct bfs_rpc_call **calls = bfs_rpc_calls_new(n, BFS_OP_NONE, servers);
+
+	if (!calls)
+		return -ENOMEM;
+	connect_servers(calls, n);
+	free(calls);
+	return 0;
+}
+
+/* Fail the calls whose deadline passed; closing their endpoints cancels their UCX operations. */
+void bfs_rpc_expire(int64_t now)
+{
+	int any = 0;
+
+	if (now < bfs_rpc_ctx->next_expiry)
+		return;
+	bfs_rpc_ctx->next_expiry =
+	    now + BFS_NSEC / 10; /* a scan of the slots at most every 100 ms */
+
+	/* servers on this host, connected without UCX's failure detection: is the process there? */
+	for (uint32_t s = 0; s < bfs_rpc_ctx->nservers; s++)
+		if (bfs_rpc_ctx->eps[s] && !bfs_rpc_ctx->ep_failed[s] &&
+		    !bfs_peer_alive(bfs_rpc_ctx->pid[s])) {
+			bfs_rpc_ctx->dead[s] =
+			    1; /* for good: a server's address names one process */
+			server_failed(s);
+			any = 1;
+		}
+	for (uint32_t i = 0; i < BFS_RPC_SLOTS; i++) {
+		struct bfs_rpc_call *c = bfs_rpc_ctx->slots[i];
+		if (c && now >= c->deadline) {
+			bfs_rpc_ctx->ep_failed[c->server] = 1;
+			call_failed(c, -ETIMEDOUT);
+			any = 1;
+		}
+	}
+	if (any)
+		for (uint32_t s = 0; s < bfs_rpc_ctx->nservers; s++)
+			if (bfs_rpc_ctx->ep_failed[s])
+				ep_reset(s);
+}
+
+void bfs_rpc_wait(int (*done)(void *arg, int64_t now), void *arg)
+{
+	unsigned idle = 0, empty_wakeups = 0;
+	int64_t idle_since = 0;
+
+	while (!done(arg, 0)) {
+		if (ucp_worker_progress(bfs_rpc_ctx->ucx.worker)) {
+			idle = empty_wakeups = 0;
+			idle_since = 0;
+			run_hooks();
+			continue;
+		}
+		for (uint32_t s = 0; s < bfs_rpc_ctx->nservers; s++)
+			if (bfs_rpc_ctx->ep_failed[s])
+				ep_reset(s); /* cancels what is still queued on it */
+		int64_t now = bfs_mono_ns();
+		bfs_rpc_expire(now);
+		run_hooks();
+		if (done(arg, now))
+			break;
+		if (++idle < IDLE_SPINS)
+			continue;
+		if (!idle_since)
+			idle_since = now;
+		if (now - idle_since < bfs_rpc_ctx->spin_ns) { /* a sleep and wake-up cost more */
+			if (bfs_rpc_ctx->spin_yield)
+				sched_yield();
+			continue;
+		}
+		idle = 0;
+		idle_since = 0;
+		if (++empty_wakeups > 4) {
+			/* woken again and again with nothing to do (UCX's TCP transport does that
+			 * while a stopped peer does not read): back off up to 10 ms */
+			struct timespec ts = {0, BFS_MIN(empty_wakeups, 100) * 100000L};
+			nanosleep(&ts, NULL);
+		}
+		bfs_ucx_wait_fd(&bfs_rpc_ctx->ucx, 100);
+	}
+}
+
+struct calls_arg {
+	struct bfs_rpc_call **calls;
+	size_t n, first; /* calls before first are DONE */
+};
+
+static int calls_done(void *arg, int64_t now)
+{
+	struct calls_arg *a = arg;
+
+	while (a->first < a->n && bfs_rpc_done(a->calls[a->first], now))
+		a->first++;
+	return a->first == a->n;
+}
+
+/* Progress until every call of @calls is DONE (replied, failed or timed out). */
+static void calls_wait(struct bfs_rpc_call **calls, size_t n)
+{
+	struct calls_arg a = {calls, n, 0};
+
+	bfs_rpc_wait(calls_done, &a);
+}
+
+struct bfs_rpc_call **bfs_rpc_calls_new(size_t n, uint8_t op, const uint32_t *servers)
+{
+	struct bfs_rpc_call **ptrs = malloc(n * (sizeof(*ptrs) + sizeof(**ptrs)) + 1);
+	struct bfs_rpc_call *calls = (struct bfs_rpc_call *)(ptrs + n);
+
+	if (!ptrs)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bfs_rpc_call_init(&calls[i], op, servers ? servers[i] : (uint32_t)i);
+		ptrs[i] = &calls[i];
+	}
+	return ptrs;
+}
+
+int bfs_rpc_status(struct bfs_rpc_call **calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (calls[i]->status)
+			return calls[i]->status;
+	return 0;
+}
+
+int bfs_rpc_call(struct bfs_rpc_call *c)
+{
+	bfs_rpc_run(&c, 1);
+	return c->status;
+}
+
+void bfs_rpc_progress(void)
+{
+	while (ucp_worker_progress(bfs_rpc_ctx->ucx.worker))
+		;
+	bfs_rpc_expire(bfs_mono_ns());
+	run_hooks();
+}
+
+int bfs_rpc_connected(uint32_t s)
+{
+	return bfs_rpc_ctx->eps[s] && !bfs_rpc_ctx->ep_failed[s];
+}
+
+/* ---- attach / detach ----------------------------------------------------------------------- */
+
+static void rpc_free(struct bfs_rpc *e)
+{
+	for (uint32_t i = 0; e->addrs && i < e->nservers; i++)
+		free(e->addrs[i]);
+	free(e->addrs);
+	free(e->addr_lens);
+	free(e->eps);
+	free(e->ep_failed);
+	free(e->client_id);
+	free(e->conn_err);
+	free(e->conn_xerr);
+	free(e->pid);
+	free(e->dead);
+	free(e->has_id);
+	free(e->my_addr);
+	free(e);
+}
+
+int bfs_rpc_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint64_t secret)
+{
+	struct bfs_rpc *e;
+	int rc = -ENOMEM;
+
+	if (bfs_rpc_ctx)
+		return -EALREADY;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->nservers = nservers;
+	e->secret = secret;
+	e->timeout_ns =
+	    (int64_t)bfs_env_u64("BENCHFS_RPC_TIMEOUT", BFS_RPC_TIMEOUT_DEFAULT) * BFS_NSEC;
+	e->spin_ns = (int64_t)bfs_env_u64("BENCHFS_SPIN_US", BFS_SPIN_US_DEFAULT) * 1000;
+	e->spin_yield = (int)bfs_env_u64("BENCHFS_SPIN_YIELD", 1);
+	e->addrs = calloc(nservers, sizeof(*e->addrs));
+	e->addr_lens = calloc(nservers, sizeof(*e->addr_lens));
+	e->eps = calloc(nservers, sizeof(*e->eps));
+	e->ep_failed = calloc(nservers, 1);
+	e->client_id = calloc(nservers, sizeof(*e->client_id));
+	e->conn_err = calloc(nservers, sizeof(*e->conn_err));
+	e->conn_xerr = calloc(nservers, 1);
+	e->pid = calloc(nservers, sizeof(*e->pid));
+	e->dead = calloc(nservers, 1);
+	e->has_id = calloc(nservers, 1);
+	if (!e->addrs || !e->addr_lens || !e->eps || !e->ep_failed || !e->client_id ||
+	    !e->conn_err || !e->conn_xerr || !e->pid || !e->dead || !e->has_id)
+		goto fail;
+	for (uint32_t i = 0; i < nservers; i++) {
+		e->addrs[i] = malloc(lens[i]);
+		if (!e->addrs[i])
+			goto fail;
+		memcpy(e->addrs[i], addrs[i], lens[i]);
+		e->addr_lens[i] = lens[i];
+	}
+	rc = bfs_ucx_init(&e->ucx);
+	if (rc)
+		goto fail;
+	rc = bfs_ucx_set_am(&e->ucx, BFS_AM_REP, on_reply, e);
+	if (!rc)
+		rc = bfs_ucx_address(&e->ucx, &e->my_addr, &e->my_addr_len);
+	if (rc) {
+		bfs_ucx_fini(&e->ucx);
+		goto fail;
+	}
+	bfs_rpc_ctx = e;
+	return 0;
+fail:
+	rpc_free(e);
+	return rc;
+}
+
+/*
+ * Say BYE to every server we are connected to, all at once, so they free our ids now instead
+ * of when this process ends. Waits at most 1 s (a stopped server does not answer; nothing
+ * depends on the answer).
+ */
+static void say_bye(void)
+{
+	struct bfs_rpc *e = bfs_rpc_ctx;
+	struct bfs_rpc_call **calls = bfs_rpc_calls_new(e->nservers, BFS_OP_BYE, NULL);
+	int64_t timeout = e->timeout_ns;
+	size_t n = 0;
+
+	if (!calls)
+		return;
+	for (uint32_t s = 0; s < e->nservers; s++)
+		if (e->eps[s] && !e->ep_failed[s] && !e->dead[s])
+			bfs_rpc_call_init(calls[n++], BFS_OP_BYE, s);
+	e->timeout_ns = BFS_MIN(timeout, BFS_NSEC);
+	if (n)
+		bfs_rpc_run(calls, n);
+	e->timeout_ns = timeout;
+	free(calls);
+}
+
+int bfs_rpc_detach(void)
+{
+	struct bfs_rpc *e = bfs_rpc_ctx;
+	int rc = 0;
+
+	if (!e)
+		return -ENOTCONN;
+	for (struct bfs_rpc_hook *h = e->hooks; h; h = h->next)
+		if (h->detach) {
+			int r = h->detach();
+			if (r && !rc)
+				rc = r;
+		}
+	for (struct bfs_rpc_hook *h = e->hooks, *next; h; h = next) {
+		next = h->next;
+		h->added = 0;
+		h->next = NULL;
+	}
+	e->hooks = NULL;
+	say_bye();
+	for (uint32_t i = 0; i < e->nservers; i++)
+		if (e->eps[i])
+			bfs_ucx_close_ep(&e->ucx, e->eps[i], e->ep_failed[i]);
+	bfs_ucx_fini(&e->ucx);
+	rpc_free(e);
+	bfs_rpc_ctx = NULL;
+	return rc;
+}
+
+void bfs_rpc_forget(void)
+{
+	for (struct bfs_rpc_hook *h = bfs_rpc_ctx ? bfs_rpc_ctx->hooks : NULL, *next; h; h = next) {
+		next = h->next;
+		h->added = 0;
+		h->next = NULL;
+	}
+	bfs_rpc_ctx = NULL;
 }

@@ -1,132 +1,171 @@
 /*
- * rpc.h - the UCX plumbing shared by clients and servers: context and worker with wake-up,
- * worker addresses, endpoints with peer-failure detection, status conversion, and the
- * eager/rendezvous choice.
+ * rpc.h - the call engine (prefix bfs_rpc_): requests to servers and their replies over UCX
+ * active messages (ucx.h), the endpoint table with its failure detection, timeouts, and the
+ * wait that progresses it all. One engine per process, attached to one set of servers; its
+ * users (the client library's list I/O and descriptors, later FUSE threads, the preload,
+ * flushing) register hooks instead of being called from it by name.
  *
- * Every BenchFS message is one UCX active message (see wire.h). Payloads below the rendezvous
- * threshold (env BENCHFS_RNDV_THRESH, bytes, default 32 KiB) are sent eager; larger ones by
- * rendezvous, which the receiver pulls straight into its destination buffer.
+ * A call (struct bfs_rpc_call) is one request to one server and its reply. Calls are started in
+ * batches (bfs_rpc_run): every request of the batch is sent at once, then the worker is
+ * progressed until every reply has arrived, a server failed, or the RPC timeout passed.
+ * Reply payloads land straight in the caller's buffer when one is given (READ: rendezvous
+ * replies are received in place, zero-copy), else in a malloc'ed buffer the caller frees with
+ * bfs_rpc_call_release().
  *
- * Peer addresses: wherever BenchFS passes a worker address (the in-job exchange, the address
- * file, HELLO) it is a "peer address": a 16-byte locator (host id, process id) followed by the
- * UCX worker address. Peers on other hosts connect with UCX's peer-failure detection. Peers on
- * the same host connect without it, because UCX 1.13 has no shared-memory transport that
- * supports it and shared memory (with CMA for rendezvous) is several times faster than TCP on
- * loopback; there each side watches the other's process id instead (bfs_peer_alive).
+ * A call's life: IDLE -> SENT (request handed to UCX, slot taken) -> REPLIED (reply header
+ * seen; payload may still be arriving) -> DONE (no UCX operation refers to the call any more).
+ * A call that times out or whose server fails becomes DONE with -ETIMEDOUT or -EIO once its
+ * UCX operations are cancelled (the endpoint is closed by force and made again on next use).
+ * Operations that cannot end are abandoned instead (bfs_ucx_req_own(request, NULL), see ucx.h):
+ * at once when the server's process is gone or is on this host (its endpoint has no failure
+ * detection, and a forced close leaves the operations queued to a stopped process in place),
+ * one second past the deadline otherwise. The call is then DONE and may be reused or freed;
+ * UCX completes the abandoned requests later without touching it.
+ *
+ * Connections are made on first use: a batch first connects to the servers it needs that have
+ * no endpoint, and introduces itself to each with HELLO (the server answers on an endpoint of
+ * its own and gives the id later requests carry).
+ *
+ * Not thread-safe: the caller serializes every call (the client library's lock).
  */
-#ifndef BFS_RPC_H
-#define BFS_RPC_H
+#ifndef BFS_NET_RPC_H
+#define BFS_NET_RPC_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <ucp/api/ucp.h>
+#include <sys/types.h>
 
-#define BFS_RNDV_THRESH_DEFAULT (32 * 1024)
-/** Largest payload of one READ or WRITE request, bytes; clients cut larger pieces. */
-#define BFS_IO_MAX (8u << 20)
-/** Default RPC timeout, seconds (env BENCHFS_RPC_TIMEOUT). */
-#define BFS_RPC_TIMEOUT_DEFAULT 30
-/**
- * Microseconds a client or server with nothing to do keeps polling (yielding the core each
- * round, env BENCHFS_SPIN_YIELD=0 to spin without yielding) before it sleeps on its fds (env
- * BENCHFS_SPIN_US). A sleep and wake-up costs more than most RPCs take.
- */
-#define BFS_SPIN_US_DEFAULT 50
+#include "net/ucx.h"
+#include "net/wire.h"
 
-struct bfs_ucx {
-	ucp_context_h context;
-	ucp_worker_h worker;
-	int efd;            /* the worker's wake-up fd */
-	size_t rndv_thresh; /* bytes */
-	uint64_t host;      /* this host's id (hostname, boot id, pid namespace) */
-	int peer_check;     /* BENCHFS_PEER_CHECK: -1 auto (by host), 0 never, 1 always */
+#define BFS_RPC_SLOTS 16384 /* calls in flight at once, at most */
+
+struct bfs_rpc_call {
+	struct bfs_req req;
+	uint8_t hdr[BFS_WIRE_REQ_SIZE];
+	uint32_t server;
+	const void *send_buf; /* request payload */
+	size_t send_len;
+	void *recv_buf; /* where the reply payload goes (NULL: malloc'ed into rep_payload) */
+	size_t recv_cap;
+	void *rep_payload; /* malloc'ed reply payload, when recv_buf is NULL */
+	size_t rep_len;    /* reply payload bytes received */
+	struct bfs_rep rep;
+	int status;       /* rep.status, or a transport error */
+	int replied;      /* reply header seen or call failed */
+	int xerr;         /* transport error that ended the call (-ETIMEDOUT, -EIO), or 0 */
+	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
+	void *ureq[2];    /* their UCX requests ([0] send, [1] payload receive) while pending */
+	uint32_t slot;
+	int64_t
+	    deadline; /* monotonic ns: the call fails with -ETIMEDOUT when not replied by then */
 };
 
 /**
- * The space BenchFS reserves in every UCX request (ucp_params.request_size): who the operation
- * belongs to. The completion callbacks of a client's operations find their call through it
- * rather than through user_data, so a call can give up an operation that will never end (its
- * peer died, or was stopped and its endpoint closed by force): it clears @owner, and when UCX
- * completes or purges the operation later (at the latest in ucp_worker_destroy) the callback
- * only frees the request.
+ * A user of the engine: @progress runs in every wait round (it may start calls; the engine
+ * does not run it again from inside itself), @detach when the engine detaches, before it says
+ * goodbye to the servers (it may still run calls; its result is the first error
+ * bfs_rpc_detach() reports). Either may be NULL. Hooks run in the order they were added.
  */
-struct bfs_ucx_req {
-	void *owner;
+struct bfs_rpc_hook {
+	void (*progress)(void);
+	int (*detach)(void);
+	struct bfs_rpc_hook *next; /* the engine's */
+	int added;                 /* the engine's */
 };
 
-/** bfs_ucx_req_owner - the owner recorded in UCX request @request (NULL: abandoned). */
-static inline void *bfs_ucx_req_owner(void *request)
-{
-	return ((struct bfs_ucx_req *)request)->owner;
-}
+struct bfs_rpc {
+	struct bfs_ucx ucx;
+	uint32_t nservers;
+	void **addrs; /* peer addresses (ucx.h) */
+	size_t *addr_lens;
+	ucp_ep_h *eps;
+	uint8_t *ep_failed;  /* peer failure seen: close and connect again on next use */
+	uint32_t *client_id; /* our id on each server (HELLO), valid while eps[i] is */
+	uint8_t *has_id;     /* client_id[i] was given once (a new HELLO asks to free it) */
+	int *conn_err;       /* why the last connection or HELLO to a server failed, or 0 */
+	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
+	uint32_t *pid;       /* a server on this host: its pid, watched while calls wait; else 0 */
+	uint8_t *dead;       /* that process is gone: calls to the server fail at once (-EIO) */
+	void *my_addr;       /* this worker's address, sent in HELLO */
+	size_t my_addr_len;
+	uint64_t secret;
+	int64_t timeout_ns; /* env BENCHFS_RPC_TIMEOUT */
+	struct bfs_rpc_call *slots[BFS_RPC_SLOTS];
+	uint32_t gen[BFS_RPC_SLOTS];
+	uint32_t next_slot;
+	int64_t next_expiry; /* monotonic ns of the next scan for overdue calls */
+	int64_t spin_ns;     /* idle ns a wait polls before sleeping (env BENCHFS_SPIN_US) */
+	int spin_yield;
+	struct bfs_rpc_hook *hooks;
+	int in_hooks; /* progress hooks are running */
+};
 
-/** bfs_ucx_req_own - record @owner in UCX request @request (after the call that returned it). */
-static inline void bfs_ucx_req_own(void *request, void *owner)
-{
-	((struct bfs_ucx_req *)request)->owner = owner;
-}
-
-/** Bytes of the locator in front of the UCX address in a peer address. */
-#define BFS_LOCATOR_SIZE 16
-
-/**
- * bfs_ucx_init - create a UCX context (active messages + wake-up) and one worker.
- * Return 0 or -EIO (with a message on stderr naming the UCX error).
- */
-int bfs_ucx_init(struct bfs_ucx *u);
-void bfs_ucx_fini(struct bfs_ucx *u);
-
-/** bfs_ucx_set_am - register @cb for active message @id (whole messages, persistent data). */
-int bfs_ucx_set_am(struct bfs_ucx *u, uint16_t id, ucp_am_recv_callback_t cb, void *arg);
-
-/**
- * bfs_ucx_address - this worker's peer address (locator + UCX address); *@addr is malloc'ed
- * (free()). 0, -ENOMEM or -EIO.
- */
-int bfs_ucx_address(struct bfs_ucx *u, void **addr, size_t *len);
-
-/**
- * bfs_ucx_connect - endpoint to the worker at peer address @addr (@len bytes). A peer on another
- * host gets UCX's peer-failure detection: @err_cb runs (from progress) when it fails. A peer on
- * this host does not (see above); *@pid is then its process id, to watch with bfs_peer_alive(),
- * else 0. Env BENCHFS_PEER_CHECK=1 asks for failure detection on every endpoint (TCP on one
- * host), =0 on none (a dead peer is then found by the RPC timeout alone).
- * Return 0, -EINVAL (@len too short for a peer address) or -EIO.
- */
-int bfs_ucx_connect(struct bfs_ucx *u, const void *addr, size_t len, ucp_ep_h *ep,
-                    ucp_err_handler_cb_t err_cb, void *arg, uint32_t *pid);
-
-/** bfs_peer_alive - 0 when process @pid (of this host) is gone, else 1 (also for @pid 0). */
-int bfs_peer_alive(uint32_t pid);
-
-/** bfs_ucx_close_ep - close @ep (forcibly when @force), progressing until done. */
-void bfs_ucx_close_ep(struct bfs_ucx *u, ucp_ep_h ep, int force);
+/** The engine of this process, NULL when detached. Read-only outside rpc.c. */
+extern struct bfs_rpc *bfs_rpc_ctx;
 
 /**
- * bfs_ucx_close_ep_nb - close @ep by force without waiting: its queued operations end
- * (cancelled) from later progress. For use where progressing is not allowed (inside a UCX
- * callback) or not wanted (a server's loop).
+ * bfs_rpc_attach - make the engine for @nservers servers given by their peer addresses
+ * (@addrs[i], @lens[i] bytes for server i), with the job's @secret (every request carries it).
+ * Nothing is connected yet. Return 0, -EALREADY (attached), -ENOMEM, -EIO (UCX).
  */
-void bfs_ucx_close_ep_nb(ucp_ep_h ep);
-
+int bfs_rpc_attach(uint32_t nservers, void *const *addrs, const size_t *lens, uint64_t secret);
 /**
- * bfs_ucx_wait_fd - block until the worker has events or @timeout_ms passes; returns at once
- * when events are pending already (ucp_worker_arm busy).
+ * bfs_rpc_detach - run the detach hooks, say BYE to the connected servers (at most 1 s),
+ * close the endpoints and free the engine. Return the first hook's error, or 0.
  */
-void bfs_ucx_wait_fd(struct bfs_ucx *u, int timeout_ms);
+int bfs_rpc_detach(void);
+/** bfs_rpc_forget - drop the engine without a word to anyone (a fork child: it is the
+ *  parent's; its memory is left as it is). */
+void bfs_rpc_forget(void);
+/** bfs_rpc_hook_add - add @h (once: adding it again is a no-op) until the engine detaches. */
+void bfs_rpc_hook_add(struct bfs_rpc_hook *h);
 
-/** bfs_ucx_send_flags - UCP_AM_SEND_FLAG_EAGER or _RNDV for a payload of @len bytes. */
-static inline uint32_t bfs_ucx_send_flags(const struct bfs_ucx *u, size_t len)
-{
-	return len >= u->rndv_thresh ? UCP_AM_SEND_FLAG_RNDV : UCP_AM_SEND_FLAG_EAGER;
-}
+/** bfs_rpc_call_init - reset @c to a fresh call of @op to @server. */
+void bfs_rpc_call_init(struct bfs_rpc_call *c, uint8_t op, uint32_t server);
+/** bfs_rpc_call_release - free a malloc'ed reply payload. */
+void bfs_rpc_call_release(struct bfs_rpc_call *c);
+/**
+ * bfs_rpc_calls_new - @n fresh calls of @op, call i to server @servers[i] (server i when
+ * @servers is NULL), as one allocation: the array of pointers bfs_rpc_run() takes, followed by
+ * the calls. Free it with free(). NULL when out of memory.
+ */
+struct bfs_rpc_call **bfs_rpc_calls_new(size_t n, uint8_t op, const uint32_t *servers);
+/**
+ * bfs_rpc_run - connect as needed, send the @n calls of @calls (pointers) and wait until all
+ * are DONE. Return 0 when every call got a reply (each call's status says how it went), else
+ * the first transport error (-ETIMEDOUT, -EIO); calls' statuses are set either way.
+ */
+int bfs_rpc_run(struct bfs_rpc_call **calls, size_t n);
+/** bfs_rpc_call - run one call; return its status (the reply's status or a transport error). */
+int bfs_rpc_call(struct bfs_rpc_call *c);
+/** bfs_rpc_status - the first non-zero status of @n calls, or 0. */
+int bfs_rpc_status(struct bfs_rpc_call **calls, size_t n);
+/** bfs_rpc_start - send @c (connected server or not: it then fails at once) without waiting. */
+void bfs_rpc_start(struct bfs_rpc_call *c);
+/**
+ * bfs_rpc_done - whether started call @c is DONE: replied (or failed) and no UCX operation
+ * refers to it. A failed call whose server's process is gone, or is on this host, abandons its
+ * UCX operations at once; with a non-zero @now (monotonic ns), one whose cancelled operations
+ * still have not ended 1 s past its deadline abandons them too (counted DONE).
+ */
+int bfs_rpc_done(struct bfs_rpc_call *c, int64_t now);
+/** bfs_rpc_connect - connect (and HELLO) to those of the @n @servers that have no endpoint.
+ *  Return 0 or -ENOMEM; a server that cannot be reached fails the calls sent to it. */
+int bfs_rpc_connect(const uint32_t *servers, size_t n);
+/** bfs_rpc_connected - whether server @s has a working endpoint. */
+int bfs_rpc_connected(uint32_t s);
+/**
+ * bfs_rpc_wait - progress the worker (sleeping on its fd when idle, failing calls past their
+ * deadline, running the progress hooks) until @done(@arg, now) is true. @now is 0 on the busy
+ * path and the monotonic time in ns when idle.
+ */
+void bfs_rpc_wait(int (*done)(void *arg, int64_t now), void *arg);
+/** bfs_rpc_progress - one round that never blocks: the worker until idle, overdue calls, the
+ *  progress hooks. */
+void bfs_rpc_progress(void);
+/** bfs_rpc_expire - fail the calls whose deadline is before @now (monotonic ns) with
+ *  -ETIMEDOUT, and those to a server on this host whose process is gone with -EIO. */
+void bfs_rpc_expire(int64_t now);
 
-/** bfs_ucs_errno - a UCX status as a negative errno. */
-int bfs_ucs_errno(ucs_status_t st);
-
-/** bfs_hex_encode - @len bytes as 2*@len hex digits + NUL into @out. */
-void bfs_hex_encode(const void *in, size_t len, char *out);
-/** bfs_hex_decode - hex string @in into @out (capacity @cap); bytes written or -EINVAL. */
-int bfs_hex_decode(const char *in, void *out, size_t cap);
-
-#endif
+#endif /* BFS_NET_RPC_H */

@@ -2,7 +2,7 @@
  * clients.h - the clients a server knows: an endpoint of its own to each, the id its requests
  * carry, and the end of each (it failed, or said goodbye).
  *
- * A client introduces itself with HELLO, carrying its worker's peer address (rpc.h); the server
+ * A client introduces itself with HELLO, carrying its worker's peer address (net/ucx.h); the server
  * makes an endpoint to it (replies that leave after a request's AM callback returned never use
  * UCX's own reply endpoint) and hands out an id: a slot of this table and the slot's generation,
  * (gen << BFS_CLIENT_SLOT_BITS) | slot. A slot is reused once its client is gone, with the
@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "net/rpc.h"
+#include "net/ucx.h"
 
 /** Bits of a client id that name its slot; the others hold the slot's generation. */
 #define BFS_CLIENT_SLOT_BITS 20

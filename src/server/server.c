@@ -15,7 +15,7 @@
 
 #include "benchfs.h"
 #include "common/util.h"
-#include "net/rpc.h"
+#include "net/ucx.h"
 #include "net/wire.h"
 #include "server/buf.h"
 #include "server/clients.h"
