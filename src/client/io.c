@@ -9,83 +9,14 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/io.h"
+#include "client/listio.h"
+#include "client/ns.h"
 #include "common/extent.h"
 #include "common/path.h"
 #include "common/util.h"
 
 #define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
-
-/* ---- descriptor table ------------------------------------------------------------------------ */
-
-struct bfs_file *bfs_file_get(int fd)
-{
-	if (fd < 0 || fd >= bfs_cl->nfiles || !bfs_cl->files[fd].used)
-		return NULL;
-	return &bfs_cl->files[fd];
-}
-
-/* at detach (the engine's hook): close every descriptor, free the table */
-static int io_detach(void)
-{
-	int rc = bfs_close_all();
-
-	free(bfs_cl->files);
-	bfs_cl->files = NULL;
-	bfs_cl->nfiles = 0;
-	return rc;
-}
-
-static struct bfs_rpc_hook io_hook = {.detach = io_detach};
-
-static int file_alloc(void)
-{
-	bfs_rpc_hook_add(&io_hook);
-	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
-		if (!bfs_cl->files[fd].used)
-			return fd;
-	if (bfs_cl->nfiles >= BFS_OPEN_MAX)
-		return -EMFILE;
-	int n = bfs_cl->nfiles ? bfs_cl->nfiles * 2 : 64;
-	struct bfs_file *f = realloc(bfs_cl->files, (size_t)n * sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	memset(f + bfs_cl->nfiles, 0, (size_t)(n - bfs_cl->nfiles) * sizeof(*f));
-	bfs_cl->files = f;
-	int fd = bfs_cl->nfiles;
-	bfs_cl->nfiles = n;
-	return fd;
-}
-
-void bfs_file_learn_size(struct bfs_file *f)
-{
-	struct bfs_inode ino;
-
-	if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
-		f->size = BFS_MAX(f->size, ino.size);
-}
-
-uint64_t bfs_open_size(uint64_t ino)
-{
-	uint64_t size = 0;
-
-	for (int fd = 0; fd < bfs_cl->nfiles; fd++)
-		if (bfs_cl->files[fd].used && bfs_cl->files[fd].ino == ino)
-			size = BFS_MAX(size, bfs_cl->files[fd].size);
-	return size;
-}
-
-void bfs_files_renamed(uint64_t ino, const char *path, size_t len)
-{
-	for (int fd = 0; fd < bfs_cl->nfiles; fd++) {
-		struct bfs_file *f = &bfs_cl->files[fd];
-		char *p;
-		if (!f->used || f->ino != ino || !(p = strndup(path, len)))
-			continue;
-		free(f->path);
-		f->path = p;
-		f->plen = len;
-	}
-}
 
 static int writable(const struct bfs_file *f)
 {
@@ -141,6 +72,17 @@ int bfs_close_all(void)
 		}
 	return rc;
 }
+
+/* at detach (the engine's hook): close every descriptor, free the table */
+static int io_detach(void)
+{
+	int rc = bfs_close_all();
+
+	bfs_files_free();
+	return rc;
+}
+
+static struct bfs_rpc_hook io_hook = {.detach = io_detach};
 
 /* ---- truncate ----------------------------------------------------------------------------------
  */
@@ -215,9 +157,7 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 		if (!c.rep.count)
 			flags &= ~O_TRUNC; /* just created: empty already */
 	} else {
-		rc = bfs_lookup(p, (size_t)len, &ino, NULL);
-		if (rc == -ENOENT)
-			return bfs_enoent(p, (size_t)len);
+		rc = bfs_lookup_refine(p, (size_t)len, &ino, NULL);
 		if (rc)
 			return rc;
 		if (S_ISLNK(ino.mode))
@@ -225,7 +165,8 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 		if (S_ISDIR(ino.mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 			return -EISDIR;
 	}
-	fd = file_alloc();
+	bfs_rpc_hook_add(&io_hook);
+	fd = bfs_file_alloc(&f);
 	if (fd < 0)
 		return fd;
 	if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino.mode)) {
@@ -234,11 +175,8 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 		if (rc)
 			return rc;
 		ino.size = 0;
-		for (int i = 0; i < bfs_cl->nfiles; i++)
-			if (bfs_cl->files[i].used && bfs_cl->files[i].ino == ino.ino)
-				bfs_cl->files[i].size = 0;
+		bfs_files_set_size(ino.ino, 0);
 	}
-	f = &bfs_cl->files[fd];
 	f->path = strndup(p, (size_t)len);
 	if (!f->path)
 		return -ENOMEM;
@@ -279,19 +217,14 @@ BFS_API int benchfs_close(int fd)
 /* ---- data path ----------------------------------------------------------------------------------
  */
 
-static int fd_of(const struct bfs_file *f)
-{
-	return (int)(f - bfs_cl->files);
-}
-
 static ssize_t do_pwrite(struct bfs_file *f, const void *buf, size_t count, off_t offset)
 {
-	return bfs_io_pwrite(fd_of(f), buf, count, offset);
+	return bfs_io_pwrite(f, buf, count, offset);
 }
 
 static ssize_t do_pread(struct bfs_file *f, void *buf, size_t count, off_t offset)
 {
-	return bfs_io_pread(fd_of(f), buf, count, offset);
+	return bfs_io_pread(f, buf, count, offset);
 }
 
 BFS_API ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset)
@@ -469,9 +402,7 @@ BFS_API int benchfs_truncate(const char *path, off_t length)
 	len = bfs_norm(path, p);
 	if (len < 0)
 		BFS_LEAVE(len);
-	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
-	if (rc == -ENOENT)
-		rc = bfs_enoent(p, (size_t)len);
+	rc = bfs_lookup_refine(p, (size_t)len, &ino, NULL);
 	if (rc)
 		BFS_LEAVE(rc);
 	if (S_ISDIR(ino.mode))
@@ -480,9 +411,7 @@ BFS_API int benchfs_truncate(const char *path, off_t length)
 		BFS_LEAVE(-ELOOP);
 	rc = truncate_file(p, (size_t)len, ino.ino, (uint64_t)length, 1);
 	if (!rc)
-		for (int i = 0; i < bfs_cl->nfiles; i++)
-			if (bfs_cl->files[i].used && bfs_cl->files[i].ino == ino.ino)
-				bfs_cl->files[i].size = (uint64_t)length;
+		bfs_files_set_size(ino.ino, (uint64_t)length);
 	BFS_LEAVE(rc);
 }
 
@@ -586,12 +515,12 @@ BFS_API int benchfs_import(const void *buf, size_t len, int flags)
 		free(path);
 		return -ENOTCONN;
 	}
-	fd = file_alloc();
+	bfs_rpc_hook_add(&io_hook);
+	fd = bfs_file_alloc(&f);
 	if (fd < 0) {
 		free(path);
 		BFS_LEAVE(fd);
 	}
-	f = &bfs_cl->files[fd];
 	f->path = path;
 	f->used = 1;
 	f->plen = h.plen;

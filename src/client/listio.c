@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "client/listio.h"
+#include "client/ns.h"
 #include "common/util.h"
 
 #define WALK_MAX 65536 /* pieces looked ahead to find the servers to connect to at once */
@@ -110,13 +112,12 @@ static int aio_detach(void)
 }
 
 /*
- * Check the segments against descriptor @fd and copy them into a new request: zero-length
- * segments are dropped, reads are clipped at the end of file. Return 0 or -errno.
+ * Check the segments against open file @f (NULL: -EBADF) and copy them into a new request:
+ * zero-length segments are dropped, reads are clipped at the end of file. Return 0 or -errno.
  */
-static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t n,
+static int req_prepare(struct bfs_file *f, uint8_t op, const struct benchfs_ioseg *segs, size_t n,
                        struct benchfs_request **out)
 {
-	struct bfs_file *f = bfs_file_get(fd);
 	struct benchfs_request *r;
 	uint64_t total = 0, end = 0;
 
@@ -144,7 +145,7 @@ static int req_prepare(int fd, uint8_t op, const struct benchfs_ioseg *segs, siz
 	r = req_get(n);
 	if (!r)
 		return -ENOMEM;
-	r->fd = fd;
+	r->fd = bfs_file_fd(f);
 	r->ino = f->ino;
 	r->chunk_size = f->chunk_size;
 	r->op = op;
@@ -406,10 +407,10 @@ static ssize_t req_result(struct benchfs_request *r)
 	return rc;
 }
 
-static ssize_t req_run(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t n)
+static ssize_t req_run(struct bfs_file *f, uint8_t op, const struct benchfs_ioseg *segs, size_t n)
 {
 	struct benchfs_request *r;
-	int rc = req_prepare(fd, op, segs, n, &r);
+	int rc = req_prepare(f, op, segs, n, &r);
 
 	if (rc)
 		return rc;
@@ -438,30 +439,30 @@ void bfs_aio_drain(struct bfs_file *f)
 
 /* ---- blocking forms ------------------------------------------------------------------------ */
 
-ssize_t bfs_io_pwrite(int fd, const void *buf, size_t count, off_t offset)
+ssize_t bfs_io_pwrite(struct bfs_file *f, const void *buf, size_t count, off_t offset)
 {
 	struct benchfs_ioseg seg = {(void *)buf, offset, count};
 
-	return req_run(fd, BFS_OP_WRITE, &seg, 1);
+	return req_run(f, BFS_OP_WRITE, &seg, 1);
 }
 
-ssize_t bfs_io_pread(int fd, void *buf, size_t count, off_t offset)
+ssize_t bfs_io_pread(struct bfs_file *f, void *buf, size_t count, off_t offset)
 {
 	struct benchfs_ioseg seg = {buf, offset, count};
 
-	return req_run(fd, BFS_OP_READ, &seg, 1);
+	return req_run(f, BFS_OP_READ, &seg, 1);
 }
 
 BFS_API ssize_t benchfs_pwritel(int fd, const struct benchfs_ioseg *segs, size_t nsegs)
 {
 	BFS_ENTER();
-	BFS_LEAVE(req_run(fd, BFS_OP_WRITE, segs, nsegs));
+	BFS_LEAVE(req_run(bfs_file_get(fd), BFS_OP_WRITE, segs, nsegs));
 }
 
 BFS_API ssize_t benchfs_preadl(int fd, const struct benchfs_ioseg *segs, size_t nsegs)
 {
 	BFS_ENTER();
-	BFS_LEAVE(req_run(fd, BFS_OP_READ, segs, nsegs));
+	BFS_LEAVE(req_run(bfs_file_get(fd), BFS_OP_READ, segs, nsegs));
 }
 
 /* ---- non-blocking forms -------------------------------------------------------------------- */
@@ -476,7 +477,7 @@ static int istart(int fd, uint8_t op, const struct benchfs_ioseg *segs, size_t n
 		return -EINVAL;
 	*req = NULL;
 	BFS_ENTER();
-	rc = req_prepare(fd, op, segs, nsegs, &r);
+	rc = req_prepare(bfs_file_get(fd), op, segs, nsegs, &r);
 	if (!rc) {
 		req_start(r);
 		*req = r;

@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "client/client.h"
+#include "client/ns.h"
 #include "common/path.h"
 #include "common/util.h"
 
@@ -39,6 +41,21 @@ int bfs_norm(const char *in, char *out)
 	if (!in)
 		return -EINVAL;
 	return bfs_path_normalize(in, out, BENCHFS_PATH_MAX + 1);
+}
+
+int bfs_lookup_refine(const char *path, size_t len, struct bfs_inode *ino, char *target)
+{
+	int rc = bfs_lookup(path, len, ino, target);
+
+	return rc == -ENOENT ? bfs_enoent(path, len) : rc;
+}
+
+void bfs_file_learn_size(struct bfs_file *f)
+{
+	struct bfs_inode ino;
+
+	if (bfs_lookup(f->path, f->plen, &ino, NULL) == 0 && ino.ino == f->ino)
+		f->size = BFS_MAX(f->size, ino.size);
 }
 
 int bfs_lookup(const char *path, size_t len, struct bfs_inode *ino, char *target)
@@ -87,13 +104,9 @@ int bfs_enoent(const char *path, size_t len)
 
 static struct bfs_dircache_ent *dircache_slot(const char *path, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
-
 	if (!bfs_cl->dcache_cap)
 		return NULL;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)path[i]) * 1099511628211ull;
-	return &bfs_cl->dcache[h % bfs_cl->dcache_cap];
+	return &bfs_cl->dcache[XXH3_64bits(path, len) % bfs_cl->dcache_cap];
 }
 
 static int dircache_has(const char *path, size_t len)
@@ -157,9 +170,7 @@ int bfs_check_parent(const char *path, size_t len)
 
 	if (plen <= 1 || dircache_has(path, plen))
 		return 0;
-	rc = bfs_lookup(path, plen, &ino, NULL);
-	if (rc == -ENOENT)
-		return bfs_enoent(path, plen);
+	rc = bfs_lookup_refine(path, plen, &ino, NULL);
 	if (rc)
 		return rc;
 	if (!S_ISDIR(ino.mode))
@@ -255,9 +266,7 @@ static int do_stat(const char *path, struct stat *st, int follow, unsigned *flag
 		return len;
 	if (!st)
 		return -EINVAL;
-	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
-	if (rc == -ENOENT)
-		return bfs_enoent(p, (size_t)len);
+	rc = bfs_lookup_refine(p, (size_t)len, &ino, NULL);
 	if (rc)
 		return rc;
 	if (follow && S_ISLNK(ino.mode))
@@ -436,9 +445,7 @@ BFS_API ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize)
 	len = bfs_norm(path, p);
 	if (len < 0)
 		BFS_LEAVE(len);
-	rc = bfs_lookup(p, (size_t)len, &ino, target);
-	if (rc == -ENOENT)
-		rc = bfs_enoent(p, (size_t)len);
+	rc = bfs_lookup_refine(p, (size_t)len, &ino, target);
 	if (rc)
 		BFS_LEAVE(rc);
 	if (!S_ISLNK(ino.mode))
@@ -518,9 +525,7 @@ BFS_API int benchfs_rmdir(const char *path)
 		BFS_LEAVE(len);
 	if (len == 1)
 		BFS_LEAVE(-EBUSY);
-	rc = bfs_lookup(p, (size_t)len, &ino, NULL);
-	if (rc == -ENOENT)
-		rc = bfs_enoent(p, (size_t)len);
+	rc = bfs_lookup_refine(p, (size_t)len, &ino, NULL);
 	if (!rc && !S_ISDIR(ino.mode))
 		rc = -ENOTDIR;
 	if (rc)
@@ -566,9 +571,7 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 		BFS_LEAVE(nlen);
 	if (olen == 1)
 		BFS_LEAVE(-EBUSY);
-	rc = bfs_lookup(op, (size_t)olen, &ino, target);
-	if (rc == -ENOENT)
-		rc = bfs_enoent(op, (size_t)olen);
+	rc = bfs_lookup_refine(op, (size_t)olen, &ino, target);
 	if (rc)
 		BFS_LEAVE(rc);
 	if (S_ISDIR(ino.mode))
@@ -671,9 +674,7 @@ BFS_API int benchfs_opendir(const char *path, benchfs_dir_t **dirp)
 	if (!d)
 		BFS_LEAVE(-ENOMEM);
 	len = bfs_norm(path, d->path);
-	rc = len < 0 ? len : bfs_lookup(d->path, (size_t)len, &ino, NULL);
-	if (rc == -ENOENT)
-		rc = bfs_enoent(d->path, (size_t)len);
+	rc = len < 0 ? len : bfs_lookup_refine(d->path, (size_t)len, &ino, NULL);
 	if (!rc && !S_ISDIR(ino.mode))
 		rc = -ENOTDIR;
 	if (rc)

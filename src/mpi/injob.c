@@ -12,6 +12,7 @@
 
 #include "benchfs_mpi.h"
 #include "client/client.h"
+#include "client/io.h"
 #include "common/ring.h"
 #include "common/util.h"
 #include "mpi/injob.h"
