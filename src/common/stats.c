@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "net/wire.h"
 
 /* the u64 scalar fields, in wire order: C a counter (benchfs_server_stats_diff subtracts it),
  * G a gauge or a maximum (taken from the later sample) */
@@ -145,16 +144,6 @@ BFS_API void benchfs_server_stats_diff(struct benchfs_server_stats *d,
 		}
 	}
 	*d = r;
-}
-
-BFS_API const char *benchfs_stats_op_name(int op)
-{
-	const char *n;
-
-	if (op < 0 || op >= BENCHFS_STATS_OPS)
-		return NULL;
-	n = bfs_wire_op_name((unsigned)op);
-	return strcmp(n, "?") == 0 ? NULL : n;
 }
 
 BFS_API uint64_t benchfs_stats_percentile(const uint64_t hist[BENCHFS_STATS_BUCKETS], double p)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "benchfs.h"
+#include "common/util.h"
 
 /* byte offsets of the request header fields */
 #define REQ_MAGIC    0
@@ -462,4 +463,16 @@ const char *bfs_wire_op_name(unsigned op)
 	if (op >= BFS_OP_MAX || !names[op])
 		return "?";
 	return names[op];
+}
+
+/* benchfs_stats_op_name (benchfs.h) - the ops of the metrics are the wire ops: here, beside
+ * their names, so that common/stats.c needs nothing of net/ */
+BFS_API const char *benchfs_stats_op_name(int op)
+{
+	const char *n;
+
+	if (op < 0 || op >= BENCHFS_STATS_OPS)
+		return NULL;
+	n = bfs_wire_op_name((unsigned)op);
+	return strcmp(n, "?") == 0 ? NULL : n;
 }
