@@ -1,5 +1,5 @@
 /*
- * stats.c - server metrics: wire encoding, JSON, percentiles (see stats.h and benchfs.h).
+ * stats.c - server metrics: wire encoding, JSON, percentiles (see stats.h and benchfs_stats.h).
  */
 #include "common/stats.h"
 

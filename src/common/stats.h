@@ -1,6 +1,6 @@
 /*
  * stats.h - server metrics on the wire (the STATS reply) and as JSON; the struct is the public
- * struct benchfs_server_stats (benchfs.h).
+ * struct benchfs_server_stats (benchfs_stats.h).
  *
  * STATS reply payload: BFS_STATS_WIRE_WORDS little-endian u64 words:
  *   0 layout version (BFS_STATS_LAYOUT)   1 BENCHFS_STATS_OPS   2 BENCHFS_STATS_BUCKETS

@@ -465,7 +465,7 @@ const char *bfs_wire_op_name(unsigned op)
 	return names[op];
 }
 
-/* benchfs_stats_op_name (benchfs.h) - the ops of the metrics are the wire ops: here, beside
+/* benchfs_stats_op_name (benchfs_stats.h) - the ops of the metrics are the wire ops: here, beside
  * their names, so that common/stats.c needs nothing of net/ */
 BFS_API const char *benchfs_stats_op_name(int op)
 {
