@@ -31,6 +31,7 @@
 #include "bench.h"
 #include "benchfs_mpi.h"
 #include "common/cli.h"
+#include "common/extent.h"
 #include "run/preload.h"
 
 #ifndef BENCHFS_LIBDIR
@@ -373,7 +374,7 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 			continue;
 		switch (o) {
 		case O_CHUNK:
-			c->chunk = parse_size("chunk-size", optarg, 4096, 1ull << 30);
+			c->chunk = parse_size("chunk-size", optarg, BFS_CHUNK_MIN, BFS_CHUNK_MAX);
 			if (c->chunk & (c->chunk - 1))
 				usage_error("--chunk-size %s: not a power of two", optarg);
 			break;

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/extent.h"
+
 static const struct tool_desc stagein_desc = {
     .name = "benchfs-stagein",
     .synopsis = "[-L] [-q] [--chunk-size BYTES] SRC DST",
@@ -72,7 +74,7 @@ static uint64_t parse_chunk(struct stagein *s, const char *arg)
 		v <<= 20, end++;
 	else if (end != arg && (*end == 'g' || *end == 'G'))
 		v <<= 30, end++;
-	if (end == arg || *end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+	if (end == arg || *end || !bfs_chunk_size_valid(v))
 		tool_usage_error(&s->t, "invalid chunk size '%s'", arg);
 	return v;
 }

@@ -122,8 +122,7 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 
 	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
-	if (chunk_size &&
-	    (!bfs_is_pow2(chunk_size) || chunk_size < 4096 || chunk_size > (1u << 30)))
+	if (chunk_size && !bfs_chunk_size_valid(chunk_size))
 		return -EINVAL;
 	len = bfs_norm(path, p);
 	if (len < 0)

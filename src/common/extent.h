@@ -34,4 +34,15 @@ static inline int bfs_is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
+/* The chunk sizes a file may have, bytes: a power of two from BFS_CHUNK_MIN to BFS_CHUNK_MAX
+ * (what benchfs_create() accepts and a CREATE request may carry). */
+#define BFS_CHUNK_MIN 4096u
+#define BFS_CHUNK_MAX (1u << 30)
+
+/** bfs_chunk_size_valid - 1 if @v bytes is a chunk size a file may have (see BFS_CHUNK_MIN). */
+static inline int bfs_chunk_size_valid(uint64_t v)
+{
+	return bfs_is_pow2(v) && v >= BFS_CHUNK_MIN && v <= BFS_CHUNK_MAX;
+}
+
 #endif

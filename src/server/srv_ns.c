@@ -72,8 +72,7 @@ static int ns_create(struct sreq *r, const struct ns_args *a)
 	struct bfs_inode *ino = &r->rep.inode;
 	int rc;
 
-	if (S_ISREG(q->mode) &&
-	    (!bfs_is_pow2(q->chunk_size) || q->chunk_size < 4096 || q->chunk_size > (1u << 30)))
+	if (S_ISREG(q->mode) && !bfs_chunk_size_valid(q->chunk_size))
 		return -EINVAL;
 	if (!S_ISREG(q->mode) && !S_ISDIR(q->mode) && !S_ISLNK(q->mode))
 		return -EINVAL;

@@ -208,6 +208,21 @@ static void test_pow2(void **state)
 	assert_false(bfs_is_pow2(UINT64_MAX));
 }
 
+/* test_chunk_size_valid - the chunk-size rule: a power of two from 4 KiB to 1 GiB. */
+static void test_chunk_size_valid(void **state)
+{
+	(void)state;
+	assert_false(bfs_chunk_size_valid(0));
+	assert_false(bfs_chunk_size_valid(2048));
+	assert_true(bfs_chunk_size_valid(4096));
+	assert_false(bfs_chunk_size_valid(4097));
+	assert_true(bfs_chunk_size_valid(MiB));
+	assert_false(bfs_chunk_size_valid(MiB + 4096));
+	assert_true(bfs_chunk_size_valid(1ull << 30));
+	assert_false(bfs_chunk_size_valid(1ull << 31));
+	assert_false(bfs_chunk_size_valid(1ull << 63));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +230,7 @@ int main(void)
 	    cmocka_unit_test(test_aligned),          cmocka_unit_test(test_unaligned),
 	    cmocka_unit_test(test_exhaustive_small), cmocka_unit_test(test_large_offsets),
 	    cmocka_unit_test(test_resume),           cmocka_unit_test(test_pow2),
+	    cmocka_unit_test(test_chunk_size_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
