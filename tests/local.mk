@@ -153,7 +153,7 @@ tests_malformed_request_LDFLAGS = -static
 # The benchmark suite end to end with small sizes (benchmarks/benchfs-bench, --verify, --json)
 INTEG_TESTS += tests/bench.sh
 
-# One style: clang-format over every C file
+# One style and one layering: clang-format over every C file, no include of a higher layer
 INTEG_TESTS += tests/style.sh
 
 # ---- MPI-IO programs (tests/mpiio.sh) --------------------------------------------------------
