@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "benchfs.h"
+#include "benchfs_stats.h"
 
 #define BFS_STATS_LAYOUT     1
 #define BFS_STATS_NSCALAR    19 /* SCALARS() of stats.c: checked there */

@@ -291,7 +291,8 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 		ucs_status_ptr_t sp;
 		void *dst = NULL;
 
-		if (r->req.op == BFS_OP_WRITE && !bfs_serve_io_range(&r->req) && len == r->req.length) {
+		if (r->req.op == BFS_OP_WRITE && !bfs_serve_io_range(&r->req) &&
+		    len == r->req.length) {
 			/* the memory store takes the payload where it will stay */
 			dst = bfs_data_write_begin(s->data, r->req.ino, len, r->req.offset,
 			                           &r->placed, &rc);
