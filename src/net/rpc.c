@@ -102,15 +102,24 @@ static void call_failed(struct bfs_rpc_call *c, int err)
 	call_replied(c, err);
 }
 
-static void payload_received(void *request, ucs_status_t st, size_t length, void *user)
+/* A UCX operation of a call ended: free its request; the call (NULL: abandoned) forgets it. */
+static struct bfs_rpc_call *op_ended(void *request, int which)
 {
 	struct bfs_rpc_call *c = bfs_ucx_req_owner(request);
 
-	(void)user;
 	ucp_request_free(request);
+	if (c)
+		c->ureq[which] = NULL;
+	return c;
+}
+
+static void payload_received(void *request, ucs_status_t st, size_t length, void *user)
+{
+	struct bfs_rpc_call *c = op_ended(request, 1);
+
+	(void)user;
 	if (!c)
 		return; /* abandoned */
-	c->ureq[1] = NULL;
 	if (st != UCS_OK) {
 		if (c->status >= 0) /* the first error stays (a cancel follows our timeout) */
 			c->status = c->xerr = op_error(st);
@@ -314,13 +323,11 @@ void bfs_rpc_call_release(struct bfs_rpc_call *c)
 
 static void request_sent(void *request, ucs_status_t st, void *user)
 {
-	struct bfs_rpc_call *c = bfs_ucx_req_owner(request);
+	struct bfs_rpc_call *c = op_ended(request, 0);
 
 	(void)user;
-	ucp_request_free(request);
 	if (!c)
 		return; /* abandoned */
-	c->ureq[0] = NULL;
 	if (st != UCS_OK)
 		call_failed(c, op_error(st));
 	call_finish_op(c);
