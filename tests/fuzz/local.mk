@@ -32,7 +32,7 @@ FUZZ_STATS_SRC = $(srcdir)/tests/fuzz/fuzz_stats.c $(srcdir)/src/common/stats.c 
 FUZZ_PATH_SRC = $(srcdir)/tests/fuzz/fuzz_path.c $(srcdir)/src/common/path.c \
 	$(srcdir)/src/common/find.c
 FUZZ_ADDRFILE_SRC = $(srcdir)/tests/fuzz/fuzz_addrfile.c $(srcdir)/src/net/addrfile.c \
-	$(srcdir)/src/net/rpc.c $(srcdir)/src/common/util.c
+	$(srcdir)/src/net/ucx.c $(srcdir)/src/common/util.c
 FUZZ_META_SRC = $(srcdir)/tests/fuzz/fuzz_meta.c $(srcdir)/src/server/meta.c \
 	$(srcdir)/src/common/path.c $(srcdir)/src/common/find.c $(srcdir)/src/net/wire.c \
 	$(srcdir)/src/common/util.c
@@ -70,7 +70,7 @@ endif
 # the seed generator: real encoders, built by $(CC) on demand
 EXTRA_PROGRAMS = tests/fuzz/make-seeds
 tests_fuzz_make_seeds_SOURCES = tests/fuzz/make-seeds.c tests/fuzz/fuzz_meta.h src/net/wire.c \
-	src/common/stats.c src/common/path.c src/net/addrfile.c src/net/rpc.c src/common/util.c
+	src/common/stats.c src/common/path.c src/net/addrfile.c src/net/ucx.c src/common/util.c
 tests_fuzz_make_seeds_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS) $(XXHASH_CFLAGS)
 tests_fuzz_make_seeds_LDADD = $(UCX_LIBS) $(XXHASH_LIBS)
 fuzz-seeds: tests/fuzz/make-seeds
