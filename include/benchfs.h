@@ -552,6 +552,32 @@ int benchfs_opendir(const char *path, benchfs_dir_t **dirp);
  */
 int benchfs_readdir(benchfs_dir_t *dir, struct benchfs_dirent **ent);
 
+/** benchfs_opendir_flags() flag: fetch each entry's attributes with the names. */
+#define BENCHFS_DIR_STAT 0x1
+
+/**
+ * benchfs_opendir_flags - benchfs_opendir() with @flags: 0, or BENCHFS_DIR_STAT, with which
+ * each page of entries carries the entries' attributes (one request per server and page, as
+ * for names only; pages hold fewer entries), so that benchfs_readdir_stat() needs no request of
+ * its own (what `ls -l` and a copy of a tree want: a readdir with attributes, as NFSv3's
+ * READDIRPLUS).
+ * Return: as benchfs_opendir(), plus -EINVAL for an unknown flag.
+ */
+int benchfs_opendir_flags(const char *path, int flags, benchfs_dir_t **dirp);
+
+/**
+ * benchfs_readdir_stat - benchfs_readdir(), and the entry's attributes into *@st as
+ * benchfs_lstat() gives them (a symlink's own), and its BENCHFS_FL_* flags into *@flags (may be
+ * NULL). On a stream opened with BENCHFS_DIR_STAT the attributes are those the entry had when
+ * its page was read (the size a descriptor of this process knows is taken in, as by
+ * benchfs_lstat()); on another stream each entry costs a lookup, and an entry removed since
+ * the page was read is skipped.
+ * Return: 1, 0 at the end, or -EINVAL (@st NULL), -ETIMEDOUT, -EIO. Not thread-safe on one
+ * @dir (as benchfs_readdir()).
+ */
+int benchfs_readdir_stat(benchfs_dir_t *dir, struct benchfs_dirent **ent, struct stat *st,
+                         unsigned *flags);
+
 /** benchfs_closedir - free @dir. Return: 0. */
 int benchfs_closedir(benchfs_dir_t *dir);
 

@@ -274,14 +274,19 @@ static int read_dir(struct ls *l, const char *path, struct item **out, size_t *n
 	struct benchfs_dirent *de;
 	benchfs_dir_t *d;
 	struct item *it = NULL;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	int rc;
 
+	struct stat st;
+	unsigned flags = 0;
+
 	*n = 0;
-	rc = benchfs_opendir(path, &d);
+	/* -l: the attributes come with the names, one request per server and page */
+	rc = benchfs_opendir_flags(path, l->longfmt ? BENCHFS_DIR_STAT : 0, &d);
 	if (rc < 0)
 		return rc;
-	while ((rc = benchfs_readdir(d, &de)) == 1) {
+	while ((rc = l->longfmt ? benchfs_readdir_stat(d, &de, &st, &flags)
+	                        : benchfs_readdir(d, &de)) == 1) {
 		if (!l->all && de->d_name[0] == '.')
 			continue;
 		if (*n == cap) {
@@ -297,6 +302,11 @@ static int read_dir(struct ls *l, const char *path, struct item **out, size_t *n
 		it[*n].name = strdup(de->d_name);
 		it[*n].path = tool_join(path, de->d_name);
 		it[*n].type = de->d_type;
+		if (l->longfmt) {
+			it[*n].st = st;
+			it[*n].flags = flags;
+			it[*n].have_st = 1;
+		}
 		if (!it[(*n)++].name) {
 			rc = -ENOMEM;
 			break;
@@ -309,14 +319,6 @@ static int read_dir(struct ls *l, const char *path, struct item **out, size_t *n
 	}
 	if (*n > 1)
 		qsort(it, *n, sizeof(*it), item_cmp);
-	for (i = 0; l->longfmt && i < *n; i++) {
-		rc = benchfs_lstat_flags(it[i].path, &it[i].st, &it[i].flags);
-		if (rc < 0) {
-			tool_error(&l->t, it[i].path, rc);
-			l->status = l->status > 1 ? l->status : 1;
-		}
-		it[i].have_st = rc == 0;
-	}
 	*out = it;
 	return 0;
 }

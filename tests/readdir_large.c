@@ -2,13 +2,19 @@
  * readdir_large - a directory of 10 000 entries (files, directories and symbolic links) created
  * by all clients together; every client lists it and must see every name exactly once with the
  * right d_type, the right count, and no "." or ".." (nor entries of its subdirectories or of
- * siblings whose names start with its name: "/bigger", "/big-x"). Removing the entries again leaves
- * an empty listing.
+ * siblings whose names start with its name: "/bigger", "/big-x"). It is listed three ways: names
+ * only (benchfs_readdir), with attributes in the pages (benchfs_opendir_flags BENCHFS_DIR_STAT,
+ * benchfs_readdir_stat) and with attributes looked up per entry (benchfs_readdir_stat on a plain
+ * stream); the attributes must equal benchfs_lstat()'s (inode, type, size of the files with
+ * data, mtime) and d_ino the inode. Removing the entries again leaves an empty listing.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness.h"
 
@@ -19,17 +25,42 @@ static unsigned char type_of(int i)
 	return i % 10 == 3 ? DT_DIR : i % 10 == 7 ? DT_LNK : DT_REG;
 }
 
-static void list_and_check(int expect)
+/* bytes written into entry @i (a regular file), 0 for most */
+static size_t size_of(int i)
+{
+	return i % 10 == 1 ? (size_t)(i % 97 + 1) : 0;
+}
+
+/* the attributes of entry @e (readdir_stat) against benchfs_lstat's; 0 when they agree */
+static int attrs_differ(const struct benchfs_dirent *e, const struct stat *st, long i)
+{
+	char path[300];
+	struct stat ref;
+
+	snprintf(path, sizeof(path), "/big/%s", e->d_name);
+	if (benchfs_lstat(path, &ref))
+		return 1;
+	return st->st_ino != ref.st_ino || e->d_ino != (uint64_t)ref.st_ino ||
+	       st->st_mode != ref.st_mode || st->st_size != ref.st_size ||
+	       st->st_mtim.tv_sec != ref.st_mtim.tv_sec ||
+	       st->st_mtim.tv_nsec != ref.st_mtim.tv_nsec || st->st_uid != ref.st_uid ||
+	       (type_of((int)i) == DT_REG && (size_t)st->st_size != size_of((int)i));
+}
+
+/* @how: 0 names only, 1 attributes in the pages, 2 attributes looked up per entry */
+static void list_and_check(int expect, int how)
 {
 	unsigned char *seen = calloc(NENT, 1);
 	struct benchfs_dirent *e;
 	benchfs_dir_t *d;
 	long count = 0, bad = 0;
+	struct stat st;
+	unsigned fl;
 	int rc;
 
-	if (CHECK_OK(benchfs_opendir("/big", &d)) < 0)
+	if (CHECK_OK(benchfs_opendir_flags("/big", how == 1 ? BENCHFS_DIR_STAT : 0, &d)) < 0)
 		goto out;
-	while ((rc = benchfs_readdir(d, &e)) == 1) {
+	while ((rc = how ? benchfs_readdir_stat(d, &e, &st, &fl) : benchfs_readdir(d, &e)) == 1) {
 		char *end;
 		long i;
 
@@ -50,6 +81,12 @@ static void list_and_check(int expect)
 		if (e->d_type != type_of((int)i) && bad++ < 5)
 			bt_fail(__FILE__, __LINE__, "\"%s\": d_type %d, want %d", e->d_name,
 			        e->d_type, type_of((int)i));
+		if (how && attrs_differ(e, &st, i) && bad++ < 5)
+			bt_fail(__FILE__, __LINE__,
+			        "\"%s\": attributes (listing %d) differ from lstat's", e->d_name,
+			        how);
+		if (how && fl != 0 && bad++ < 5)
+			bt_fail(__FILE__, __LINE__, "\"%s\": flags %#x, want 0", e->d_name, fl);
 	}
 	CHECK_RC(rc, 0);
 	CHECK_RC(benchfs_closedir(d), 0);
@@ -85,6 +122,9 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fd = (int)CHECK_OK(benchfs_open(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
+			if (fd >= 0 && size_of(i))
+				CHECK_RC(benchfs_pwrite(fd, path, size_of(i), 0),
+				         (ssize_t)size_of(i));
 			if (fd >= 0)
 				CHECK_RC(benchfs_close(fd), 0);
 		}
@@ -103,11 +143,31 @@ int main(int argc, char **argv)
 		}
 	MPI_Barrier(bt_comm);
 	bt_note("%d entries created by %d clients in %.1f s", NENT, bt_size, bt_now() - t0);
-	t0 = bt_now();
-	list_and_check(NENT);
-	MPI_Barrier(bt_comm);
-	bt_note("every client listed each of the %d names once, right d_type, no \".\" (%.1f s)",
-	        NENT, bt_now() - t0);
+	for (int how = 0; how < 3; how++) {
+		t0 = bt_now();
+		list_and_check(NENT, how);
+		MPI_Barrier(bt_comm);
+		bt_note("every client listed each of the %d names once, right d_type, no \".\"%s "
+		        "(%.2f s)",
+		        NENT,
+		        how == 1   ? ", attributes from the pages as lstat gives them"
+		        : how == 2 ? ", attributes looked up as lstat gives them"
+		                   : "",
+		        bt_now() - t0);
+	}
+	{
+		benchfs_dir_t *d;
+		struct benchfs_dirent *e;
+		struct stat st;
+
+		CHECK_RC(benchfs_opendir_flags("/big", 0x80, &d), -EINVAL);
+		if (CHECK_OK(benchfs_opendir_flags("/big", BENCHFS_DIR_STAT, &d)) == 0) {
+			CHECK_RC(benchfs_readdir_stat(d, &e, NULL, NULL), -EINVAL);
+			CHECK_RC(benchfs_readdir_stat(d, &e, &st, NULL), 1); /* flags may be NULL */
+			CHECK_RC(benchfs_closedir(d), 0);
+		}
+		CHECK_RC(benchfs_opendir_flags("/nosuch", BENCHFS_DIR_STAT, &d), -ENOENT);
+	}
 
 	for (int i = bt_rank; i < NENT; i += bt_size) {
 		if (i % 1000 == 3) {
@@ -121,7 +181,8 @@ int main(int argc, char **argv)
 			CHECK_RC(benchfs_unlink(path), 0);
 	}
 	MPI_Barrier(bt_comm);
-	list_and_check(0);
+	list_and_check(0, 0);
+	list_and_check(0, 1);
 	MPI_Barrier(bt_comm); /* every client listed it before it goes */
 	if (bt_rank == 0)
 		CHECK_RC(benchfs_rmdir("/big"), 0);

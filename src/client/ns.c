@@ -623,6 +623,8 @@ struct benchfs_dir {
 	char path[BENCHFS_PATH_MAX + 1];
 	size_t plen;
 	uint32_t cur;
+	int attrs;            /* BENCHFS_DIR_STAT: pages carry inode records */
+	struct bfs_inode rec; /* the current entry's, with attrs */
 	struct benchfs_dirent ent;
 	struct dir_server *srv; /* one per server */
 	char *pbufs;            /* one payload buffer per server */
@@ -641,6 +643,7 @@ static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 		    d->pbufs + (size_t)which[k] * (BENCHFS_PATH_MAX + BENCHFS_NAME_MAX + 2);
 		bfs_rpc_call_release(&s->call);
 		bfs_rpc_call_init(&s->call, BFS_OP_READDIR, which[k]);
+		s->call.req.flags = d->attrs ? BFS_F_ATTRS : 0;
 		memcpy(pbuf, d->path, d->plen);
 		memcpy(pbuf + d->plen, s->after, s->alen);
 		s->call.req.len[0] = (uint32_t)d->plen;
@@ -662,17 +665,20 @@ static int dir_fetch(struct benchfs_dir *d, uint32_t *which, uint32_t n)
 	return 0;
 }
 
-BFS_API int benchfs_opendir(const char *path, benchfs_dir_t **dirp)
+BFS_API int benchfs_opendir_flags(const char *path, int flags, benchfs_dir_t **dirp)
 {
 	struct benchfs_dir *d;
 	struct bfs_inode ino;
 	uint32_t *all;
 	int len, rc;
 
+	if (flags & ~BENCHFS_DIR_STAT)
+		return -EINVAL;
 	BFS_ENTER();
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		BFS_LEAVE(-ENOMEM);
+	d->attrs = (flags & BENCHFS_DIR_STAT) != 0;
 	len = bfs_norm(path, d->path);
 	rc = len < 0 ? len : bfs_lookup_refine(d->path, (size_t)len, &ino, NULL);
 	if (!rc && !S_ISDIR(ino.mode))
@@ -704,9 +710,14 @@ fail:
 	BFS_LEAVE(rc);
 }
 
-BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
+BFS_API int benchfs_opendir(const char *path, benchfs_dir_t **dirp)
 {
-	BFS_ENTER();
+	return benchfs_opendir_flags(path, 0, dirp);
+}
+
+/* The next entry of @d into d->ent (and d->rec with attrs): 1, 0 at the end, or -errno. */
+static int dir_next(struct benchfs_dir *d, struct benchfs_dirent **ent)
+{
 	while (d->cur < bfs_cl->nservers) {
 		struct dir_server *s = &d->srv[d->cur];
 		const char *name;
@@ -715,10 +726,16 @@ BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
 		uint8_t type;
 
 		if (s->call.rep_payload && s->pos < s->call.rep_len) {
-			if (bfs_wire_get_dirent(s->call.rep_payload, s->call.rep_len, &s->pos, &ino,
-			                        &type, &name, &nlen) ||
-			    nlen > BENCHFS_NAME_MAX)
-				BFS_LEAVE(-EIO);
+			int bad =
+			    d->attrs
+			        ? bfs_wire_get_dirent_rec(s->call.rep_payload, s->call.rep_len,
+			                                  &s->pos, &d->rec, &type, &name, &nlen)
+			        : bfs_wire_get_dirent(s->call.rep_payload, s->call.rep_len, &s->pos,
+			                              &ino, &type, &name, &nlen);
+			if (bad || nlen > BENCHFS_NAME_MAX)
+				return -EIO;
+			if (d->attrs)
+				ino = d->rec.ino;
 			d->ent.d_ino = ino;
 			d->ent.d_type = type;
 			memcpy(d->ent.d_name, name, nlen);
@@ -726,18 +743,63 @@ BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
 			memcpy(s->after, name, nlen);
 			s->alen = nlen;
 			*ent = &d->ent;
-			BFS_LEAVE(1);
+			return 1;
 		}
 		if (s->more) {
 			int rc = dir_fetch(d, &d->cur, 1);
 			if (rc)
-				BFS_LEAVE(rc);
+				return rc;
 			continue;
 		}
 		bfs_rpc_call_release(&s->call);
 		d->cur++;
 	}
-	BFS_LEAVE(0);
+	return 0;
+}
+
+BFS_API int benchfs_readdir(benchfs_dir_t *d, struct benchfs_dirent **ent)
+{
+	BFS_ENTER();
+	BFS_LEAVE(dir_next(d, ent));
+}
+
+BFS_API int benchfs_readdir_stat(benchfs_dir_t *d, struct benchfs_dirent **ent, struct stat *st,
+                                 unsigned *flags)
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	struct bfs_inode ino;
+	int rc;
+
+	if (!st)
+		return -EINVAL;
+	BFS_ENTER();
+	for (;;) {
+		rc = dir_next(d, ent);
+		if (rc <= 0)
+			BFS_LEAVE(rc);
+		if (d->attrs) {
+			ino = d->rec;
+			break;
+		}
+		/* names only: look the entry up (skip it when it went away since) */
+		size_t dl = d->plen == 1 ? 0 : d->plen, nl = strlen(d->ent.d_name);
+		if (dl + 1 + nl > BENCHFS_PATH_MAX)
+			BFS_LEAVE(-ENAMETOOLONG);
+		memcpy(p, d->path, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, d->ent.d_name, nl + 1);
+		rc = bfs_lookup(p, dl + 1 + nl, &ino, NULL);
+		if (rc == 0)
+			break;
+		if (rc != -ENOENT)
+			BFS_LEAVE(rc);
+	}
+	if (S_ISREG(ino.mode))
+		ino.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
+	bfs_inode_to_stat(&ino, st);
+	if (flags)
+		*flags = ino.flags & BFS_INODE_FLAGS;
+	BFS_LEAVE(1);
 }
 
 BFS_API int benchfs_closedir(benchfs_dir_t *d)

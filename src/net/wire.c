@@ -378,6 +378,41 @@ int bfs_wire_get_dirent(const void *buf, size_t len, size_t *pos, uint64_t *ino,
 	return 0;
 }
 
+/* bfs_wire_put_dirent_rec - append one READDIR entry and its inode record (BFS_F_ATTRS). */
+int bfs_wire_put_dirent_rec(void *buf, size_t cap, size_t *pos, const struct bfs_inode *rec,
+                            uint8_t type, const char *name, size_t name_len)
+{
+	int rc;
+
+	if (*pos > cap || cap - *pos < BFS_WIRE_DIRENT_FIXED + name_len + BFS_WIRE_INODE_SIZE)
+		return name_len == 0 || name_len > BENCHFS_NAME_MAX ? -EINVAL : -ENOSPC;
+	rc = bfs_wire_put_dirent(buf, cap, pos, rec->ino, type, name, name_len);
+	if (rc)
+		return rc;
+	encode_inode_at((uint8_t *)buf + *pos, rec);
+	*pos += BFS_WIRE_INODE_SIZE;
+	return 0;
+}
+
+/* bfs_wire_get_dirent_rec - read one READDIR entry and the inode record after it. */
+int bfs_wire_get_dirent_rec(const void *buf, size_t len, size_t *pos, struct bfs_inode *rec,
+                            uint8_t *type, const char **name, size_t *name_len)
+{
+	size_t at = *pos;
+	uint64_t ino;
+	int rc = bfs_wire_get_dirent(buf, len, &at, &ino, type, name, name_len);
+
+	if (rc)
+		return rc;
+	if (len - at < BFS_WIRE_INODE_SIZE)
+		return -EBADMSG;
+	decode_inode_at((const uint8_t *)buf + at, rec);
+	if (rec->ino != ino)
+		return -EBADMSG;
+	*pos = at + BFS_WIRE_INODE_SIZE;
+	return 0;
+}
+
 /* bfs_wire_put_findent - append one FIND entry (see wire.h). Keys must be 1..PATH_MAX + 1 bytes
  * (-EINVAL otherwise). */
 int bfs_wire_put_findent(void *buf, size_t cap, size_t *pos, uint32_t mode, uint64_t size,

@@ -63,7 +63,8 @@ enum bfs_op {
 	                        replacing a non-directory.
 	                        Reply: the replaced inode (ino 0 when none) */
 	BFS_OP_READDIR = 6,  /* str[0] = directory, str[1] = resume after this name ("" = start),
-	                        max = payload byte budget. Reply: count entries, flag BFS_F_MORE */
+	                        max = payload byte budget, flag BFS_F_ATTRS: each entry carries
+	                        its inode record. Reply: count entries, flag BFS_F_MORE */
 	BFS_OP_FIND = 7,     /* str[0] = top, str[1] = resume after the key of this path (""
 	                        = start), str[2] = name glob;
 	                        mode = S_IFMT type or 0, flags BFS_F_SIZE_LT/GT/EQ with size =
@@ -123,6 +124,7 @@ enum bfs_op {
 #define BFS_F_INCOMPLETE      0x0100 /* CREATE: the new record is marked BFS_INODE_INCOMPLETE */
 #define BFS_F_COMPLETE        0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
 #define BFS_F_ONLY_INCOMPLETE 0x0001 /* FIND: only records marked BFS_INODE_INCOMPLETE */
+#define BFS_F_ATTRS           0x0001 /* READDIR: entries with their inode records */
 
 /* inode record flags (struct bfs_inode.flags, the public BENCHFS_FL_*) */
 #define BFS_INODE_INCOMPLETE 0x1u /* a copy into this file has not finished */
@@ -205,7 +207,8 @@ int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
                      const char *str[BFS_WIRE_NSTR], size_t slen[BFS_WIRE_NSTR]);
 
 /*
- * Entries of READDIR reply payloads: u64 ino, u8 d_type, u16 name_len, name bytes.
+ * Entries of READDIR reply payloads: u64 ino, u8 d_type, u16 name_len, name bytes; with
+ * BFS_F_ATTRS, the entry's inode record (BFS_WIRE_INODE_SIZE bytes) follows each.
  * Entries of FIND reply payloads: u32 mode (bits 0-15 the st_mode, bits 16-31 the inode's
  * flags), u64 size, s64 mtime_ns, u16 key_len, key bytes (the metadata key, see path.h). The
  * last FIND entry's key is the resume point.
@@ -221,6 +224,13 @@ int bfs_wire_put_dirent(void *buf, size_t cap, size_t *pos, uint64_t ino, uint8_
  *  Return 0, or -EBADMSG when it runs past @len. */
 int bfs_wire_get_dirent(const void *buf, size_t len, size_t *pos, uint64_t *ino, uint8_t *type,
                         const char **name, size_t *name_len);
+/** Append a READDIR entry with its inode record @rec (BFS_F_ATTRS): as bfs_wire_put_dirent. */
+int bfs_wire_put_dirent_rec(void *buf, size_t cap, size_t *pos, const struct bfs_inode *rec,
+                            uint8_t type, const char *name, size_t name_len);
+/** Read a READDIR entry with its inode record into *@rec: as bfs_wire_get_dirent (the entry's
+ *  ino is rec->ino). */
+int bfs_wire_get_dirent_rec(const void *buf, size_t len, size_t *pos, struct bfs_inode *rec,
+                            uint8_t *type, const char **name, size_t *name_len);
 int bfs_wire_put_findent(void *buf, size_t cap, size_t *pos, uint32_t mode, uint64_t size,
                          int64_t mtime_ns, const char *key, size_t key_len);
 int bfs_wire_get_findent(const void *buf, size_t len, size_t *pos, uint32_t *mode, uint64_t *size,

@@ -809,8 +809,8 @@ static int long_child(const MDB_val *v, const struct bfs_inode *rec, const char 
  * Return 1 when @buf filled up before the range ended, else 0.
  */
 static int dir_scan(struct bfs_meta *m, MDB_cursor *cur, const char *start, size_t plen,
-                    size_t slen, int lng, const char *dir, size_t dlen, void *buf, size_t cap,
-                    size_t *pos, uint32_t *count)
+                    size_t slen, int lng, const char *dir, size_t dlen, int attrs, void *buf,
+                    size_t cap, size_t *pos, uint32_t *count)
 {
 	MDB_val k, v;
 	int ret;
@@ -822,8 +822,10 @@ static int dir_scan(struct bfs_meta *m, MDB_cursor *cur, const char *start, size
 
 		if (decode_rec(&v, &rec) || (lng && !long_child(&v, &rec, dir, dlen, nlen)))
 			continue;
-		ret = bfs_wire_put_dirent(buf, cap, pos, rec.ino, dtype_of(rec.mode),
-		                          (const char *)k.mv_data + plen, nlen);
+		ret = attrs ? bfs_wire_put_dirent_rec(buf, cap, pos, &rec, dtype_of(rec.mode),
+		                                      (const char *)k.mv_data + plen, nlen)
+		            : bfs_wire_put_dirent(buf, cap, pos, rec.ino, dtype_of(rec.mode),
+		                                  (const char *)k.mv_data + plen, nlen);
 		if (ret == -ENOSPC)
 			return 1;
 		if (ret == 0)
@@ -841,6 +843,12 @@ static int dir_scan(struct bfs_meta *m, MDB_cursor *cur, const char *start, size
  */
 size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
                         size_t alen, void *buf, size_t cap, uint32_t *count, int *more)
+{
+	return bfs_meta_readdirx(m, dir, dlen, after, alen, 0, buf, cap, count, more);
+}
+
+size_t bfs_meta_readdirx(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
+                         size_t alen, int attrs, void *buf, size_t cap, uint32_t *count, int *more)
 {
 	char start[START_CAP];
 	size_t plen = dlen + 1, pos = 0;
@@ -865,8 +873,8 @@ size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const 
 		start[dlen] = '\0';
 		if (alen)
 			memcpy(start + plen, after, alen);
-		*more =
-		    dir_scan(m, cur, start, plen, plen + alen, 0, dir, dlen, buf, cap, &pos, count);
+		*more = dir_scan(m, cur, start, plen, plen + alen, 0, dir, dlen, attrs, buf, cap,
+		                 &pos, count);
 	}
 	/* long keys: only when some child's key is too long (a name of BENCHFS_NAME_MAX bytes) */
 	if (!*more && !root && child_long(m, dlen, BENCHFS_NAME_MAX)) {
@@ -874,7 +882,7 @@ size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const 
 		if (after_long)
 			memcpy(start + LONG_HEAD, after, alen);
 		*more = dir_scan(m, cur, start, LONG_HEAD, LONG_HEAD + (after_long ? alen : 0), 1,
-		                 dir, dlen, buf, cap, &pos, count);
+		                 dir, dlen, attrs, buf, cap, &pos, count);
 	}
 	mdb_cursor_close(cur);
 	rd_end(m);

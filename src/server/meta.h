@@ -92,6 +92,10 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
  */
 size_t bfs_meta_readdir(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
                         size_t alen, void *buf, size_t cap, uint32_t *count, int *more);
+/** bfs_meta_readdirx - bfs_meta_readdir; with @attrs, each entry carries its inode record
+ *  (READDIR with BFS_F_ATTRS: bfs_wire_put_dirent_rec). */
+size_t bfs_meta_readdirx(struct bfs_meta *m, const char *dir, size_t dlen, const char *after,
+                         size_t alen, int attrs, void *buf, size_t cap, uint32_t *count, int *more);
 
 /**
  * bfs_meta_find - pack the records strictly below directory @top (may be "/") that pass

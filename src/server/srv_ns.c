@@ -141,8 +141,9 @@ static int ns_list(struct sreq *r, const struct ns_args *a)
 	if (!bfs_sreq_buf(r, cap))
 		return -ENOMEM;
 	if (q->op == BFS_OP_READDIR) {
-		used = bfs_meta_readdir(r->srv->meta, a->path, a->n, a->str[1], a->slen[1], r->buf,
-		                        cap, &r->rep.count, &more);
+		used = bfs_meta_readdirx(r->srv->meta, a->path, a->n, a->str[1], a->slen[1],
+		                         (q->flags & BFS_F_ATTRS) != 0, r->buf, cap, &r->rep.count,
+		                         &more);
 	} else {
 		/* the resume point travels as a path (keys hold a NUL): make it a key */
 		char after[BENCHFS_PATH_MAX + 2], glob[BENCHFS_PATH_MAX + 1];

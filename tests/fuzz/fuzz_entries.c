@@ -2,8 +2,9 @@
  * fuzz_entries.c - libFuzzer harness of the READDIR and FIND reply payload walkers, as the
  * client runs them (src/client/ns.c: benchfs_readdir, benchfs_find).
  *
- * Input: a reply payload. It is walked twice, as READDIR entries (bfs_wire_get_dirent until
- * the end of the buffer, each name copied into a struct benchfs_dirent) and as FIND entries
+ * Input: a reply payload. It is walked three times, as READDIR entries (bfs_wire_get_dirent until
+ * the end of the buffer, each name copied into a struct benchfs_dirent), as READDIR entries with
+ * inode records (BFS_F_ATTRS, bfs_wire_get_dirent_rec) and as FIND entries
  * (bfs_wire_get_findent until the end; each key turned into the path the client reports and
  * sends back as the next page's resume point, bfs_path_from_key, and that path turned into the
  * key the server resumes after, bfs_path_key, as src/server/server.c does).
@@ -75,6 +76,32 @@ static void walk_dirents(const uint8_t *buf, size_t len)
 	}
 }
 
+/* walk_dirents_rec - READDIR entries with inode records (BFS_F_ATTRS) of @buf (@len bytes). */
+static void walk_dirents_rec(const uint8_t *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		size_t start = pos, nlen = 0;
+		const char *name = NULL;
+		struct bfs_inode rec;
+		uint8_t type;
+		int rc = bfs_wire_get_dirent_rec(buf, len, &pos, &rec, &type, &name, &nlen);
+
+		FUZZ_CHECK(rc == 0 || rc == -EBADMSG, "entry at %zu: %d", start, rc);
+		if (rc) {
+			FUZZ_CHECK(pos == start, "a failed read moved to %zu", pos);
+			return;
+		}
+		FUZZ_CHECK(nlen >= 1 && nlen <= BENCHFS_NAME_MAX, "name of %zu bytes", nlen);
+		FUZZ_CHECK(pos == start + BFS_WIRE_DIRENT_FIXED + nlen + BFS_WIRE_INODE_SIZE &&
+		               pos <= len,
+		           "entry at %zu ends at %zu", start, pos);
+		FUZZ_CHECK((const uint8_t *)name == buf + start + BFS_WIRE_DIRENT_FIXED,
+		           "name outside its entry");
+	}
+}
+
 /* check_resume - the key of @path (@n bytes and a NUL, made of key @key of @klen bytes) as the
  * server makes it. */
 static void check_resume(const char *path, int n, const char *key, size_t klen)
@@ -129,6 +156,7 @@ static void walk_findents(const uint8_t *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	walk_dirents(data, size);
+	walk_dirents_rec(data, size);
 	walk_findents(data, size);
 	return 0;
 }

@@ -535,6 +535,66 @@ static void test_strings(void **state)
 	assert_int_equal(slen[2], 0);
 }
 
+/* test_dirent_rec - READDIR entries with inode records (BFS_F_ATTRS): round trip, capacity,
+ * truncation, an inode number that disagrees with the record's. */
+static void test_dirent_rec(void **state)
+{
+	uint8_t buf[512];
+	struct bfs_inode in = {.ino = 42,
+	                       .mode = S_IFREG | 0640,
+	                       .uid = 7,
+	                       .gid = 8,
+	                       .size = 3901,
+	                       .chunk_size = 1 << 20,
+	                       .mtime_ns = 1234567890123,
+	                       .flags = 0},
+	                 out;
+	const char *name;
+	size_t pos = 0, nl, end;
+	uint8_t type;
+
+	(void)state;
+	assert_int_equal(bfs_wire_put_dirent_rec(buf, sizeof(buf), &pos, &in, DT_REG, "f1", 2), 0);
+	in.ino = 43;
+	in.mode = S_IFDIR | 0755;
+	assert_int_equal(bfs_wire_put_dirent_rec(buf, sizeof(buf), &pos, &in, DT_DIR, "dir", 3), 0);
+	end = pos;
+	assert_int_equal(end, 2 * (BFS_WIRE_DIRENT_FIXED + BFS_WIRE_INODE_SIZE) + 5);
+	pos = 0;
+	assert_int_equal(bfs_wire_get_dirent_rec(buf, end, &pos, &out, &type, &name, &nl), 0);
+	assert_int_equal(out.ino, 42);
+	assert_int_equal(out.size, 3901);
+	assert_int_equal(out.uid, 7);
+	assert_int_equal(out.mtime_ns, 1234567890123);
+	assert_int_equal(type, DT_REG);
+	assert_int_equal(nl, 2);
+	assert_memory_equal(name, "f1", 2);
+	assert_int_equal(bfs_wire_get_dirent_rec(buf, end, &pos, &out, &type, &name, &nl), 0);
+	assert_int_equal(out.ino, 43);
+	assert_true(S_ISDIR(out.mode));
+	assert_int_equal(pos, end);
+	/* no room for the record: ENOSPC, nothing written */
+	pos = 0;
+	assert_int_equal(
+	    bfs_wire_put_dirent_rec(buf, BFS_WIRE_DIRENT_FIXED + 2, &pos, &in, DT_REG, "f1", 2),
+	    -ENOSPC);
+	assert_int_equal(pos, 0);
+	assert_int_equal(bfs_wire_put_dirent_rec(buf, sizeof(buf), &pos, &in, DT_REG, "", 0),
+	                 -EINVAL);
+	/* every truncation of the first entry is rejected, the position unmoved */
+	for (size_t len = 0; len < BFS_WIRE_DIRENT_FIXED + 2 + BFS_WIRE_INODE_SIZE; len++) {
+		pos = 0;
+		assert_int_equal(bfs_wire_get_dirent_rec(buf, len, &pos, &out, &type, &name, &nl),
+		                 -EBADMSG);
+		assert_int_equal(pos, 0);
+	}
+	/* the entry's inode number must be the record's */
+	buf[0] ^= 1;
+	pos = 0;
+	assert_int_equal(bfs_wire_get_dirent_rec(buf, end, &pos, &out, &type, &name, &nl),
+	                 -EBADMSG);
+}
+
 /* test_dirent - READDIR entries: round trip, capacity, truncation. */
 static void test_dirent(void **state)
 {
@@ -811,13 +871,21 @@ static void test_fuzz(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_req_roundtrip),   cmocka_unit_test(test_rep_roundtrip),
-	    cmocka_unit_test(test_inode_roundtrip), cmocka_unit_test(test_negative_values),
-	    cmocka_unit_test(test_bad_length),      cmocka_unit_test(test_bad_magic),
-	    cmocka_unit_test(test_bad_version),     cmocka_unit_test(test_unknown_op),
-	    cmocka_unit_test(test_reserved),        cmocka_unit_test(test_strings),
-	    cmocka_unit_test(test_dirent),          cmocka_unit_test(test_findent),
-	    cmocka_unit_test(test_statfs),          cmocka_unit_test(test_fuzz),
+	    cmocka_unit_test(test_req_roundtrip),
+	    cmocka_unit_test(test_rep_roundtrip),
+	    cmocka_unit_test(test_inode_roundtrip),
+	    cmocka_unit_test(test_negative_values),
+	    cmocka_unit_test(test_bad_length),
+	    cmocka_unit_test(test_bad_magic),
+	    cmocka_unit_test(test_bad_version),
+	    cmocka_unit_test(test_unknown_op),
+	    cmocka_unit_test(test_reserved),
+	    cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_dirent),
+	    cmocka_unit_test(test_dirent_rec),
+	    cmocka_unit_test(test_findent),
+	    cmocka_unit_test(test_statfs),
+	    cmocka_unit_test(test_fuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
