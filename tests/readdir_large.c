@@ -101,6 +101,7 @@ out:
 
 int main(int argc, char **argv)
 {
+	static const char fill[128] = "the bytes of the small files";
 	char path[64];
 	double t0;
 
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 		default:
 			fd = (int)CHECK_OK(benchfs_open(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
 			if (fd >= 0 && size_of(i))
-				CHECK_RC(benchfs_pwrite(fd, path, size_of(i), 0),
+				CHECK_RC(benchfs_pwrite(fd, fill, size_of(i), 0),
 				         (ssize_t)size_of(i));
 			if (fd >= 0)
 				CHECK_RC(benchfs_close(fd), 0);
