@@ -169,6 +169,7 @@ static ucs_status_t on_reply(void *arg, const void *header, size_t hlen, void *d
 		p.cb.recv_am = payload_received;
 		p.user_data = c;
 		c->ucx_ops++; /* DONE again only when the payload is in */
+		c->fail_gen = cl->fail_gen[c->server];
 		sp = ucp_am_recv_data_nbx(cl->ucx.worker, data, dst, len, &p);
 		if (UCS_PTR_IS_ERR(sp)) {
 			c->status = bfs_ucs_errno(UCS_PTR_STATUS(sp));
@@ -206,6 +207,7 @@ static void fail_server_calls(uint32_t server, int status)
 static void server_failed(uint32_t server)
 {
 	bfs_rpc_ctx->ep_failed[server] = 1;
+	bfs_rpc_ctx->fail_gen[server]++; /* replied calls still receiving from it: bfs_rpc_done */
 	fail_server_calls(server, -EIO);
 }
 
@@ -420,6 +422,10 @@ int bfs_rpc_done(struct bfs_rpc_call *c, int64_t now)
 		/* its peer is gone, or is a process on this host whose endpoint has no failure
 		 * detection, so closing it by force cancelled nothing: nothing will end them */
 		call_abandon(c, -EIO);
+	} else if (c->ureq[1] && c->fail_gen != bfs_rpc_ctx->fail_gen[c->server]) {
+		/* replied, its payload still coming, and the server failed since: the rest of it
+		 * will not come (UCX may take its own timeout to say so, seconds later) */
+		call_abandon(c, -EIO);
 	} else if (c->ucx_ops && now && now >= c->deadline) {
 		/* replied, but its payload is still not in at the deadline (the slot that a reply
 		 * frees is not scanned for overdue calls): time it out and close the endpoint
@@ -600,6 +606,7 @@ static void rpc_free(struct bfs_rpc *e)
 	free(e->pid);
 	free(e->dead);
 	free(e->has_id);
+	free(e->fail_gen);
 	free(e->my_addr);
 	free(e);
 }
@@ -630,8 +637,9 @@ int bfs_rpc_attach(uint32_t nservers, void *const *addrs, const size_t *lens, ui
 	e->pid = calloc(nservers, sizeof(*e->pid));
 	e->dead = calloc(nservers, 1);
 	e->has_id = calloc(nservers, 1);
+	e->fail_gen = calloc(nservers, sizeof(*e->fail_gen));
 	if (!e->addrs || !e->addr_lens || !e->eps || !e->ep_failed || !e->client_id ||
-	    !e->conn_err || !e->conn_xerr || !e->pid || !e->dead || !e->has_id)
+	    !e->conn_err || !e->conn_xerr || !e->pid || !e->dead || !e->has_id || !e->fail_gen)
 		goto fail;
 	for (uint32_t i = 0; i < nservers; i++) {
 		e->addrs[i] = malloc(lens[i]);

@@ -57,6 +57,7 @@ struct bfs_rpc_call {
 	unsigned ucx_ops; /* UCX operations (send, payload receive) not yet completed */
 	void *ureq[2];    /* their UCX requests ([0] send, [1] payload receive) while pending */
 	uint32_t slot;
+	uint32_t fail_gen; /* the server's failure count when its payload receive started */
 	int64_t
 	    deadline; /* monotonic ns: the call fails with -ETIMEDOUT when not replied by then */
 };
@@ -87,6 +88,8 @@ struct bfs_rpc {
 	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
 	uint32_t *pid;       /* a server on this host: its pid, watched while calls wait; else 0 */
 	uint8_t *dead;       /* that process is gone: calls to the server fail at once (-EIO) */
+	uint32_t *fail_gen;  /* failures seen of each server (a replied call still receiving from
+	                      * one that failed since gives up its payload: bfs_rpc_done) */
 	void *my_addr;       /* this worker's address, sent in HELLO */
 	size_t my_addr_len;
 	uint64_t secret;
