@@ -256,6 +256,18 @@ void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st)
 
 /* ---- attributes ------------------------------------------------------------------------------ */
 
+/* What lstat reports of record @ino: its attributes (a regular file's size raised to what an
+ * open descriptor of this process knows) into *@st, its BENCHFS_FL_* flags into *@flags (may
+ * be NULL). */
+static void stat_of(struct bfs_inode *ino, struct stat *st, unsigned *flags)
+{
+	if (S_ISREG(ino->mode))
+		ino->size = BFS_MAX(ino->size, bfs_open_size(ino->ino));
+	bfs_inode_to_stat(ino, st);
+	if (flags)
+		*flags = ino->flags & BFS_INODE_FLAGS;
+}
+
 static int do_stat(const char *path, struct stat *st, int follow, unsigned *flags)
 {
 	char p[BENCHFS_PATH_MAX + 1];
@@ -271,11 +283,7 @@ static int do_stat(const char *path, struct stat *st, int follow, unsigned *flag
 		return rc;
 	if (follow && S_ISLNK(ino.mode))
 		return -ELOOP;
-	if (S_ISREG(ino.mode))
-		ino.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
-	bfs_inode_to_stat(&ino, st);
-	if (flags)
-		*flags = ino.flags & BFS_INODE_FLAGS;
+	stat_of(&ino, st, flags);
 	return 0;
 }
 
@@ -794,11 +802,7 @@ BFS_API int benchfs_readdir_stat(benchfs_dir_t *d, struct benchfs_dirent **ent, 
 		if (rc != -ENOENT)
 			BFS_LEAVE(rc);
 	}
-	if (S_ISREG(ino.mode))
-		ino.size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
-	bfs_inode_to_stat(&ino, st);
-	if (flags)
-		*flags = ino.flags & BFS_INODE_FLAGS;
+	stat_of(&ino, st, flags);
 	BFS_LEAVE(1);
 }
 

@@ -33,6 +33,17 @@ void bfs_rpc_hook_add(struct bfs_rpc_hook *h)
 	*p = h;
 }
 
+/* Drop every hook of @e: each may be added again (to a later engine). */
+static void hooks_clear(struct bfs_rpc *e)
+{
+	for (struct bfs_rpc_hook *h = e->hooks, *next; h; h = next) {
+		next = h->next;
+		h->added = 0;
+		h->next = NULL;
+	}
+	e->hooks = NULL;
+}
+
 /* The progress hooks, once per round (not again from inside one: a hook's own waits) */
 static void run_hooks(void)
 {
@@ -702,12 +713,7 @@ int bfs_rpc_detach(void)
 			if (r && !rc)
 				rc = r;
 		}
-	for (struct bfs_rpc_hook *h = e->hooks, *next; h; h = next) {
-		next = h->next;
-		h->added = 0;
-		h->next = NULL;
-	}
-	e->hooks = NULL;
+	hooks_clear(e);
 	say_bye();
 	for (uint32_t i = 0; i < e->nservers; i++)
 		if (e->eps[i])
@@ -720,10 +726,7 @@ int bfs_rpc_detach(void)
 
 void bfs_rpc_forget(void)
 {
-	for (struct bfs_rpc_hook *h = bfs_rpc_ctx ? bfs_rpc_ctx->hooks : NULL, *next; h; h = next) {
-		next = h->next;
-		h->added = 0;
-		h->next = NULL;
-	}
+	if (bfs_rpc_ctx)
+		hooks_clear(bfs_rpc_ctx);
 	bfs_rpc_ctx = NULL;
 }
