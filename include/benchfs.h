@@ -207,6 +207,9 @@ int benchfs_create(const char *path, int flags, mode_t mode, size_t chunk_size);
  */
 /** Flag of an incomplete file (benchfs_lstat_flags(), struct benchfs_find_entry). */
 #define BENCHFS_FL_INCOMPLETE 0x1u
+/** Flag of a file whose data is held inline in its metadata record (small files, up to the
+ *  servers' BENCHFS_INLINE_MAX bytes; informational: such a file behaves as any other). */
+#define BENCHFS_FL_INLINE 0x2u
 /** Open flag: a file that benchfs_open()/benchfs_create() creates is marked incomplete (no
  *  effect on a file that exists). Outside the bits Linux uses for open(2) flags. */
 #define BENCHFS_O_INCOMPLETE 0x40000000

@@ -32,6 +32,7 @@ INTEG_BINS += tests/io_unaligned \
 	tests/io_large_file \
 	tests/io_offsets \
 	tests/truncate \
+	tests/inline_file \
 	tests/close_to_open \
 	tests/errno_codes \
 	tests/readdir_large \
@@ -49,6 +50,7 @@ INTEG_TESTS += tests/io_unaligned.sh \
 	tests/io_large_file.sh \
 	tests/io_offsets.sh \
 	tests/truncate.sh \
+	tests/inline_file.sh \
 	tests/close_to_open.sh \
 	tests/errno_codes.sh \
 	tests/readdir_large.sh \
@@ -89,6 +91,9 @@ tests_io_offsets_LDFLAGS = $(BFSTEST_LINK)
 tests_truncate_SOURCES = tests/truncate.c
 tests_truncate_LDADD = $(BFSTEST_LIBS)
 tests_truncate_LDFLAGS = $(BFSTEST_LINK)
+tests_inline_file_SOURCES = tests/inline_file.c
+tests_inline_file_LDADD = $(BFSTEST_LIBS)
+tests_inline_file_LDFLAGS = $(BFSTEST_LINK)
 tests_close_to_open_SOURCES = tests/close_to_open.c
 tests_close_to_open_LDADD = $(BFSTEST_LIBS)
 tests_close_to_open_LDFLAGS = $(BFSTEST_LINK)

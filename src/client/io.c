@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/inline.h"
 #include "client/io.h"
 #include "client/listio.h"
 #include "client/ns.h"
@@ -42,6 +43,8 @@ static int publish(struct bfs_file *f)
 	c.req.mtime_ns = f->mtime_ns;
 	c.req.atime_ns = f->atime_ns;
 	rc = bfs_rpc_call(&c);
+	if (rc == -E2BIG && !(rc = bfs_inline_migrate(f->path, f->plen, f->ino)))
+		rc = bfs_rpc_call(&c); /* a size past what the record holds: data moved first */
 	if (rc == -ENOENT)
 		rc = 0; /* removed or renamed by another client meanwhile: nothing to publish */
 	if (!rc)
@@ -96,17 +99,25 @@ static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t lengt
 {
 	char pbuf[PBUF_SIZE];
 	struct bfs_rpc_call c;
+	int64_t t0 = bfs_mono_ns();
+	unsigned round = 0;
 	int rc;
 
 	if (length > (uint64_t)BENCHFS_FILE_MAX)
 		return -EFBIG;
-	bfs_ns_call(&c, BFS_OP_SETATTR, p, len, NULL, 0, NULL, 0, pbuf);
-	c.req.flags = BFS_F_SIZE | BFS_F_MTIME;
-	c.req.size = length;
-	c.req.mtime_ns = bfs_now_ns();
-	rc = bfs_rpc_call(&c);
-	if (rc || !maybe_data)
-		return rc;
+	for (;;) {
+		bfs_ns_call(&c, BFS_OP_SETATTR, p, len, NULL, 0, NULL, 0, pbuf);
+		c.req.flags = BFS_F_SIZE | BFS_F_MTIME;
+		c.req.size = length;
+		c.req.mtime_ns = bfs_now_ns();
+		rc = bfs_rpc_call(&c);
+		if (rc == -E2BIG) /* an inline file grown past its limit: its data moves first */
+			rc = bfs_inline_migrate(p, len, ino) ? rc : -EAGAIN;
+		if (rc != -EAGAIN || (rc = bfs_inline_retry(t0, &round)))
+			break;
+	}
+	if (rc || !maybe_data || (c.rep.inode.flags & BFS_INODE_INLINE))
+		return rc; /* an inline file's bytes were all in its record */
 	return bfs_data_fanout(BFS_OP_TRUNCATE, ino, length, NULL, bfs_cl->nservers);
 }
 
@@ -187,6 +198,7 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 	f->flags = flags;
 	f->size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
 	f->mtime_ns = ino.mtime_ns;
+	bfs_inline_note(f, &ino);
 	return fd;
 }
 

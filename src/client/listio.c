@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "client/inline.h"
 #include "client/listio.h"
 #include "client/ns.h"
 #include "common/util.h"
@@ -48,7 +49,8 @@ struct benchfs_request {
 	uint64_t found;        /* read: furthest end of data the servers returned */
 	struct bfs_seg *tails; /* read: unfilled ends of short pieces above @known */
 	size_t ntails, cap_tails;
-	uint8_t *tried; /* servers this request has tried to connect to (NULL: none yet) */
+	int chunk_writes; /* write: some piece went to a chunk server (a size to publish) */
+	uint8_t *tried;   /* servers this request has tried to connect to (NULL: none yet) */
 	uint8_t busy[BFS_BATCH];
 	struct bfs_rpc_call win[BFS_BATCH];
 };
@@ -85,7 +87,7 @@ static struct benchfs_request *req_get(size_t nsegs)
 	r->ntails = 0;
 	r->inflight = 0;
 	r->hi = 0;
-	r->rc = r->finished = 0;
+	r->rc = r->finished = r->chunk_writes = 0;
 	memset(r->busy, 0, sizeof(r->busy));
 	return r;
 }
@@ -140,8 +142,9 @@ static int req_prepare(struct bfs_file *f, uint8_t op, const struct benchfs_iose
 		return -EISDIR;
 	if (op == BFS_OP_WRITE && end > (uint64_t)BENCHFS_FILE_MAX)
 		return -EFBIG;
-	if (op == BFS_OP_READ && end > f->size)
-		bfs_file_learn_size(f); /* past the size we know */
+	if (op == BFS_OP_READ && end > f->size && !f->inl)
+		bfs_file_learn_size(
+		    f); /* past the size we know (an inline read learns it anyway) */
 	r = req_get(n);
 	if (!r)
 		return -ENOMEM;
@@ -306,8 +309,10 @@ static void req_finish(struct benchfs_request *r)
 	f->pending--;
 	if (r->op == BFS_OP_WRITE && !r->rc && r->bytes) {
 		f->size = BFS_MAX(f->size, r->end);
-		f->mtime_ns = bfs_now_ns();
-		f->dirty = 1;
+		if (r->chunk_writes) { /* inline writes updated the record themselves */
+			f->mtime_ns = bfs_now_ns();
+			f->dirty = 1;
+		}
 	}
 }
 
@@ -343,6 +348,7 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 		if (r->op == BFS_OP_WRITE) {
 			c->send_buf = buf;
 			c->send_len = len;
+			r->chunk_writes = 1;
 		} else {
 			c->recv_buf = buf;
 			c->recv_cap = len;
@@ -373,6 +379,45 @@ static void bfs_aio_pump_all(void)
 /* every wait round pumps the requests in progress; at detach the spare goes */
 static struct bfs_rpc_hook aio_hook = {.progress = bfs_aio_pump_all, .detach = aio_detach};
 
+/*
+ * The segments of @r on inline file @f, one at a time, each one call to the file's metadata
+ * server (a write past its inline limit first moves the data to chunk 0), until the file
+ * turns out not to be inline: the rest then goes to the chunk servers as usual.
+ */
+static void req_inline(struct benchfs_request *r, struct bfs_file *f)
+{
+	while (f->inl && !r->rc && r->seg < r->nsegs) {
+		struct bfs_seg *s = &r->segs[r->seg];
+		uint64_t size = 0;
+		int chunked = 0;
+		ssize_t n;
+
+		if (r->op == BFS_OP_WRITE && s->off + s->len > f->imax) {
+			int rc = bfs_inline_migrate(f->path, f->plen, f->ino);
+			if (rc)
+				r->rc = rc;
+			return;
+		}
+		if (r->op == BFS_OP_WRITE)
+			n = bfs_inline_pwrite(f, s->buf, s->len, s->off, &chunked);
+		else
+			n = bfs_inline_pread(f, s->buf, s->len, s->off, &chunked, &size);
+		if (chunked)
+			return;
+		if (n < 0) {
+			r->rc = (int)n;
+			return;
+		}
+		if (r->op == BFS_OP_READ) {
+			r->known = size; /* the record's size is the file's */
+			r->found = BFS_MAX(r->found, BFS_MAX(size, n ? s->off + (uint64_t)n : 0));
+			if ((uint64_t)n < s->len)
+				read_short(r, s->buf, s->off, (uint64_t)n, s->len);
+		}
+		r->seg++;
+	}
+}
+
 static void req_start(struct benchfs_request *r)
 {
 	struct bfs_file *f = bfs_file_get(r->fd);
@@ -382,6 +427,8 @@ static void req_start(struct benchfs_request *r)
 	r->next = bfs_cl->aio;
 	bfs_cl->aio = r;
 	bfs_cl->pumping++;
+	if (f->inl)
+		req_inline(r, f);
 	req_pump(r, 0);
 	bfs_cl->pumping--;
 }

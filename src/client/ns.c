@@ -9,30 +9,13 @@
 #include <xxhash.h>
 
 #include "client/client.h"
+#include "client/inline.h"
 #include "client/ns.h"
 #include "common/path.h"
 #include "common/util.h"
 
 #define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
 #define ROOT_INO  1
-
-/* ---- calls ---------------------------------------------------------------------------------- */
-
-void bfs_ns_call(struct bfs_rpc_call *c, uint8_t op, const char *path, size_t len, const char *s1,
-                 size_t l1, const char *s2, size_t l2, char *pbuf)
-{
-	bfs_rpc_call_init(c, op, bfs_ring_path(&bfs_cl->ring, path, len));
-	memcpy(pbuf, path, len);
-	if (l1)
-		memcpy(pbuf + len, s1, l1);
-	if (l2)
-		memcpy(pbuf + len + l1, s2, l2);
-	c->req.len[0] = (uint32_t)len;
-	c->req.len[1] = (uint32_t)l1;
-	c->req.len[2] = (uint32_t)l2;
-	c->send_buf = pbuf;
-	c->send_len = len + l1 + l2;
-}
 
 /* ---- helpers shared with io.c ---------------------------------------------------------------- */
 
@@ -177,57 +160,6 @@ int bfs_check_parent(const char *path, size_t len)
 		return -ENOTDIR;
 	dircache_add(path, plen);
 	return 0;
-}
-
-uint32_t bfs_data_servers(uint64_t ino, uint64_t first, uint64_t size, uint32_t chunk_size,
-                          uint32_t *out)
-{
-	uint64_t nchunks = chunk_size ? (size + chunk_size - 1) / chunk_size : 0;
-	uint32_t n = 0, ns = bfs_cl->nservers;
-	uint8_t *seen;
-
-	if (first >= nchunks)
-		return 0;
-	if (nchunks - first >= 4ull * ns) { /* that many chunks reach every server */
-		for (uint32_t i = 0; i < ns; i++)
-			out[i] = i;
-		return ns;
-	}
-	seen = calloc(ns, 1);
-	if (!seen) {
-		for (uint32_t i = 0; i < ns; i++)
-			out[i] = i;
-		return ns;
-	}
-	for (uint64_t k = first; k < nchunks && n < ns; k++) {
-		uint32_t s = bfs_ring_chunk(&bfs_cl->ring, ino, k);
-		if (!seen[s]) {
-			seen[s] = 1;
-			out[n++] = s;
-		}
-	}
-	free(seen);
-	return n;
-}
-
-int bfs_data_fanout(uint8_t op, uint64_t ino, uint64_t arg, const uint32_t *servers, uint32_t n)
-{
-	struct bfs_rpc_call **calls;
-	int rc;
-
-	if (n == 0)
-		return 0;
-	calls = bfs_rpc_calls_new(n, op, servers);
-	if (!calls)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
-		calls[i]->req.ino = ino;
-		calls[i]->req.size = arg;
-	}
-	bfs_rpc_run(calls, n);
-	rc = bfs_rpc_status(calls, n);
-	free(calls);
-	return rc;
 }
 
 /* Every server, for fan-outs. */
@@ -490,8 +422,8 @@ static int purge_data(const struct bfs_inode *ino)
 	uint32_t n;
 	int rc;
 
-	if (!S_ISREG(ino->mode))
-		return 0;
+	if (!S_ISREG(ino->mode) || (ino->flags & BFS_INODE_INLINE))
+		return 0; /* an inline file's data went with its record */
 	size = BFS_MAX(ino->size, bfs_open_size(ino->ino));
 	servers = malloc(bfs_cl->nservers * sizeof(*servers));
 	if (!servers)
@@ -591,6 +523,14 @@ BFS_API int benchfs_rename(const char *oldpath, const char *newpath)
 	rc = bfs_check_parent(np, (size_t)nlen);
 	if (rc)
 		BFS_LEAVE(rc);
+	if (ino.flags & BFS_INODE_INLINE) {
+		/* the new path's record may live on another server: the data moves to chunks */
+		rc = bfs_inline_migrate(op, (size_t)olen, ino.ino);
+		if (rc)
+			BFS_LEAVE(rc);
+		ino.flags &= ~BFS_INODE_INLINE;
+		ino.target_len = 0;
+	}
 	/* write the record at its new path, then remove the old one */
 	bfs_ns_call(&c, BFS_OP_PUT, np, (size_t)nlen, target, ino.target_len ? strlen(target) : 0,
 	            NULL, 0, pbuf);

@@ -309,6 +309,8 @@ static void connect_servers(struct bfs_rpc_call **calls, size_t n)
 		if (hello[i]->status == 0) {
 			bfs_rpc_ctx->client_id[s] = hello[i]->rep.count;
 			bfs_rpc_ctx->has_id[s] = 1;
+			bfs_rpc_ctx->inline_max[s] =
+			    (uint32_t)BFS_MIN(hello[i]->rep.inode.size, (uint64_t)BFS_INLINE_LIMIT);
 			continue;
 		}
 		/* the calls to it end with the same error; the next batch tries again */
@@ -618,6 +620,7 @@ static void rpc_free(struct bfs_rpc *e)
 	free(e->dead);
 	free(e->has_id);
 	free(e->fail_gen);
+	free(e->inline_max);
 	free(e->my_addr);
 	free(e);
 }
@@ -649,8 +652,10 @@ int bfs_rpc_attach(uint32_t nservers, void *const *addrs, const size_t *lens, ui
 	e->dead = calloc(nservers, 1);
 	e->has_id = calloc(nservers, 1);
 	e->fail_gen = calloc(nservers, sizeof(*e->fail_gen));
+	e->inline_max = calloc(nservers, sizeof(*e->inline_max));
 	if (!e->addrs || !e->addr_lens || !e->eps || !e->ep_failed || !e->client_id ||
-	    !e->conn_err || !e->conn_xerr || !e->pid || !e->dead || !e->has_id || !e->fail_gen)
+	    !e->conn_err || !e->conn_xerr || !e->pid || !e->dead || !e->has_id || !e->fail_gen ||
+	    !e->inline_max)
 		goto fail;
 	for (uint32_t i = 0; i < nservers; i++) {
 		e->addrs[i] = malloc(lens[i]);

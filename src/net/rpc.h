@@ -81,16 +81,17 @@ struct bfs_rpc {
 	void **addrs; /* peer addresses (ucx.h) */
 	size_t *addr_lens;
 	ucp_ep_h *eps;
-	uint8_t *ep_failed;  /* peer failure seen: close and connect again on next use */
-	uint32_t *client_id; /* our id on each server (HELLO), valid while eps[i] is */
-	uint8_t *has_id;     /* client_id[i] was given once (a new HELLO asks to free it) */
-	int *conn_err;       /* why the last connection or HELLO to a server failed, or 0 */
-	uint8_t *conn_xerr;  /* 1: conn_err is a transport error, 0: the server's answer */
-	uint32_t *pid;       /* a server on this host: its pid, watched while calls wait; else 0 */
-	uint8_t *dead;       /* that process is gone: calls to the server fail at once (-EIO) */
-	uint32_t *fail_gen;  /* failures seen of each server (a replied call still receiving from
-	                      * one that failed since gives up its payload: bfs_rpc_done) */
-	void *my_addr;       /* this worker's address, sent in HELLO */
+	uint8_t *ep_failed;   /* peer failure seen: close and connect again on next use */
+	uint32_t *client_id;  /* our id on each server (HELLO), valid while eps[i] is */
+	uint8_t *has_id;      /* client_id[i] was given once (a new HELLO asks to free it) */
+	int *conn_err;        /* why the last connection or HELLO to a server failed, or 0 */
+	uint8_t *conn_xerr;   /* 1: conn_err is a transport error, 0: the server's answer */
+	uint32_t *pid;        /* a server on this host: its pid, watched while calls wait; else 0 */
+	uint8_t *dead;        /* that process is gone: calls to the server fail at once (-EIO) */
+	uint32_t *fail_gen;   /* failures seen of each server (a replied call still receiving from
+	                       * one that failed since gives up its payload: bfs_rpc_done) */
+	uint32_t *inline_max; /* each server's inline limit, bytes (its HELLO's answer) */
+	void *my_addr;        /* this worker's address, sent in HELLO */
 	size_t my_addr_len;
 	uint64_t secret;
 	int64_t timeout_ns; /* env BENCHFS_RPC_TIMEOUT */

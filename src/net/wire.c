@@ -139,7 +139,7 @@ static int all_zero(const uint8_t *p, size_t n)
 /* op_known - 1 when @op is an operation of this protocol version. */
 static int op_known(unsigned op)
 {
-	return (op >= BFS_OP_CREATE && op <= BFS_OP_HASCHILD) ||
+	return (op >= BFS_OP_CREATE && op <= BFS_OP_MIGRATE) ||
 	       (op >= BFS_OP_WRITE && op <= BFS_OP_UNLOCK) ||
 	       (op >= BFS_OP_PING && op <= BFS_OP_STATFS);
 }
@@ -321,7 +321,8 @@ int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
 
 	for (int i = 0; i < BFS_WIRE_NSTR; i++)
 		total += r->len[i]; /* at most 3 * (2^32 - 1): no overflow */
-	if (total != (uint64_t)len || (len && !p))
+	if (bfs_wire_tail(r) > (uint64_t)len || total != (uint64_t)len - bfs_wire_tail(r) ||
+	    (len && !p))
 		return -EBADMSG;
 	for (int i = 0; i < BFS_WIRE_NSTR; i++) {
 		slen[i] = r->len[i];
@@ -330,8 +331,7 @@ int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
 			return -EBADMSG;
 		off += slen[i];
 	}
-	if (r->op >= BFS_OP_CREATE && r->op <= BFS_OP_HASCHILD &&
-	    (slen[0] == 0 || str[0][0] != '/'))
+	if (r->op >= BFS_OP_CREATE && r->op <= BFS_OP_MIGRATE && (slen[0] == 0 || str[0][0] != '/'))
 		return -EBADMSG;
 	return 0;
 }
@@ -486,13 +486,14 @@ const char *bfs_wire_op_name(unsigned op)
 	    [BFS_OP_REMOVE] = "remove",     [BFS_OP_SETATTR] = "setattr",
 	    [BFS_OP_PUT] = "put",           [BFS_OP_READDIR] = "readdir",
 	    [BFS_OP_FIND] = "find",         [BFS_OP_HASCHILD] = "haschild",
-	    [BFS_OP_WRITE] = "write",       [BFS_OP_READ] = "read",
-	    [BFS_OP_TRUNCATE] = "truncate", [BFS_OP_PURGE] = "purge",
-	    [BFS_OP_FSYNC] = "fsync",       [BFS_OP_LOCK] = "lock",
-	    [BFS_OP_UNLOCK] = "unlock",     [BFS_OP_PING] = "ping",
-	    [BFS_OP_HELLO] = "hello",       [BFS_OP_SHUTDOWN] = "shutdown",
-	    [BFS_OP_STATS] = "stats",       [BFS_OP_BYE] = "bye",
-	    [BFS_OP_STATFS] = "statfs",
+	    [BFS_OP_IWRITE] = "iwrite",     [BFS_OP_IREAD] = "iread",
+	    [BFS_OP_MIGRATE] = "migrate",   [BFS_OP_WRITE] = "write",
+	    [BFS_OP_READ] = "read",         [BFS_OP_TRUNCATE] = "truncate",
+	    [BFS_OP_PURGE] = "purge",       [BFS_OP_FSYNC] = "fsync",
+	    [BFS_OP_LOCK] = "lock",         [BFS_OP_UNLOCK] = "unlock",
+	    [BFS_OP_PING] = "ping",         [BFS_OP_HELLO] = "hello",
+	    [BFS_OP_SHUTDOWN] = "shutdown", [BFS_OP_STATS] = "stats",
+	    [BFS_OP_BYE] = "bye",           [BFS_OP_STATFS] = "statfs",
 	};
 
 	if (op >= BFS_OP_MAX || !names[op])

@@ -23,7 +23,8 @@
  * Inode record (also the LMDB value, followed there by a symlink's target):
  *    0 u64 ino   8 u32 mode   12 u32 uid   16 u32 gid   20 u32 chunk_size   24 u64 size
  *   32 s64 atime_ns   40 s64 mtime_ns   48 s64 ctime_ns   56 u32 target_len   60 u32 flags
- * (flags: BFS_INODE_INCOMPLETE; records written before version 2 hold 0 there)
+ * (flags: BFS_INODE_INCOMPLETE, BFS_INODE_INLINE; records written before version 2 hold 0
+ * there). Version 3 added the inline ops (IWRITE, IREAD, MIGRATE) and BFS_INODE_INLINE.
  */
 #ifndef BFS_WIRE_H
 #define BFS_WIRE_H
@@ -32,7 +33,7 @@
 #include <stdint.h>
 
 #define BFS_WIRE_MAGIC      0x31534642u /* "BFS1" little-endian */
-#define BFS_WIRE_VERSION    2
+#define BFS_WIRE_VERSION    3
 #define BFS_WIRE_REQ_SIZE   128
 #define BFS_WIRE_REP_SIZE   128
 #define BFS_WIRE_INODE_SIZE 64
@@ -72,6 +73,21 @@ enum bfs_op {
 	                        BFS_F_ONLY_INCOMPLETE. Reply: count entries, flag BFS_F_MORE */
 	BFS_OP_HASCHILD = 8, /* str[0] = directory; reply status 0 and count = 1 when this
 	                        server holds an entry below it */
+	/* inline data (a file whose record is marked BFS_INODE_INLINE): str[0] = path, ino =
+	   the file's (another inode there: -ENOENT). A reply with BFS_F_CHUNKED says the file
+	   is not inline (any more): its data is on the chunk servers. -EAGAIN: a migration of
+	   the file is in progress, ask again. Every reply carries the record. */
+	BFS_OP_IWRITE = 9,   /* offset, length = bytes following the strings in the payload,
+	                        mtime_ns. Reply status = bytes written; -E2BIG when the write
+	                        ends past the file's inline limit (migrate first) */
+	BFS_OP_IREAD = 10,   /* offset, length. Reply status = bytes (short only at the end of
+	                        file; zeros where nothing was written), payload */
+	BFS_OP_MIGRATE = 11, /* begin moving the data to the chunk servers: reply status = bytes
+	                        held, payload = them (the client drops what chunk 0's server
+	                        holds of the inode, writes them to chunk 0, then
+	                        sends flag BFS_F_DONE); with nothing held, the record is
+	                        unmarked at once (BFS_F_CHUNKED). Until BFS_F_DONE, BFS_F_ABORT
+	                        or the client's end, IWRITE and truncates get -EAGAIN */
 	/* data: ino, offset = file offset, length = bytes */
 	BFS_OP_WRITE = 16,    /* payload = bytes. Reply status = bytes written */
 	BFS_OP_READ = 17,     /* reply status = bytes read (short at the object's end), payload */
@@ -90,7 +106,8 @@ enum bfs_op {
 	BFS_OP_HELLO = 34,    /* payload = the client's UCX worker address: the server makes its
 	                         own endpoint to it (replies never use UCX's internal reply
 	                         endpoint, which UCX frees when the client dies). Reply: count =
-	                         the client id to put in every later request. Flag BFS_F_REPLACE:
+	                         the client id to put in every later request, inode.size = the
+	                         server's inline limit (bytes, 0: none). Flag BFS_F_REPLACE:
 	                         ino = the client's earlier id on this server, released first */
 	BFS_OP_STATS = 35,    /* flags BFS_F_RESET. Reply: payload = the server's metrics
 	                         (common/stats.h) */
@@ -125,10 +142,18 @@ enum bfs_op {
 #define BFS_F_COMPLETE        0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
 #define BFS_F_ONLY_INCOMPLETE 0x0001 /* FIND: only records marked BFS_INODE_INCOMPLETE */
 #define BFS_F_ATTRS           0x0001 /* READDIR: entries with their inode records */
+#define BFS_F_DONE            0x0001 /* MIGRATE: the data is on the chunk servers */
+#define BFS_F_CHUNKED         0x0002 /* reply of IWRITE/IREAD/MIGRATE: not an inline file */
+#define BFS_F_ABORT           0x0004 /* MIGRATE: the move failed, the record stays inline */
 
 /* inode record flags (struct bfs_inode.flags, the public BENCHFS_FL_*) */
 #define BFS_INODE_INCOMPLETE 0x1u /* a copy into this file has not finished */
-#define BFS_INODE_FLAGS      0x1u /* every flag this version knows */
+#define BFS_INODE_INLINE     0x2u /* the file's data is in its record (target_len bytes) */
+#define BFS_INODE_FLAGS      0x3u /* every flag this version knows */
+
+/* the most data a record may hold (a server's BENCHFS_INLINE_MAX is capped here), bytes */
+#define BFS_INLINE_LIMIT   (1u << 20)
+#define BFS_INLINE_DEFAULT (64u << 10)
 
 /** An inode record, host order. */
 struct bfs_inode {
@@ -141,7 +166,8 @@ struct bfs_inode {
 	int64_t atime_ns;
 	int64_t mtime_ns;
 	int64_t ctime_ns;
-	uint32_t target_len; /* symlink target bytes that follow the record in LMDB */
+	uint32_t target_len; /* bytes that follow the record in LMDB: a symlink's target, an
+	                        inline file's data (BFS_INODE_INLINE; zeros from there to size) */
 	uint32_t flags;      /* BFS_INODE_* */
 };
 
@@ -198,10 +224,9 @@ int bfs_wire_decode_inode(const void *buf, size_t len, struct bfs_inode *ino);
 
 /**
  * bfs_wire_strings - split a request payload of @len bytes into the strings the header
- * announces: str[i] points into @payload, slen[i] = r->len[i]. Checks that the lengths add up to
- * @len exactly, that str[0] (when the op needs a path) is non-empty and starts with '/', and
- * that no string holds a NUL byte.
- * Return 0 or -EBADMSG.
+ * announces: str[i] points into @payload, slen[i] = r->len[i]. Checks that the lengths and the
+ * tail (bfs_wire_tail) add up to @len exactly, that str[0] (when the op needs a path) is non-empty
+ * and starts with '/', and that no string holds a NUL byte. Return 0 or -EBADMSG.
  */
 int bfs_wire_strings(const struct bfs_req *r, const void *payload, size_t len,
                      const char *str[BFS_WIRE_NSTR], size_t slen[BFS_WIRE_NSTR]);
@@ -246,6 +271,12 @@ struct bfs_statfs {
 };
 void bfs_wire_encode_statfs(const struct bfs_statfs *st, void *buf);
 void bfs_wire_decode_statfs(const void *buf, struct bfs_statfs *st);
+
+/** bfs_wire_tail - bytes of request @r's payload that follow its strings (IWRITE's data). */
+static inline uint64_t bfs_wire_tail(const struct bfs_req *r)
+{
+	return r->op == BFS_OP_IWRITE ? r->length : 0;
+}
 
 /** bfs_wire_op_name - printable name of an op ("write", ...), "?" when unknown. */
 const char *bfs_wire_op_name(unsigned op);

@@ -69,10 +69,11 @@ struct bfs_meta {
 	size_t maxkey; /* longest key LMDB accepts */
 	uint32_t server;
 	int sync;
-	int fd;            /* the data file's descriptor (LMDB's own), -1 when unknown */
-	uint64_t psize;    /* LMDB page size, bytes */
-	uint64_t mapsize;  /* bytes */
-	uint64_t reserved; /* bytes of the data file known to be allocated, from 0 */
+	int fd;              /* the data file's descriptor (LMDB's own), -1 when unknown */
+	uint64_t psize;      /* LMDB page size, bytes */
+	uint64_t mapsize;    /* bytes */
+	uint64_t reserved;   /* bytes of the data file known to be allocated, from 0 */
+	uint32_t inline_max; /* bytes a new regular file may hold in its record (0: none) */
 };
 
 /* map_err - turn an LMDB return code into a negative errno: full map or disk -> -ENOSPC,
@@ -568,6 +569,9 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 
 	rec = *ino;
 	rec.mode &= MODE_BITS;
+	rec.flags &= ~BFS_INODE_INLINE;
+	if (S_ISREG(rec.mode) && bfs_meta_inline_limit(m, &rec))
+		rec.flags |= BFS_INODE_INLINE; /* its data starts out here */
 	ret = next_ino(m, txn, &rec.ino);
 	if (ret)
 		goto out_abort;
@@ -606,7 +610,7 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = get_rec(m, txn, &key, path, len, ino, &v);
 	if (ret == REC_OTHER)
 		ret = -ENOENT;
-	if (ret == 0 && ino->target_len && cap)
+	if (ret == 0 && S_ISLNK(ino->mode) && ino->target_len && cap)
 		memcpy(target, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE,
 		       BFS_MIN((size_t)ino->target_len, cap));
 	rd_end(m);
@@ -669,11 +673,11 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
                      uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
                      struct bfs_inode *out)
 {
-	char target[BENCHFS_PATH_MAX];
 	struct mkey key;
 	struct bfs_inode rec, old;
 	MDB_txn *txn;
 	MDB_val v;
+	char *body = NULL;
 	int ret;
 
 	ret = make_key(m, path, len, &key);
@@ -691,17 +695,19 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 		ret = -EISDIR;
 		goto out_abort;
 	}
-	if (rec.target_len > sizeof(target)) {
-		ret = map_err(MDB_CORRUPTED);
-		goto out_abort;
-	}
-	/* the value's memory may be reused by the put below: keep the target aside */
-	memcpy(target, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE, rec.target_len);
 	old = rec;
 	if (flags & BFS_F_SIZE)
 		rec.size = size;
 	if ((flags & BFS_F_SIZE_MAX) && size > rec.size)
 		rec.size = size;
+	if ((rec.flags & BFS_INODE_INLINE) && rec.size != old.size) {
+		if (rec.size > bfs_meta_inline_limit(m, &rec)) {
+			ret = -E2BIG; /* past what the record may hold: migrate the data first */
+			goto out_abort;
+		}
+		if (rec.target_len > rec.size)
+			rec.target_len = (uint32_t)rec.size; /* shrunk: the bytes past the end go */
+	}
 	if (flags & BFS_F_ATIME)
 		rec.atime_ns = atime_ns;
 	if (flags & BFS_F_MTIME)
@@ -718,7 +724,15 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 		return 0;
 	}
 	rec.ctime_ns = bfs_now_ns();
-	ret = put_rec(m, txn, &key, path, len, &rec, target, rec.target_len);
+	/* the value's memory may be reused by the put below: keep the body aside */
+	if (rec.target_len && !(body = malloc(rec.target_len))) {
+		ret = -ENOMEM;
+		goto out_abort;
+	}
+	if (rec.target_len)
+		memcpy(body, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE, rec.target_len);
+	ret = put_rec(m, txn, &key, path, len, &rec, body, rec.target_len);
+	free(body);
 	if (ret)
 		goto out_abort;
 	ret = wr_commit(txn);
@@ -728,6 +742,158 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 
 out_abort:
 	mdb_txn_abort(txn);
+	return ret;
+}
+
+/* ---- inline data -------------------------------------------------------------------------- */
+
+void bfs_meta_set_inline(struct bfs_meta *m, uint32_t max)
+{
+	m->inline_max = BFS_MIN(max, BFS_INLINE_LIMIT);
+}
+
+uint32_t bfs_meta_inline_max(const struct bfs_meta *m)
+{
+	return m->inline_max;
+}
+
+uint32_t bfs_meta_inline_limit(const struct bfs_meta *m, const struct bfs_inode *rec)
+{
+	return (uint32_t)BFS_MIN((uint64_t)m->inline_max, (uint64_t)rec->chunk_size);
+}
+
+/*
+ * inline_begin - the write transaction and record of the inline file @ino at @path: 0 with *@txn
+ * open and *@rec, *@v filled; 0 with *@txn NULL when the record is not inline (*@rec filled);
+ * -ENOENT (no record, or another inode there), -EISDIR (not a regular file), -errno.
+ */
+static int inline_begin(struct bfs_meta *m, const char *path, size_t len, uint64_t ino,
+                        struct mkey *key, MDB_txn **txn, struct bfs_inode *rec, MDB_val *v)
+{
+	int ret = make_key(m, path, len, key);
+
+	*txn = NULL;
+	if (ret)
+		return ret;
+	ret = wr_begin(m, HEADROOM_UPDATE, txn);
+	if (ret)
+		return ret;
+	ret = get_rec(m, *txn, key, path, len, rec, v);
+	if (ret == REC_OTHER || (ret == 0 && rec->ino != ino))
+		ret = -ENOENT;
+	else if (ret == 0 && !S_ISREG(rec->mode))
+		ret = -EISDIR;
+	if (ret || !(rec->flags & BFS_INODE_INLINE)) {
+		mdb_txn_abort(*txn);
+		*txn = NULL;
+	}
+	return ret;
+}
+
+/* bfs_meta_iwrite - write @n bytes at @off into an inline file's record (see meta.h). */
+int bfs_meta_iwrite(struct bfs_meta *m, const char *path, size_t len, uint64_t ino, uint64_t off,
+                    const void *data, size_t n, int64_t mtime_ns, struct bfs_inode *out)
+{
+	struct mkey key;
+	struct bfs_inode rec;
+	MDB_txn *txn;
+	MDB_val v;
+	uint64_t end = off + n;
+	char *body = NULL;
+	const char *src;
+	int ret = inline_begin(m, path, len, ino, &key, &txn, &rec, &v);
+
+	*out = rec;
+	if (ret || !txn)
+		return ret;
+	if (end > bfs_meta_inline_limit(m, &rec)) {
+		ret = -E2BIG;
+		goto out_abort;
+	}
+	if (off == 0 && n >= rec.target_len) {
+		src = data; /* it covers what was there: no copy of the old bytes */
+	} else {
+		size_t blen = BFS_MAX((size_t)rec.target_len, (size_t)end);
+		if (!(body = malloc(blen))) {
+			ret = -ENOMEM;
+			goto out_abort;
+		}
+		memcpy(body, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE, rec.target_len);
+		if (off > rec.target_len)
+			memset(body + rec.target_len, 0, off - rec.target_len); /* a hole: zeros */
+		memcpy(body + off, data, n);
+		src = body;
+	}
+	rec.target_len = (uint32_t)BFS_MAX((uint64_t)rec.target_len, end);
+	rec.size = BFS_MAX(rec.size, end);
+	rec.mtime_ns = mtime_ns;
+	rec.ctime_ns = bfs_now_ns();
+	ret = put_rec(m, txn, &key, path, len, &rec, src, rec.target_len);
+	free(body);
+	if (ret)
+		goto out_abort;
+	ret = wr_commit(txn);
+	if (ret == 0)
+		*out = rec;
+	return ret;
+
+out_abort:
+	mdb_txn_abort(txn);
+	return ret;
+}
+
+/* bfs_meta_iread - read an inline file's bytes from its record (see meta.h). */
+ssize_t bfs_meta_iread(struct bfs_meta *m, const char *path, size_t len, uint64_t ino, uint64_t off,
+                       void *buf, size_t n, struct bfs_inode *out)
+{
+	struct mkey key;
+	MDB_txn *txn;
+	MDB_val v;
+	size_t got = 0, held;
+	int ret = make_key(m, path, len, &key);
+
+	if (ret)
+		return ret;
+	ret = rd_begin(m, &txn);
+	if (ret)
+		return ret;
+	ret = get_rec(m, txn, &key, path, len, out, &v);
+	if (ret == REC_OTHER || (ret == 0 && out->ino != ino))
+		ret = -ENOENT;
+	else if (ret == 0 && !S_ISREG(out->mode))
+		ret = -EISDIR;
+	if (ret == 0 && (out->flags & BFS_INODE_INLINE) && off < out->size) {
+		got = (size_t)BFS_MIN((uint64_t)n, out->size - off);
+		held = off < out->target_len ? BFS_MIN(got, (size_t)(out->target_len - off)) : 0;
+		memcpy(buf, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE + off, held);
+		memset((char *)buf + held, 0, got - held); /* past the bytes held: zeros */
+	}
+	rd_end(m);
+	return ret ? ret : (ssize_t)got;
+}
+
+/* bfs_meta_uninline - the data has moved to the chunk servers: drop it (see meta.h). */
+int bfs_meta_uninline(struct bfs_meta *m, const char *path, size_t len, uint64_t ino,
+                      struct bfs_inode *out)
+{
+	struct mkey key;
+	struct bfs_inode rec;
+	MDB_txn *txn;
+	MDB_val v;
+	int ret = inline_begin(m, path, len, ino, &key, &txn, &rec, &v);
+
+	*out = rec;
+	if (ret || !txn)
+		return ret;
+	rec.flags &= ~BFS_INODE_INLINE;
+	ret = put_rec(m, txn, &key, path, len, &rec, NULL, 0);
+	if (ret) {
+		mdb_txn_abort(txn);
+		return ret;
+	}
+	ret = wr_commit(txn);
+	if (ret == 0)
+		*out = rec;
 	return ret;
 }
 
@@ -764,6 +930,7 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 		goto out_abort;
 	rec = *ino;
 	rec.mode &= MODE_BITS;
+	rec.flags &= ~BFS_INODE_INLINE; /* a put carries no data */
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;

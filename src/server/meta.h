@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "benchfs.h"
 #include "net/wire.h"
@@ -66,10 +67,11 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 
 /**
  * bfs_meta_setattr - update the record of @path: per @flags, BFS_F_SIZE_MAX (size =
- * max(size, @size)), BFS_F_SIZE (size = @size), BFS_F_ATIME, BFS_F_MTIME (set to the given
- * ns since the epoch), BFS_F_MODE (permission bits 07777 of @mode), BFS_F_COMPLETE (clear
- * BFS_INODE_INCOMPLETE). ctime becomes now when anything changed. *@out gets the new record.
- * Return 0, -ENOENT, -EISDIR (a size flag on a directory).
+ * max(size, @size)), BFS_F_SIZE (size = @size; an inline file's bytes past it go), BFS_F_ATIME,
+ * BFS_F_MTIME (set to the given ns since the epoch), BFS_F_MODE (permission bits 07777 of @mode),
+ * BFS_F_COMPLETE (clear BFS_INODE_INCOMPLETE). ctime becomes now when anything changed. *@out gets
+ * the new record. Return 0, -ENOENT, -EISDIR (a size flag on a directory), -E2BIG (an inline file's
+ * size past its inline limit: migrate its data first).
  */
 int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned flags,
                      uint64_t size, int64_t atime_ns, int64_t mtime_ns, uint32_t mode,
@@ -111,6 +113,43 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 
 /** bfs_meta_haschild - 1 if some record lies directly below directory @dir, else 0. */
 int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen);
+
+/*
+ * Inline files. A regular file created while the store's inline limit is not 0 is marked
+ * BFS_INODE_INLINE: its data lives in its record (the value's bytes after the inode record,
+ * target_len of them; from there to the size it reads as zeros) until it would grow past
+ * bfs_meta_inline_limit(); then its data moves to the chunk servers (the server's MIGRATE,
+ * srv_ns.c) and bfs_meta_uninline() drops the mark and the bytes. A file never returns to
+ * inline.
+ */
+/** bfs_meta_set_inline - the data a new file may hold in its record: @max bytes (capped at
+ *  BFS_INLINE_LIMIT; 0: no new file is inline). Records made before keep theirs. */
+void bfs_meta_set_inline(struct bfs_meta *m, uint32_t max);
+/** bfs_meta_inline_max - the store's setting (bfs_meta_set_inline). */
+uint32_t bfs_meta_inline_max(const struct bfs_meta *m);
+/** bfs_meta_inline_limit - bytes inline file @rec may hold: the store's setting, at most its
+ *  chunk size (so that its data moves into chunk 0 alone). */
+uint32_t bfs_meta_inline_limit(const struct bfs_meta *m, const struct bfs_inode *rec);
+/**
+ * bfs_meta_iwrite - write @n bytes of @data at offset @off of inline file @ino at @path: size
+ * becomes at least @off + @n, mtime @mtime_ns, ctime now. *@out gets the record (written or
+ * not). Return 0 (also when the file is not inline: *@out has no BFS_INODE_INLINE, nothing
+ * written), -ENOENT (no record, or another inode at @path), -EISDIR, -E2BIG (@off + @n past the
+ * file's inline limit), -ENOSPC (full map), -ENOMEM, -EIO.
+ */
+int bfs_meta_iwrite(struct bfs_meta *m, const char *path, size_t len, uint64_t ino, uint64_t off,
+                    const void *data, size_t n, int64_t mtime_ns, struct bfs_inode *out);
+/**
+ * bfs_meta_iread - copy up to @n bytes at offset @off of inline file @ino at @path into @buf
+ * (zeros where nothing was written, nothing past the size). *@out gets the record. Return the
+ * bytes copied (0 also when the file is not inline: see *@out's flags), -ENOENT, -EISDIR, -EIO.
+ */
+ssize_t bfs_meta_iread(struct bfs_meta *m, const char *path, size_t len, uint64_t ino, uint64_t off,
+                       void *buf, size_t n, struct bfs_inode *out);
+/** bfs_meta_uninline - drop inline file @ino's mark and bytes (they are on the chunk servers
+ *  now). *@out gets the record. Return 0 (also when not inline), -ENOENT, -EISDIR, -errno. */
+int bfs_meta_uninline(struct bfs_meta *m, const char *path, size_t len, uint64_t ino,
+                      struct bfs_inode *out);
 
 /** bfs_meta_count - number of inode records held (for statistics and tests). */
 uint64_t bfs_meta_count(struct bfs_meta *m);

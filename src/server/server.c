@@ -38,6 +38,7 @@ static void client_gone(void *arg, uint32_t id)
 	struct bfs_server *s = arg;
 
 	bfs_lock_drop_client(s->locks, id);
+	bfs_serve_migrations_drop(s, id);
 }
 
 /* The endpoint a reply of @r goes to, or NULL when its client is gone. */
@@ -196,6 +197,9 @@ static void dispatch(struct sreq *r)
 	case BFS_OP_READDIR:
 	case BFS_OP_FIND:
 	case BFS_OP_HASCHILD:
+	case BFS_OP_IWRITE:
+	case BFS_OP_IREAD:
+	case BFS_OP_MIGRATE:
 		bfs_serve_ns(r);
 		break;
 	case BFS_OP_WRITE:
@@ -267,7 +271,9 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	rc = bfs_wire_decode_req(header, hlen, &r->req);
 	if (rc == 0 && r->req.secret != s->cfg.secret)
 		rc = -EACCES;
-	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX : NS_PAYLOAD_MAX))
+	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE    ? BFS_IO_MAX
+	                      : r->req.op == BFS_OP_IWRITE ? NS_PAYLOAD_MAX + BFS_INLINE_LIMIT
+	                                                   : NS_PAYLOAD_MAX))
 		rc = -EMSGSIZE;
 	/* requests answered later need the endpoint HELLO made for their client */
 	if (rc == 0 && may_defer(&r->req, param) && !bfs_clients_ep(&s->clients, r->req.client))
@@ -415,6 +421,9 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		        strerror(-rc));
 		goto fail;
 	}
+	bfs_meta_set_inline(s->meta,
+	                    (uint32_t)BFS_MIN(bfs_env_u64("BENCHFS_INLINE_MAX", BFS_INLINE_DEFAULT),
+	                                      (uint64_t)BFS_INLINE_LIMIT));
 	bfs_bufpool_init(&s->bufs, bfs_env_u64("BENCHFS_BUF_CACHE", BFS_BUF_CACHE_DEFAULT));
 	s->st.enabled = bfs_env_u64("BENCHFS_STATS", 1) != 0;
 	s->t_open = s->t_reset = bfs_mono_ns();

@@ -5,7 +5,7 @@
  *   server.c   the event loop, the request pool, replies, dispatch, open/run/close
  *   srv_data.c data requests (WRITE, READ, FSYNC, TRUNCATE, PURGE) and byte-range locks
  *   srv_ns.c   namespace requests (CREATE, LOOKUP, REMOVE, SETATTR, PUT, READDIR, FIND,
- *              HASCHILD), wire strings to paths
+ *              HASCHILD), inline data (IWRITE, IREAD, MIGRATE), wire strings to paths
  *   srv_ctl.c  control (HELLO, BYE, PING, STATS, STATFS, SHUTDOWN) and the metrics
  * One thread: nothing here is thread-safe.
  */
@@ -49,6 +49,17 @@ struct sreq {
 	size_t payload_len;
 };
 
+/* A migration of an inline file's data to the chunk servers in progress (srv_ns.c): its path
+ * (XXH3-64 of it), inode and the client moving it. Memory only: after a restart the record,
+ * still inline, is whole, and the client's BFS_F_DONE gets -EAGAIN (it starts over). */
+#define BFS_MIGRATIONS 64
+struct bfs_migration {
+	uint64_t key;
+	uint64_t ino;
+	uint32_t client;
+	int used;
+};
+
 struct bfs_server {
 	struct bfs_server_config cfg;
 	char *dir;
@@ -72,6 +83,7 @@ struct bfs_server {
 	int64_t t_open, t_reset;        /* monotonic ns: start, last reset of the metrics */
 	uint64_t cpu_reset;             /* process CPU ns at the last reset (or the start) */
 	int spin_yield;
+	struct bfs_migration migr[BFS_MIGRATIONS];
 };
 
 /* ---- replies (server.c) ---- */
@@ -86,9 +98,12 @@ void *bfs_sreq_buf(struct sreq *r, size_t len);
 
 /* ---- handlers: each answers @r, now or later ---- */
 
-void bfs_serve_data(struct sreq *r);    /* srv_data.c */
-void bfs_serve_lock(struct sreq *r);    /* srv_data.c */
-void bfs_serve_ns(struct sreq *r);      /* srv_ns.c */
+void bfs_serve_data(struct sreq *r); /* srv_data.c */
+void bfs_serve_lock(struct sreq *r); /* srv_data.c */
+void bfs_serve_ns(struct sreq *r);   /* srv_ns.c */
+/** bfs_serve_migrations_drop - client @id is gone: its migrations end (their records stay
+ *  inline and whole). srv_ns.c */
+void bfs_serve_migrations_drop(struct bfs_server *s, uint32_t id);
 void bfs_serve_control(struct sreq *r); /* srv_ctl.c */
 /** bfs_serve_io_range - 0 when a WRITE/READ's inode and range are valid: -EINVAL (no inode,
  *  longer than BFS_IO_MAX), -EFBIG (past BENCHFS_FILE_MAX). */

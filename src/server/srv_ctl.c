@@ -127,6 +127,7 @@ static void do_hello(struct sreq *r)
 	}
 	rc = bfs_clients_hello(&r->srv->clients, r->payload, r->payload_len, replaces,
 	                       &r->rep.count);
+	r->rep.inode.size = bfs_meta_inline_max(r->srv->meta);
 	bfs_sreq_status(r, rc);
 }
 

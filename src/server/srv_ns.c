@@ -1,6 +1,7 @@
 /*
  * srv_ns.c - the server's namespace requests (CREATE, LOOKUP, REMOVE, SETATTR, PUT, READDIR,
- * FIND, HASCHILD) over the metadata store (meta.h) (see srv.h).
+ * FIND, HASCHILD) and inline data (IWRITE, IREAD, MIGRATE) over the metadata store (meta.h)
+ * (see srv.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "common/path.h"
 #include "server/meta.h"
 #include "server/srv.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #define LIST_PAGE (64 * 1024) /* bytes of READDIR / FIND reply payload */
 
@@ -99,7 +103,7 @@ static int ns_lookup(struct sreq *r, const struct ns_args *a)
 	char target[BENCHFS_PATH_MAX + 1];
 	int rc = bfs_meta_lookup(r->srv->meta, a->path, a->n, ino, target, sizeof(target));
 
-	if (rc || !ino->target_len)
+	if (rc || !S_ISLNK(ino->mode) || !ino->target_len)
 		return rc;
 	if (!bfs_sreq_buf(r, ino->target_len))
 		return -ENOMEM;
@@ -168,6 +172,123 @@ static int ns_list(struct sreq *r, const struct ns_args *a)
 	return ANSWERED;
 }
 
+/* ---- inline data ------------------------------------------------------------------------- */
+
+/* The migration in progress of the record at @a's path, or NULL. */
+static struct bfs_migration *migration_of(struct bfs_server *s, const struct ns_args *a)
+{
+	uint64_t key = XXH3_64bits(a->path, a->n);
+
+	for (int i = 0; i < BFS_MIGRATIONS; i++)
+		if (s->migr[i].used && s->migr[i].key == key)
+			return &s->migr[i];
+	return NULL;
+}
+
+void bfs_serve_migrations_drop(struct bfs_server *s, uint32_t id)
+{
+	for (int i = 0; i < BFS_MIGRATIONS; i++)
+		if (s->migr[i].used && s->migr[i].client == id)
+			s->migr[i].used = 0;
+}
+
+/* Answer @r with status @n (bytes) and @len payload bytes; BFS_F_CHUNKED when the record in
+ * the reply is not inline. */
+static int inline_reply(struct sreq *r, int n, const void *payload, size_t len)
+{
+	if (!(r->rep.inode.flags & BFS_INODE_INLINE)) {
+		r->rep.flags = BFS_F_CHUNKED;
+		n = 0, len = 0;
+	}
+	r->rep.status = n;
+	bfs_sreq_reply(r, payload, len);
+	return ANSWERED;
+}
+
+/* IWRITE: the bytes after the strings, into the record */
+static int ns_iwrite(struct sreq *r, const struct ns_args *a)
+{
+	const struct bfs_req *q = &r->req;
+	const char *data = a->str[0] + a->slen[0] + a->slen[1] + a->slen[2];
+	int rc;
+
+	if (migration_of(r->srv, a))
+		return -EAGAIN;
+	if (q->offset > BFS_INLINE_LIMIT || q->length > BFS_INLINE_LIMIT)
+		return -E2BIG;
+	rc = bfs_meta_iwrite(r->srv->meta, a->path, a->n, q->ino, q->offset, data,
+	                     (size_t)q->length, q->mtime_ns, &r->rep.inode);
+	return rc ? rc : inline_reply(r, (int)q->length, NULL, 0);
+}
+
+/* IREAD: bytes of the record (while a migration runs too: the record is whole until it ends) */
+static int ns_iread(struct sreq *r, const struct ns_args *a)
+{
+	const struct bfs_req *q = &r->req;
+	size_t n = (size_t)BFS_MIN(q->length, (uint64_t)BFS_INLINE_LIMIT);
+	ssize_t got;
+
+	if (!bfs_sreq_buf(r, n ? n : 1))
+		return -ENOMEM;
+	got = bfs_meta_iread(r->srv->meta, a->path, a->n, q->ino, q->offset, r->buf, n,
+	                     &r->rep.inode);
+	if (got < 0)
+		return (int)got;
+	return inline_reply(r, (int)got, r->buf, (size_t)got);
+}
+
+/*
+ * MIGRATE: hand the record's bytes to the client that moves them to chunk 0, and hold off
+ * writers and truncates until its BFS_F_DONE (or BFS_F_ABORT); a record holding no bytes is
+ * unmarked at once.
+ */
+static int ns_migrate(struct sreq *r, const struct ns_args *a)
+{
+	const struct bfs_req *q = &r->req;
+	struct bfs_server *s = r->srv;
+	struct bfs_migration *mg = migration_of(s, a);
+	ssize_t got;
+	int rc;
+
+	if (mg && (mg->client != r->client || mg->ino != q->ino))
+		return -EAGAIN; /* another client's, or another file's there before */
+	if (q->flags & BFS_F_ABORT) {
+		if (mg)
+			mg->used = 0;
+		return 0;
+	}
+	if (q->flags & BFS_F_DONE) {
+		if (!mg)
+			return -EAGAIN; /* it ended (its client or this server restarted): again */
+		mg->used = 0;
+		rc = bfs_meta_uninline(s->meta, a->path, a->n, q->ino, &r->rep.inode);
+		return rc ? rc : inline_reply(r, 0, NULL, 0);
+	}
+	if (!bfs_sreq_buf(r, BFS_INLINE_LIMIT))
+		return -ENOMEM;
+	got = bfs_meta_iread(s->meta, a->path, a->n, q->ino, 0, r->buf, BFS_INLINE_LIMIT,
+	                     &r->rep.inode);
+	if (got > (ssize_t)r->rep.inode.target_len)
+		got = r->rep.inode.target_len; /* the zeros past the bytes held stay implied */
+	if (got < 0)
+		return (int)got;
+	if ((r->rep.inode.flags & BFS_INODE_INLINE) && r->rep.inode.target_len == 0) {
+		if (mg)
+			mg->used = 0;
+		rc = bfs_meta_uninline(s->meta, a->path, a->n, q->ino, &r->rep.inode);
+		return rc ? rc : inline_reply(r, 0, NULL, 0); /* nothing to move */
+	}
+	if ((r->rep.inode.flags & BFS_INODE_INLINE) && !mg) {
+		for (int i = 0; i < BFS_MIGRATIONS && !mg; i++)
+			if (!s->migr[i].used)
+				mg = &s->migr[i];
+		if (!mg)
+			return -EAGAIN; /* as many in progress as the table holds */
+		*mg = (struct bfs_migration){XXH3_64bits(a->path, a->n), q->ino, r->client, 1};
+	}
+	return inline_reply(r, (int)got, r->buf, (size_t)got);
+}
+
 static int ns_op(struct sreq *r, const struct ns_args *a)
 {
 	const struct bfs_req *q = &r->req;
@@ -181,6 +302,8 @@ static int ns_op(struct sreq *r, const struct ns_args *a)
 	case BFS_OP_REMOVE:
 		return bfs_meta_remove(m, a->path, a->n, q->flags, q->ino, &r->rep.inode);
 	case BFS_OP_SETATTR:
+		if ((q->flags & BFS_F_SIZE) && migration_of(r->srv, a))
+			return -EAGAIN; /* a truncate waits until the data has moved */
 		return bfs_meta_setattr(m, a->path, a->n, q->flags, q->size, q->atime_ns,
 		                        q->mtime_ns, q->mode, &r->rep.inode);
 	case BFS_OP_PUT:
@@ -191,6 +314,12 @@ static int ns_op(struct sreq *r, const struct ns_args *a)
 	case BFS_OP_HASCHILD:
 		r->rep.count = (uint32_t)bfs_meta_haschild(m, a->path, a->n);
 		return 0;
+	case BFS_OP_IWRITE:
+		return ns_iwrite(r, a);
+	case BFS_OP_IREAD:
+		return ns_iread(r, a);
+	case BFS_OP_MIGRATE:
+		return ns_migrate(r, a);
 	}
 	return -EOPNOTSUPP;
 }

@@ -20,8 +20,8 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* every op the protocol knows */
-static const uint8_t known_ops[] = {1,  2,  3,  4,  5,  6,  7,  8,  16, 17, 18,
-                                    19, 20, 21, 22, 32, 33, 34, 35, 36, 37};
+static const uint8_t known_ops[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 16,
+                                    17, 18, 19, 20, 21, 22, 32, 33, 34, 35, 36, 37};
 
 /* is_known - 1 when @op is listed in known_ops. */
 static int is_known(unsigned op)
@@ -402,7 +402,7 @@ static void test_unknown_op(void **state)
 		else
 			assert_string_equal(bfs_wire_op_name((unsigned)op), "?");
 	}
-	assert_int_equal(nknown, 21);
+	assert_int_equal(nknown, 24);
 	assert_string_equal(bfs_wire_op_name(BFS_OP_WRITE), "write");
 	assert_string_equal(bfs_wire_op_name(1000), "?");
 }
@@ -461,10 +461,40 @@ static struct bfs_req str_req(uint8_t op, uint32_t l0, uint32_t l1, uint32_t l2)
 	struct bfs_req r = sample_req();
 
 	r.op = op;
+	r.length = 0; /* IWRITE: no bytes after the strings */
 	r.len[0] = l0;
 	r.len[1] = l1;
 	r.len[2] = l2;
 	return r;
+}
+
+/* test_inline_tail - an IWRITE's bytes follow its path: any bytes (NUL too), counted by
+ * length, and the whole must add up. */
+static void test_inline_tail(void **state)
+{
+	const char *str[BFS_WIRE_NSTR];
+	size_t slen[BFS_WIRE_NSTR];
+	static const char pl[] = "/a/bc\0x\0y";
+	struct bfs_req r;
+
+	(void)state;
+	r = str_req(BFS_OP_IWRITE, 5, 0, 0);
+	r.length = 4;
+	assert_int_equal(bfs_wire_tail(&r), 4);
+	assert_int_equal(bfs_wire_strings(&r, pl, 9, str, slen), 0);
+	assert_int_equal(slen[0], 5);
+	assert_memory_equal(str[0], "/a/bc", 5);
+	assert_int_equal(bfs_wire_strings(&r, pl, 8, str, slen), -EBADMSG);
+	r.length = 10; /* more than the payload */
+	assert_int_equal(bfs_wire_strings(&r, pl, 9, str, slen), -EBADMSG);
+	r.length = UINT64_MAX;
+	assert_int_equal(bfs_wire_strings(&r, pl, 9, str, slen), -EBADMSG);
+	/* only IWRITE has a tail: elsewhere length is not payload */
+	r = str_req(BFS_OP_IREAD, 5, 0, 0);
+	r.length = 4;
+	assert_int_equal(bfs_wire_tail(&r), 0);
+	assert_int_equal(bfs_wire_strings(&r, pl, 5, str, slen), 0);
+	assert_int_equal(bfs_wire_strings(&r, pl, 9, str, slen), -EBADMSG);
 }
 
 /* test_strings - splitting payload strings and rejecting malformed ones. */
@@ -513,7 +543,7 @@ static void test_strings(void **state)
 	}
 
 	/* namespace ops need an absolute, non-empty path */
-	for (uint8_t op = BFS_OP_CREATE; op <= BFS_OP_HASCHILD; op++) {
+	for (uint8_t op = BFS_OP_CREATE; op <= BFS_OP_MIGRATE; op++) {
 		r = str_req(op, 5, 0, 0);
 		assert_int_equal(bfs_wire_strings(&r, "/a/bc", 5, str, slen), 0);
 		assert_int_equal(bfs_wire_strings(&r, "a/b/c", 5, str, slen), -EBADMSG);
@@ -871,21 +901,14 @@ static void test_fuzz(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_req_roundtrip),
-	    cmocka_unit_test(test_rep_roundtrip),
-	    cmocka_unit_test(test_inode_roundtrip),
-	    cmocka_unit_test(test_negative_values),
-	    cmocka_unit_test(test_bad_length),
-	    cmocka_unit_test(test_bad_magic),
-	    cmocka_unit_test(test_bad_version),
-	    cmocka_unit_test(test_unknown_op),
-	    cmocka_unit_test(test_reserved),
-	    cmocka_unit_test(test_strings),
-	    cmocka_unit_test(test_dirent),
-	    cmocka_unit_test(test_dirent_rec),
-	    cmocka_unit_test(test_findent),
-	    cmocka_unit_test(test_statfs),
-	    cmocka_unit_test(test_fuzz),
+	    cmocka_unit_test(test_req_roundtrip),   cmocka_unit_test(test_rep_roundtrip),
+	    cmocka_unit_test(test_inode_roundtrip), cmocka_unit_test(test_negative_values),
+	    cmocka_unit_test(test_bad_length),      cmocka_unit_test(test_bad_magic),
+	    cmocka_unit_test(test_bad_version),     cmocka_unit_test(test_unknown_op),
+	    cmocka_unit_test(test_reserved),        cmocka_unit_test(test_strings),
+	    cmocka_unit_test(test_inline_tail),     cmocka_unit_test(test_dirent),
+	    cmocka_unit_test(test_dirent_rec),      cmocka_unit_test(test_findent),
+	    cmocka_unit_test(test_statfs),          cmocka_unit_test(test_fuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
