@@ -240,12 +240,14 @@ int benchfs_close(int fd);
  *
  * The range is cut at chunk boundaries and every chunk goes to its server at once (all in
  * flight together). Returns when every byte is on its server. O_APPEND is ignored here, as with
- * Linux pwrite.
+ * Linux pwrite. An inline file (BENCHFS_FL_INLINE) is written in its metadata record, one
+ * request; a write past its limit first moves its data to its chunks (docs/DESIGN.md).
  * Return: @count, or
  *   -EBADF  not open for writing;   -EINVAL  @offset < 0;
  *   -EFBIG  @offset + @count > BENCHFS_FILE_MAX;
- *   -ENOSPC a server's storage is full;  -ETIMEDOUT, -EIO  server failure. After an error some
- *   of the chunks may have been written.
+ *   -ENOSPC a server's storage (or, for an inline file, its metadata store) is full;
+ *   -ETIMEDOUT, -EIO  server failure, or another client moving the file's data for longer than
+ *   the RPC timeout. After an error some of the chunks may have been written.
  */
 ssize_t benchfs_pwrite(int fd, const void *buf, size_t count, off_t offset);
 
@@ -287,8 +289,9 @@ ssize_t benchfs_export(int fd, void *buf, size_t len);
  * benchfs_import - open a descriptor from @buf (@len bytes, made by benchfs_export() in this
  * or another process of the same file system) with access mode and flags @flags (O_RDONLY,
  * O_WRONLY, O_RDWR, O_APPEND; O_CREAT, O_EXCL and O_TRUNC are ignored: the file exists).
- * No server is contacted: if the file was removed meanwhile, later calls on the descriptor
- * fail as they do when a file is removed while open.
+ * No request is made (for an inline file, a first connection to its metadata server may be):
+ * if the file was removed meanwhile, later calls on the descriptor fail as they do when a file
+ * is removed while open.
  * Return: the new descriptor (>= 0), or -EINVAL (not an export, bad access mode), -EISDIR
  *   (a directory opened for writing), -EMFILE, -ENOMEM, -ENOTCONN.
  */
@@ -448,8 +451,8 @@ int benchfs_fstat(int fd, struct stat *st);
 int benchfs_fmode(int fd);
 
 /**
- * benchfs_lstat_flags - benchfs_lstat(), and the file's BenchFS flags (BENCHFS_FL_INCOMPLETE)
- * in *@flags, from the same request.
+ * benchfs_lstat_flags - benchfs_lstat(), and the file's BenchFS flags (BENCHFS_FL_INCOMPLETE,
+ * BENCHFS_FL_INLINE) in *@flags, from the same request.
  * Return: as benchfs_lstat(), and -EINVAL for a NULL @flags.
  */
 int benchfs_lstat_flags(const char *path, struct stat *st, unsigned *flags);

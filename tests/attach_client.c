@@ -24,6 +24,11 @@
  *                           every byte written before reads back; after PATH is removed a new
  *                           small file can be written and read
  *   has-dirs DIR N          DIR/d0 .. DIR/d(N-1) exist (after fill-meta and a restart)
+ *   fill-small DIR N        mkdir DIR, then write small files DIR/fK (3 000 bytes each: inline,
+ *                           in the metadata store) until a call fails: it must be ENOSPC
+ *                           before N; every file written before reads back whole, the one
+ *                           that failed holds none of its bytes, and after removing one file
+ *                           a new one can be written
  *   kill-write PID ERRNO,...  start a 64 MiB write striped over every server (1 MiB chunks:
  *                           rendezvous pieces), kill -9 process PID (a server) while the pieces
  *                           are in flight: the write, and a later write and read of the file,
@@ -267,6 +272,69 @@ static void fill_meta(const char *dir, long max)
 	printf("attach_client: the %ld directories are there; removing one works\n", n);
 }
 
+#define SMALL_FILE 3000
+
+/* Write DIR/fK of SMALL_FILE pattern bytes (seed K): 0 or the first error. */
+static int small_write(const char *dir, long k)
+{
+	static uint8_t b[SMALL_FILE];
+	char path[256];
+	ssize_t w;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/f%ld", dir, k);
+	fd = benchfs_open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return fd;
+	bt_fill(b, sizeof(b), 0, (uint64_t)k);
+	w = benchfs_pwrite(fd, b, sizeof(b), 0);
+	rc = benchfs_close(fd);
+	return w < 0 ? (int)w : w != (ssize_t)sizeof(b) ? -EIO : rc;
+}
+
+static void fill_small(const char *dir, long max)
+{
+	static uint8_t b[SMALL_FILE + 1];
+	char path[256];
+	struct stat sb;
+	long n;
+	int rc = 0, fd;
+
+	CHECK_RC(benchfs_mkdir(dir, 0755), 0);
+	for (n = 0; n < max && !(rc = small_write(dir, n)); n++)
+		;
+	printf("attach_client: %ld small files written, then %s\n", n, bt_errname(rc));
+	if (rc != -ENOSPC)
+		bt_fail(__FILE__, __LINE__, "file %ld: got %s, want ENOSPC", n, bt_errname(rc));
+	for (long k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/f%ld", dir, k);
+		fd = benchfs_open(path, O_RDONLY, 0);
+		if (fd < 0 || benchfs_pread(fd, b, sizeof(b), 0) != SMALL_FILE ||
+		    bt_verify(b, SMALL_FILE, 0, (uint64_t)k) >= 0) {
+			bt_fail(__FILE__, __LINE__, "%s after ENOSPC: not its %d bytes", path,
+			        SMALL_FILE);
+			break;
+		}
+		benchfs_close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/f%ld", dir, n);
+	rc = benchfs_stat(path, &sb);
+	if (rc == 0)
+		CHECK_EQ(sb.st_size, 0); /* created, then its write failed: none of its bytes */
+	else
+		CHECK_RC(rc, -ENOENT);
+	if (n > 0) { /* room comes back with a removed file */
+		snprintf(path, sizeof(path), "%s/f%ld", dir, n - 1);
+		CHECK_RC(benchfs_unlink(path), 0);
+		if (rc == 0) {
+			snprintf(path, sizeof(path), "%s/f%ld", dir, n);
+			CHECK_RC(benchfs_unlink(path), 0);
+		}
+		CHECK_RC(small_write(dir, n - 1), 0);
+	}
+	printf("attach_client: the %ld small files are there; after a remove one more fits\n", n);
+}
+
 static void has_dirs(const char *dir, long n)
 {
 	char path[256];
@@ -482,6 +550,8 @@ int main(int argc, char **argv)
 		fill_meta(arg[0], atol(arg[1]));
 	else if (strcmp(cmd, "has-dirs") == 0 && nargs == 2)
 		has_dirs(arg[0], atol(arg[1]));
+	else if (strcmp(cmd, "fill-small") == 0 && nargs == 2)
+		fill_small(arg[0], atol(arg[1]));
 	else if (strcmp(cmd, "fill-data") == 0 && nargs == 1)
 		fill_data(arg[0]);
 	else if (strcmp(cmd, "kill-write") == 0 && nargs == 2)

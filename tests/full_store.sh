@@ -4,7 +4,8 @@
 #    which died of SIGBUS in mdb_txn_commit before, and BENCHFS_SYNC=1): mkdir gets ENOSPC,
 #    every directory made before is there, one can still be removed, the server goes on serving
 #    and, restarted on the still full file system, still holds them all;
-#  - the LMDB map itself full (BENCHFS_META_MAP=512K on a roomy disk): ENOSPC likewise;
+#  - the LMDB map itself full (BENCHFS_META_MAP=512K on a roomy disk): ENOSPC likewise, for
+#    directories and for small (inline) files, whose bytes live in that map;
 #  - file data on a full file system (16 MiB tmpfs): ENOSPC, the bytes written before read
 #    back, and space comes back when the file is removed.
 # Needs root (mount -t tmpfs); skipped otherwise.
@@ -58,6 +59,16 @@ addr=$BFS_TMP/addr-map
 BENCHFS_META_MAP=512K bfs_daemon_start "$data" "$addr" "$BFS_TMP/map.log" 1 -x BENCHFS_META_MAP ||
 	fail "benchfsd did not start"
 timeout 120 "$cl" -a "$addr" fill-meta /full 1000000 || fail "filling the LMDB map"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
+wait "$BFS_DAEMON_PID"
+BFS_DAEMON_PID=
+
+echo "=== the LMDB map full of small files"
+data=$BFS_TMP/data-small
+addr=$BFS_TMP/addr-small
+BENCHFS_META_MAP=512K bfs_daemon_start "$data" "$addr" "$BFS_TMP/small.log" 1 -x BENCHFS_META_MAP ||
+	fail "benchfsd did not start"
+timeout 120 "$cl" -a "$addr" fill-small /small 1000000 || fail "filling the LMDB map with small files"
 timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
 wait "$BFS_DAEMON_PID"
 BFS_DAEMON_PID=

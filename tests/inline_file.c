@@ -4,7 +4,9 @@
  * offset, holes, truncate down and up, a write across the inline limit (the data moves to the
  * chunk servers, also under another client's readers and descriptors opened before), truncate
  * past the limit, rename, unlink and create again, O_TRUNC, list I/O (blocking and not), other
- * clients writing disjoint ranges of one inline file. With BENCHFS_INLINE_MAX=0 in the
+ * clients writing disjoint ranges of one inline file, through their own opens and through
+ * descriptors imported from one client's export (MPI-IO's way: these wrote to chunks behind
+ * the record's back before the export carried the inline mark). With BENCHFS_INLINE_MAX=0 in the
  * environment nothing is inline and the same bytes must come back.
  */
 #include <fcntl.h>
@@ -202,7 +204,31 @@ int main(int argc, char **argv)
 	check_file("/shared", (uint64_t)bt_size * 1000, 0);
 	MPI_Barrier(bt_comm);
 
-	/* 11. the data moves while other clients read it: what was written stays readable */
+	/* 11. descriptors imported from another client's export write into the record too */
+	{
+		char blob[BENCHFS_EXPORT_MAX];
+		long long n = 0;
+
+		if (bt_rank == 0) {
+			fd = (int)CHECK_OK(
+			    benchfs_create("/exported", O_RDWR | O_CREAT | O_EXCL, 0644, CHUNK));
+			n = CHECK_OK(benchfs_export(fd, blob, sizeof(blob)));
+		}
+		MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, bt_comm);
+		MPI_Bcast(blob, (int)n, MPI_BYTE, 0, bt_comm);
+		if (bt_rank != 0)
+			fd = (int)CHECK_OK(benchfs_import(blob, (size_t)n, O_WRONLY));
+		put(fd, (uint64_t)bt_rank * 1000, 1000, 950 + (uint64_t)bt_rank);
+		CHECK_RC(benchfs_close(fd), 0);
+		MPI_Barrier(bt_comm);
+		for (int r = 0; r < bt_size; r++)
+			bt_fill(ref + r * 1000, 1000, (uint64_t)r * 1000, 950 + (uint64_t)r);
+		CHECK_INLINE("/exported", 1);
+		check_file("/exported", (uint64_t)bt_size * 1000, 0);
+		MPI_Barrier(bt_comm);
+	}
+
+	/* 12. the data moves while other clients read it: what was written stays readable */
 	if (bt_rank == 0) {
 		fd = (int)CHECK_OK(
 		    benchfs_create("/moving", O_RDWR | O_CREAT | O_EXCL, 0644, CHUNK));

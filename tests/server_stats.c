@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	int fd;
 
+	setenv("BENCHFS_INLINE_MAX", "0", 1); /* chunked files: the data path's WRITE and READ */
 	bt_start(&argc, &argv);
 	if (bt_rank == 0) /* a fresh start: zero what the set-up counted */
 		for (int i = 0; i < benchfs_server_count(); i++)

@@ -29,7 +29,7 @@ struct bfs_file {
 	int64_t mtime_ns;
 	int64_t atime_ns; /* set by futimens, published when atime_set */
 	int atime_set;
-	int complete; /* benchfs_fcomplete(): the next publication clears the incomplete mark */
+	int complete;  /* benchfs_fcomplete(): the next publication clears the incomplete mark */
 	int inl;       /* the file is inline (inline.h): its data is on its metadata server */
 	uint32_t imax; /* then: the bytes it may hold there */
 };

@@ -18,6 +18,8 @@ void bfs_inline_note(struct bfs_file *f, const struct bfs_inode *ino)
 	uint32_t s = bfs_ring_path(&bfs_cl->ring, f->path, f->plen);
 
 	f->inl = S_ISREG(ino->mode) && (ino->flags & BFS_INODE_INLINE);
+	if (f->inl && !bfs_rpc_connected(s))
+		bfs_rpc_connect(&s, 1); /* (an imported descriptor) its HELLO says the limit */
 	f->imax = (uint32_t)BFS_MIN(bfs_rpc_ctx->inline_max[s], f->chunk_size);
 }
 

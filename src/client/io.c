@@ -476,9 +476,10 @@ struct export_hdr {
 	uint32_t chunk_size;
 	uint64_t ino;
 	uint64_t size;
-	uint32_t mode;
+	uint32_t mode; /* st_mode, and EXPORT_INLINE */
 	uint32_t plen;
 };
+#define EXPORT_INLINE 0x80000000u /* the descriptor knows its file is inline (inline.h) */
 
 BFS_API ssize_t benchfs_export(int fd, void *buf, size_t len)
 {
@@ -493,8 +494,12 @@ BFS_API ssize_t benchfs_export(int fd, void *buf, size_t len)
 	need = sizeof(h) + f->plen;
 	if (!buf || len < need)
 		BFS_LEAVE(-ERANGE);
-	h = (struct export_hdr){EXPORT_MAGIC, f->chunk_size,     f->ino,
-	                        f->size,      (uint32_t)f->mode, (uint32_t)f->plen};
+	h = (struct export_hdr){EXPORT_MAGIC,
+	                        f->chunk_size,
+	                        f->ino,
+	                        f->size,
+	                        (uint32_t)f->mode | (f->inl ? EXPORT_INLINE : 0),
+	                        (uint32_t)f->plen};
 	memcpy(buf, &h, sizeof(h));
 	memcpy((char *)buf + sizeof(h), f->path, f->plen);
 	BFS_LEAVE((ssize_t)need);
@@ -537,10 +542,17 @@ BFS_API int benchfs_import(const void *buf, size_t len, int flags)
 	f->plen = h.plen;
 	f->ino = h.ino;
 	f->chunk_size = h.chunk_size;
-	f->mode = h.mode;
+	f->mode = h.mode & ~EXPORT_INLINE;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
 	f->size = BFS_MAX(h.size, bfs_open_size(h.ino));
 	f->mtime_ns = bfs_now_ns();
+	{
+		struct bfs_inode ino = {.ino = h.ino,
+		                        .mode = f->mode,
+		                        .chunk_size = h.chunk_size,
+		                        .flags = (h.mode & EXPORT_INLINE) ? BFS_INODE_INLINE : 0};
+		bfs_inline_note(f, &ino); /* the exporter's descriptor went to its record */
+	}
 	BFS_LEAVE(fd);
 }
 

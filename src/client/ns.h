@@ -41,7 +41,6 @@ int bfs_check_parent(const char *path, size_t len);
 /** bfs_dircache_forget - drop @path (and everything below) from the directory cache. */
 void bfs_dircache_forget(const char *path, size_t len);
 
-
 /**
  * bfs_utimens_args - check utimensat-style @times (NULL: now) and resolve them: *@flags gets
  * BFS_F_ATIME / BFS_F_MTIME for the times to set (UTIME_OMIT clears one), *@at and *@mt the

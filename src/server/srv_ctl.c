@@ -31,7 +31,9 @@ void bfs_server_stat_reply(struct sreq *r, size_t len, int rndv)
 	o->requests++;
 	if (r->rep.status < 0)
 		o->errors++;
-	o->bytes += r->req.op == BFS_OP_WRITE ? r->payload_len : len;
+	o->bytes += r->req.op == BFS_OP_WRITE    ? r->payload_len
+	            : r->req.op == BFS_OP_IWRITE ? (size_t)r->req.length
+	                                         : len;
 	if (!r->t_start) /* answered before its operation started (a malformed request) */
 		r->t_start = r->t_arrive ? r->t_arrive : now;
 	if (!r->t_arrive)
