@@ -215,6 +215,25 @@ int benchfs_create(const char *path, int flags, mode_t mode, size_t chunk_size);
 #define BENCHFS_O_INCOMPLETE 0x40000000
 
 /**
+ * benchfs_create_file - create the new regular file @path holding the @count bytes of @buf,
+ * with permissions @mode (no umask), chunk size @chunk_size bytes (0: the default; else a power
+ * of two within the servers' limits) and access and modification times @times (utimensat(2)
+ * style: NULL or UTIME_NOW for now, UTIME_OMIT for now too). What open(O_WRONLY | O_CREAT |
+ * O_EXCL) + pwrite + futimens + close do, in one request when the bytes fit the inline limit
+ * of the file's metadata server (BENCHFS_INLINE_MAX): the file then appears whole, with its
+ * bytes and times, or not at all. A larger file is created marked incomplete
+ * (BENCHFS_FL_INCOMPLETE), written, and unmarked once every byte and time is in. Stage-in
+ * copies its small files with this call (CHFS's and GekkoFS's small-file cost is three
+ * requests). Thread-safe (the client lock).
+ * Return: 0, or -EEXIST (@path exists), -ENOENT / -ENOTDIR (parent missing / not a directory),
+ *   -EINVAL (bad @chunk_size or @times, @buf NULL with @count > 0), -EFBIG (@count past
+ *   BENCHFS_FILE_MAX), -ENAMETOOLONG, -ENOSPC, -ENOMEM, -ETIMEDOUT / -EIO (server failure;
+ *   a larger file may then be left marked incomplete), -ENOTCONN.
+ */
+int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                        size_t count, const struct timespec times[2]);
+
+/**
  * benchfs_fcomplete - clear the incomplete mark of the file open on @fd at the descriptor's
  * next publication (benchfs_fsync() or benchfs_close(), which carry it with the size and times:
  * no request of its own). A no-op for a file without the mark.

@@ -166,6 +166,43 @@ static int close_dst(struct copy *c, int fd, const char *path)
 	return 0;
 }
 
+/* put_file - phase 1 for a file that fits the buffer, where the destination takes a whole file
+ * at once (dst_put): read it, then one call. Return 0, or -1 when it could not be copied
+ * (reported). */
+static int put_file(struct copy *c, const struct tool_entry *e, const char *spath,
+                    const char *dpath)
+{
+	struct timespec ts[2] = {e->atime, e->mtime};
+	size_t got = 0;
+	int sfd, rc;
+
+	sfd = c->ops->src_open(c, spath, 1);
+	if (sfd < 0) {
+		report_src(c, spath, sfd);
+		return -1;
+	}
+	while (got < e->size) {
+		ssize_t r = c->ops->src_read(sfd, (char *)c->buf + got, e->size - got, got);
+		if (r < 0) {
+			report_src(c, spath, (int)r);
+			c->ops->src_close(sfd);
+			return -1;
+		}
+		if (r == 0)
+			break; /* the file shrank while we copied it */
+		got += (size_t)r;
+	}
+	c->ops->src_close(sfd);
+	rc = c->ops->dst_put(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR), c->buf, got, ts);
+	if (rc < 0) {
+		report_dst(c, dpath, rc);
+		return -1;
+	}
+	c->cnt.bytes += got;
+	c->cnt.files++;
+	return 0;
+}
+
 /* create_file - phase 1 for one file: create it (marked incomplete where the destination has
  * the mark), and copy it unless it is split (then size it where the destination wants that);
  * a file copied whole loses the mark with its close, once its bytes and times are in. Return
@@ -176,6 +213,10 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 	uint64_t whole = c->ops->to_eof ? UINT64_MAX : e->size;
 	int sfd, dfd, rc = -1;
 
+	if (!big && c->ops->dst_put && !c->ops->to_eof && e->size <= c->buflen) {
+		rc = put_file(c, e, spath, dpath) < 0 ? -1 : 0;
+		goto out;
+	}
 	sfd = c->ops->src_open(c, spath, 1);
 	if (sfd < 0) {
 		report_src(c, spath, sfd);

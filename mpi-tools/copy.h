@@ -43,6 +43,11 @@ struct copy_ops {
 	int (*dst_mkdir)(const char *path, mode_t mode);
 	/** create new file @path for writing, with permissions @mode: a descriptor */
 	int (*dst_create)(struct copy *c, const char *path, mode_t mode);
+	/** create new file @path with permissions @mode holding the @n bytes of @buf and times
+	 *  @ts, all at once (whole or not at all where it fits the destination's small-file
+	 *  path), or NULL: 0 */
+	int (*dst_put)(struct copy *c, const char *path, mode_t mode, const void *buf, size_t n,
+	               const struct timespec ts[2]);
 	/** open existing file @path for writing: a descriptor */
 	int (*dst_open)(const char *path);
 	/** write all @n bytes at @off: 0 */

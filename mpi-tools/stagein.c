@@ -399,6 +399,16 @@ static int dst_create(struct copy *c, const char *path, mode_t mode)
 	                      s->chunk_opt);
 }
 
+/* dst_put - a whole small file in one request (benchfs_create_file: in its record when it
+ * fits, never seen half-written). */
+static int dst_put(struct copy *c, const char *path, mode_t mode, const void *buf, size_t n,
+                   const struct timespec ts[2])
+{
+	const struct stagein *s = c->arg;
+
+	return benchfs_create_file(path, mode, s->chunk_opt, buf, n, ts);
+}
+
 /* dst_open - open a BenchFS file for writing. */
 static int dst_open(const char *path)
 {
@@ -422,6 +432,7 @@ static const struct copy_ops stagein_ops = {
     .src_readlink = NULL, /* the walk put the targets in the list */
     .dst_mkdir = benchfs_mkdir,
     .dst_create = dst_create,
+    .dst_put = dst_put,
     .dst_open = dst_open,
     .dst_write = dst_write,
     .dst_truncate = NULL,

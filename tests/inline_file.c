@@ -6,8 +6,9 @@
  * past the limit, rename, unlink and create again, O_TRUNC, list I/O (blocking and not), other
  * clients writing disjoint ranges of one inline file, through their own opens and through
  * descriptors imported from one client's export (MPI-IO's way: these wrote to chunks behind
- * the record's back before the export carried the inline mark). With BENCHFS_INLINE_MAX=0 in the
- * environment nothing is inline and the same bytes must come back.
+ * the record's back before the export carried the inline mark), benchfs_create_file (a whole
+ * file in one request: bytes, mode, times, errors; past the limit the long way). With
+ * BENCHFS_INLINE_MAX=0 in the environment nothing is inline and the same bytes must come back.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -228,7 +229,43 @@ int main(int argc, char **argv)
 		MPI_Barrier(bt_comm);
 	}
 
-	/* 12. the data moves while other clients read it: what was written stays readable */
+	/* 12. benchfs_create_file: a whole file in one call, bytes, mode and times; its errors */
+	{
+		struct timespec ts[2] = {{1000000000, 111}, {1200000000, 222}};
+		char cf[80], big[80];
+		struct stat sb;
+		unsigned fl = 0;
+
+		snprintf(cf, sizeof(cf), "%s/cf", dir);
+		snprintf(big, sizeof(big), "%s/cf-big", dir);
+		bt_fill(ref, 70000, 0, seed + 8);
+		CHECK_RC(benchfs_create_file(cf, 0640, 0, ref, SMALL, ts), 0);
+		CHECK_INLINE(cf, 1);
+		check_file(cf, SMALL, 0);
+		CHECK_RC(benchfs_lstat_flags(cf, &sb, &fl), 0);
+		CHECK_EQ(sb.st_mode, S_IFREG | 0640);
+		CHECK_EQ(sb.st_atim.tv_sec, 1000000000);
+		CHECK_EQ(sb.st_atim.tv_nsec, 111);
+		CHECK_EQ(sb.st_mtim.tv_sec, 1200000000);
+		CHECK_EQ(sb.st_mtim.tv_nsec, 222);
+		CHECK_EQ(fl & BENCHFS_FL_INCOMPLETE, 0);
+		CHECK_RC(benchfs_create_file(cf, 0640, 0, ref, 10, NULL), -EEXIST);
+		CHECK_RC(benchfs_create_file("/no-such-dir/x", 0640, 0, ref, 10, NULL), -ENOENT);
+		CHECK_RC(benchfs_create_file(a, 0640, 0, ref, 10, NULL), -EEXIST);
+		CHECK_RC(benchfs_create_file(cf, 0640, 3000, ref, 10, NULL), -EINVAL);
+		/* past the limit: the steps of an open, a write and a close, the mark gone after */
+		CHECK_RC(benchfs_create_file(big, 0600, 0, ref, 70000, ts), 0);
+		CHECK_INLINE(big, 0);
+		check_file(big, 70000, 0);
+		CHECK_RC(benchfs_lstat_flags(big, &sb, &fl), 0);
+		CHECK_EQ(fl & BENCHFS_FL_INCOMPLETE, 0);
+		CHECK_EQ(sb.st_mtim.tv_sec, 1200000000);
+		CHECK_RC(benchfs_unlink(big), 0);
+		CHECK_RC(benchfs_create_file(big, 0600, 0, NULL, 0, NULL), 0); /* empty */
+		check_file(big, 0, 0);
+	}
+
+	/* 13. the data moves while other clients read it: what was written stays readable */
 	if (bt_rank == 0) {
 		fd = (int)CHECK_OK(
 		    benchfs_create("/moving", O_RDWR | O_CREAT | O_EXCL, 0644, CHUNK));

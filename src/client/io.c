@@ -214,6 +214,106 @@ BFS_API int benchfs_create(const char *path, int flags, mode_t mode, size_t chun
 	BFS_LEAVE(do_open(path, flags | O_CREAT, mode, chunk_size));
 }
 
+/* A new file of @count bytes in one CREATE carrying them (an inline file): 0, -E2BIG when they
+ * do not fit the server's inline limit (nothing done), or the CREATE's error. */
+static int create_inline(const char *p, size_t len, mode_t mode, uint32_t chunk, const void *buf,
+                         size_t count, unsigned tflags, int64_t at, int64_t mt)
+{
+	uint32_t s = bfs_ring_path(&bfs_cl->ring, p, len);
+	struct bfs_rpc_call c;
+	char *pbuf;
+	int rc;
+
+	if (!bfs_rpc_connected(s))
+		bfs_rpc_connect(&s, 1); /* its HELLO says how much a record may hold */
+	if (count > BFS_MIN(bfs_rpc_ctx->inline_max[s], chunk) || !bfs_rpc_ctx->inline_max[s])
+		return -E2BIG;
+	rc = bfs_check_parent(p, len);
+	if (rc)
+		return rc;
+	if (!(pbuf = malloc(len + count + 1)))
+		return -ENOMEM;
+	bfs_ns_call(&c, BFS_OP_CREATE, p, len, NULL, 0, NULL, 0, pbuf);
+	if (count)
+		memcpy(pbuf + len, buf, count);
+	c.send_len += count; /* the bytes follow the path */
+	c.req.flags = BFS_F_EXCL | BFS_F_WITH_DATA;
+	c.req.mode = S_IFREG | (mode & 07777);
+	c.req.uid = bfs_cl->uid;
+	c.req.gid = bfs_cl->gid;
+	c.req.chunk_size = chunk;
+	c.req.length = count;
+	c.req.atime_ns = (tflags & BFS_F_ATIME) ? at : 0; /* 0: the server's now */
+	c.req.mtime_ns = (tflags & BFS_F_MTIME) ? mt : 0;
+	rc = bfs_rpc_call(&c);
+	free(pbuf);
+	return rc;
+}
+
+/* benchfs_create_file: one request when the bytes fit the record, else create (marked
+ * incomplete), write, set the times, complete, close. */
+static int create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                       size_t count, const struct timespec times[2])
+{
+	char p[BENCHFS_PATH_MAX + 1];
+	uint32_t chunk = chunk_size ? (uint32_t)chunk_size : bfs_cl->chunk_default;
+	unsigned tflags;
+	int64_t at, mt;
+	struct bfs_file *f;
+	int len, rc, fd;
+
+	rc = bfs_utimens_args(times, &tflags, &at, &mt);
+	if (rc)
+		return rc;
+	if ((count && !buf) || (chunk_size && !bfs_chunk_size_valid(chunk_size)))
+		return -EINVAL;
+	if (count > (size_t)BENCHFS_FILE_MAX)
+		return -EFBIG;
+	len = bfs_norm(path, p);
+	if (len < 0)
+		return len;
+	if (len == 1)
+		return -EEXIST;
+	rc = create_inline(p, (size_t)len, mode, chunk, buf, count, tflags, at, mt);
+	if (rc != -E2BIG)
+		return rc;
+	fd = do_open(p, O_WRONLY | O_CREAT | O_EXCL | BENCHFS_O_INCOMPLETE, mode, chunk);
+	if (fd < 0)
+		return fd;
+	f = bfs_file_get(fd);
+	rc = 0;
+	for (size_t done = 0; done < count;) {
+		ssize_t w = bfs_io_pwrite(f, (const char *)buf + done, count - done, (off_t)done);
+		if (w <= 0) {
+			rc = w < 0 ? (int)w : -EIO;
+			break;
+		}
+		done += (size_t)w;
+		f = bfs_file_get(fd);
+	}
+	if (!rc) {
+		if (tflags & BFS_F_ATIME) {
+			f->atime_ns = at;
+			f->atime_set = 1;
+		}
+		if (tflags & BFS_F_MTIME)
+			f->mtime_ns = mt;
+		f->complete = 1; /* every byte is in: the close clears the mark */
+		f->dirty = 1;
+	}
+	{
+		int crc = close_file(f);
+		return rc ? rc : crc;
+	}
+}
+
+BFS_API int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                                size_t count, const struct timespec times[2])
+{
+	BFS_ENTER();
+	BFS_LEAVE(create_file(path, mode, chunk_size, buf, count, times));
+}
+
 BFS_API int benchfs_close(int fd)
 {
 	struct bfs_file *f;

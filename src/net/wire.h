@@ -50,8 +50,10 @@ enum bfs_op {
 	/* namespace: str[0] = normalized path */
 	BFS_OP_CREATE = 1,   /* create a record: mode (type + perms), uid, gid, chunk_size,
 	                        str[1] = symlink target; flags BFS_F_EXCL, BFS_F_INCOMPLETE (a
-	                        new record gets BFS_INODE_INCOMPLETE). Reply: the inode (existing
-	                        one when it existed and no EXCL). */
+	                        new record gets BFS_INODE_INCOMPLETE), BFS_F_WITH_DATA (a new
+	                        inline file holding the length bytes after the strings, with
+	                        atime_ns and mtime_ns (0: now); -E2BIG past its inline limit).
+	                        Reply: the inode (existing one when it existed and no EXCL). */
 	BFS_OP_LOOKUP = 2,   /* reply: the inode, payload = symlink target */
 	BFS_OP_REMOVE = 3,   /* remove a record; flags BFS_F_DIR (must be a directory) or
 	                        BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
@@ -140,6 +142,7 @@ enum bfs_op {
 #define BFS_F_REPLACE         0x0001 /* HELLO: ino holds the id this client had before */
 #define BFS_F_INCOMPLETE      0x0100 /* CREATE: the new record is marked BFS_INODE_INCOMPLETE */
 #define BFS_F_COMPLETE        0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
+#define BFS_F_WITH_DATA       0x0200 /* CREATE: the file's bytes follow the strings */
 #define BFS_F_ONLY_INCOMPLETE 0x0001 /* FIND: only records marked BFS_INODE_INCOMPLETE */
 #define BFS_F_ATTRS           0x0001 /* READDIR: entries with their inode records */
 #define BFS_F_DONE            0x0001 /* MIGRATE: the data is on the chunk servers */
@@ -272,10 +275,13 @@ struct bfs_statfs {
 void bfs_wire_encode_statfs(const struct bfs_statfs *st, void *buf);
 void bfs_wire_decode_statfs(const void *buf, struct bfs_statfs *st);
 
-/** bfs_wire_tail - bytes of request @r's payload that follow its strings (IWRITE's data). */
+/** bfs_wire_tail - bytes of request @r's payload that follow its strings (IWRITE's data, a
+ *  CREATE's with BFS_F_WITH_DATA). */
 static inline uint64_t bfs_wire_tail(const struct bfs_req *r)
 {
-	return r->op == BFS_OP_IWRITE ? r->length : 0;
+	if (r->op == BFS_OP_IWRITE || (r->op == BFS_OP_CREATE && (r->flags & BFS_F_WITH_DATA)))
+		return r->length;
+	return 0;
 }
 
 /** bfs_wire_op_name - printable name of an op ("write", ...), "?" when unknown. */

@@ -536,7 +536,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = make_key(m, path, len, &key);
 	if (ret)
 		return ret;
-	if (tlen > BENCHFS_PATH_MAX)
+	if (S_ISLNK(ino->mode) && tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	ret = wr_begin(m, HEADROOM_GROW, &txn);
 	if (ret == -ENOSPC) {
@@ -572,12 +572,19 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	rec.flags &= ~BFS_INODE_INLINE;
 	if (S_ISREG(rec.mode) && bfs_meta_inline_limit(m, &rec))
 		rec.flags |= BFS_INODE_INLINE; /* its data starts out here */
+	if (S_ISREG(rec.mode) &&
+	    tlen > (rec.flags & BFS_INODE_INLINE ? bfs_meta_inline_limit(m, &rec) : 0)) {
+		ret = -E2BIG; /* more bytes than the record may hold */
+		goto out_abort;
+	}
 	ret = next_ino(m, txn, &rec.ino);
 	if (ret)
 		goto out_abort;
 	now = bfs_now_ns();
-	rec.size = S_ISLNK(rec.mode) ? tlen : 0; /* a symlink's size is its target's length */
-	rec.atime_ns = rec.mtime_ns = rec.ctime_ns = now;
+	rec.size = S_ISDIR(rec.mode) ? 0 : tlen; /* a symlink's: its target's length */
+	rec.ctime_ns = now;
+	rec.atime_ns = ino->atime_ns ? ino->atime_ns : now;
+	rec.mtime_ns = ino->mtime_ns ? ino->mtime_ns : now;
 	rec.target_len = (uint32_t)tlen;
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)

@@ -38,12 +38,13 @@ int bfs_meta_sync(struct bfs_meta *m);
 
 /**
  * bfs_meta_create - create the record of @path from @ino (mode incl. type, uid, gid,
- * chunk_size, flags; ino, size and times are set here: new inode number, size 0 (a symlink: the
- * target's length), times now), with
- * symlink target @target (@tlen bytes, 0 for none).
+ * chunk_size, flags; atime_ns and mtime_ns when not 0; ino, size, ctime and the other times are
+ * set here: new inode number, size 0 or @tlen, times now) with @tlen bytes at @target: a
+ * symlink's target, or a new regular file's data (it is then inline and holds them).
  * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
  * existing or the new record is not a regular file, else 1 with *@ino the existing record;
- * -ENAMETOOLONG if @path's long key holds another path (a hash collision, see meta.c).
+ * -ENAMETOOLONG if @path's long key holds another path (a hash collision, see meta.c), -E2BIG
+ * (a regular file's data past its inline limit), -ENOSPC.
  */
 int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
                     const char *target, size_t tlen, int excl);

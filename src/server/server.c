@@ -271,9 +271,9 @@ static ucs_status_t on_request(void *arg, const void *header, size_t hlen, void 
 	rc = bfs_wire_decode_req(header, hlen, &r->req);
 	if (rc == 0 && r->req.secret != s->cfg.secret)
 		rc = -EACCES;
-	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE    ? BFS_IO_MAX
-	                      : r->req.op == BFS_OP_IWRITE ? NS_PAYLOAD_MAX + BFS_INLINE_LIMIT
-	                                                   : NS_PAYLOAD_MAX))
+	if (rc == 0 && len > (r->req.op == BFS_OP_WRITE ? BFS_IO_MAX
+	                      : bfs_wire_tail(&r->req)  ? NS_PAYLOAD_MAX + BFS_INLINE_LIMIT
+	                                                : NS_PAYLOAD_MAX))
 		rc = -EMSGSIZE;
 	/* requests answered later need the endpoint HELLO made for their client */
 	if (rc == 0 && may_defer(&r->req, param) && !bfs_clients_ep(&s->clients, r->req.client))

@@ -80,6 +80,9 @@ static int ns_create(struct sreq *r, const struct ns_args *a)
 		return -EINVAL;
 	if (!S_ISREG(q->mode) && !S_ISDIR(q->mode) && !S_ISLNK(q->mode))
 		return -EINVAL;
+	const char *body = a->str[1];
+	size_t blen = a->slen[1];
+
 	if (S_ISLNK(q->mode) != (a->slen[1] > 0))
 		return -EINVAL;
 	ino->mode = q->mode;
@@ -87,8 +90,16 @@ static int ns_create(struct sreq *r, const struct ns_args *a)
 	ino->gid = q->gid;
 	ino->chunk_size = S_ISREG(q->mode) ? q->chunk_size : 0;
 	ino->flags = (q->flags & BFS_F_INCOMPLETE) ? BFS_INODE_INCOMPLETE : 0;
-	rc = bfs_meta_create(r->srv->meta, a->path, a->n, ino, a->str[1], a->slen[1],
-	                     q->flags & BFS_F_EXCL);
+	if (q->flags & BFS_F_WITH_DATA) {
+		/* a whole small file in one request: new, its bytes and times in its record */
+		if (!S_ISREG(q->mode) || !(q->flags & BFS_F_EXCL))
+			return -EINVAL;
+		body = a->str[0] + a->slen[0] + a->slen[1] + a->slen[2];
+		blen = (size_t)q->length;
+		ino->atime_ns = q->atime_ns;
+		ino->mtime_ns = q->mtime_ns;
+	}
+	rc = bfs_meta_create(r->srv->meta, a->path, a->n, ino, body, blen, q->flags & BFS_F_EXCL);
 	if (rc == 1) {
 		r->rep.count = 1; /* it existed */
 		rc = 0;
