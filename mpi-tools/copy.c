@@ -166,17 +166,13 @@ static int close_dst(struct copy *c, int fd, const char *path)
 	return 0;
 }
 
-/* put_file - phase 1 for a file that fits the buffer, where the destination takes a whole file
- * at once (dst_put): read it, then one call. Return 0, or -1 when it could not be copied
- * (reported). */
-static int put_file(struct copy *c, const struct tool_entry *e, const char *spath,
-                    const char *dpath)
+/* read_whole - the bytes of source file @spath (listed as @e) into the copy buffer: how many
+ * (fewer when it shrank), or -1 (reported). */
+static ssize_t read_whole(struct copy *c, const struct tool_entry *e, const char *spath)
 {
-	struct timespec ts[2] = {e->atime, e->mtime};
 	size_t got = 0;
-	int sfd, rc;
+	int sfd = c->ops->src_open(c, spath, 1);
 
-	sfd = c->ops->src_open(c, spath, 1);
 	if (sfd < 0) {
 		report_src(c, spath, sfd);
 		return -1;
@@ -193,14 +189,107 @@ static int put_file(struct copy *c, const struct tool_entry *e, const char *spat
 		got += (size_t)r;
 	}
 	c->ops->src_close(sfd);
-	rc = c->ops->dst_put(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR), c->buf, got, ts);
+	return (ssize_t)got;
+}
+
+/* put_file - phase 1 for a file that fits the buffer, where the destination takes a whole file
+ * at once (dst_put): read it, then one call. Return 0, or -1 when it could not be copied
+ * (reported). */
+static int put_file(struct copy *c, const struct tool_entry *e, const char *spath,
+                    const char *dpath)
+{
+	struct timespec ts[2] = {e->atime, e->mtime};
+	ssize_t got = read_whole(c, e, spath);
+	int rc;
+
+	if (got < 0)
+		return -1;
+	rc = c->ops->dst_put(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR), c->buf, (size_t)got,
+	                     ts);
 	if (rc < 0) {
 		report_dst(c, dpath, rc);
 		return -1;
 	}
-	c->cnt.bytes += got;
+	c->cnt.bytes += (uint64_t)got;
 	c->cnt.files++;
 	return 0;
+}
+
+/*
+ * Small files in flight: a rank keeps up to PUT_WINDOW puts started (dst_put_start) and ends
+ * the oldest when it needs a slot, so the metadata servers always have work queued instead of
+ * one request per rank at a time.
+ */
+#define PUT_WINDOW 32
+
+struct put_slot {
+	void *h;
+	char *dpath;
+	const struct tool_entry *e;
+	size_t i;      /* the file's index in the plan */
+	uint64_t size; /* bytes it carries */
+};
+
+struct puts {
+	struct put_slot s[PUT_WINDOW];
+	unsigned head, n;
+};
+
+/* put_end - end the oldest put in flight: count it, or report it and fail its file. */
+static void put_end(struct copy *c, struct tool_files *f, struct puts *w)
+{
+	struct put_slot *p = &w->s[w->head];
+	int rc = c->ops->dst_put_end(p->h);
+
+	w->head = (w->head + 1) % PUT_WINDOW;
+	w->n--;
+	if (rc == -E2BIG) { /* the destination wants it the long way after all */
+		char *spath = tool_join(c->src, p->e->rel);
+		rc = put_file(c, p->e, spath, p->dpath) < 0 ? -1 : 0;
+		free(spath);
+		if (rc)
+			f->failed[p->i] = 1;
+	} else if (rc < 0) {
+		report_dst(c, p->dpath, rc);
+		f->failed[p->i] = 1;
+		c->status = 1;
+	} else {
+		c->cnt.bytes += p->size;
+		c->cnt.files++;
+		tool_progress_update(&c->prog, c->items_done, c->cnt.bytes);
+	}
+	free(p->dpath);
+}
+
+/* put_start - phase 1 for small file @i (@e), started without waiting. */
+static void put_start(struct copy *c, struct tool_files *f, struct puts *w, size_t i,
+                      const struct tool_entry *e)
+{
+	struct timespec ts[2] = {e->atime, e->mtime};
+	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
+	ssize_t got;
+	void *h = NULL;
+	int rc;
+
+	if (w->n == PUT_WINDOW)
+		put_end(c, f, w);
+	got = read_whole(c, e, spath); /* (a failure is reported) */
+	rc = got < 0 ? -1
+	             : c->ops->dst_put_start(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR), c->buf,
+	                                     (size_t)got, ts, &h);
+	if (rc < 0 && got >= 0)
+		report_dst(c, dpath, rc);
+	if (rc < 0) {
+		f->failed[i] = 1;
+		c->status = 1;
+		free(dpath);
+	} else {
+		w->s[(w->head + w->n) % PUT_WINDOW] =
+		    (struct put_slot){h, dpath, e, i, (uint64_t)got};
+		w->n++;
+	}
+	c->items_done++;
+	free(spath);
 }
 
 /* create_file - phase 1 for one file: create it (marked incomplete where the destination has
@@ -334,10 +423,21 @@ static void copy_files(struct copy *c, struct tool_files *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n && !c->fatal; i++)
-		if (f->plan.owner[i] == c->t->rank &&
-		    create_file(c, &c->ent[f->idx[i]], f->plan.big[i]) < 0)
+	struct puts w = {.n = 0};
+
+	for (i = 0; i < f->n && !c->fatal; i++) {
+		const struct tool_entry *e = &c->ent[f->idx[i]];
+
+		if (f->plan.owner[i] != c->t->rank)
+			continue;
+		if (!f->plan.big[i] && c->ops->dst_put_start && !c->ops->to_eof &&
+		    e->size <= c->buflen)
+			put_start(c, f, &w, i, e);
+		else if (create_file(c, e, f->plan.big[i]) < 0)
 			f->failed[i] = 1;
+	}
+	while (w.n)
+		put_end(c, f, &w);
 	make_links(c);
 	tool_files_share_failures(c->t, f);
 	if (stopped(c))

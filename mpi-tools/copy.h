@@ -48,6 +48,12 @@ struct copy_ops {
 	 *  path), or NULL: 0 */
 	int (*dst_put)(struct copy *c, const char *path, mode_t mode, const void *buf, size_t n,
 	               const struct timespec ts[2]);
+	/** dst_put without waiting: start it and give a handle in *@h (the bytes are copied: @buf
+	 *  may be reused at once), or NULL: 0 */
+	int (*dst_put_start)(struct copy *c, const char *path, mode_t mode, const void *buf,
+	                     size_t n, const struct timespec ts[2], void **h);
+	/** wait for started put @h: its result (-E2BIG: do it with dst_put) */
+	int (*dst_put_end)(void *h);
 	/** open existing file @path for writing: a descriptor */
 	int (*dst_open)(const char *path);
 	/** write all @n bytes at @off: 0 */

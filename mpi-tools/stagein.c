@@ -409,6 +409,20 @@ static int dst_put(struct copy *c, const char *path, mode_t mode, const void *bu
 	return benchfs_create_file(path, mode, s->chunk_opt, buf, n, ts);
 }
 
+/* dst_put_start, dst_put_end - the same, many in flight (benchfs_icreate_file). */
+static int dst_put_start(struct copy *c, const char *path, mode_t mode, const void *buf, size_t n,
+                         const struct timespec ts[2], void **h)
+{
+	const struct stagein *s = c->arg;
+
+	return benchfs_icreate_file(path, mode, s->chunk_opt, buf, n, ts, (benchfs_request_t **)h);
+}
+
+static int dst_put_end(void *h)
+{
+	return (int)benchfs_wait(h);
+}
+
 /* dst_open - open a BenchFS file for writing. */
 static int dst_open(const char *path)
 {
@@ -433,6 +447,8 @@ static const struct copy_ops stagein_ops = {
     .dst_mkdir = benchfs_mkdir,
     .dst_create = dst_create,
     .dst_put = dst_put,
+    .dst_put_start = dst_put_start,
+    .dst_put_end = dst_put_end,
     .dst_open = dst_open,
     .dst_write = dst_write,
     .dst_truncate = NULL,

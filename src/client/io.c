@@ -214,14 +214,16 @@ BFS_API int benchfs_create(const char *path, int flags, mode_t mode, size_t chun
 	BFS_LEAVE(do_open(path, flags | O_CREAT, mode, chunk_size));
 }
 
-/* A new file of @count bytes in one CREATE carrying them (an inline file): 0, -E2BIG when they
- * do not fit the server's inline limit (nothing done), or the CREATE's error. */
-static int create_inline(const char *p, size_t len, mode_t mode, uint32_t chunk, const void *buf,
-                         size_t count, unsigned tflags, int64_t at, int64_t mt)
+/*
+ * The CREATE of a new file of @count bytes that carries them (an inline file) into @c, its
+ * payload malloc'ed into *@pbuf: 0, -E2BIG when they do not fit the server's inline limit
+ * (nothing built), or the parent check's error.
+ */
+static int create_call(struct bfs_rpc_call *c, char **pbuf, const char *p, size_t len, mode_t mode,
+                       uint32_t chunk, const void *buf, size_t count, unsigned tflags, int64_t at,
+                       int64_t mt)
 {
 	uint32_t s = bfs_ring_path(&bfs_cl->ring, p, len);
-	struct bfs_rpc_call c;
-	char *pbuf;
 	int rc;
 
 	if (!bfs_rpc_connected(s))
@@ -231,57 +233,64 @@ static int create_inline(const char *p, size_t len, mode_t mode, uint32_t chunk,
 	rc = bfs_check_parent(p, len);
 	if (rc)
 		return rc;
-	if (!(pbuf = malloc(len + count + 1)))
+	if (!(*pbuf = malloc(len + count + 1)))
 		return -ENOMEM;
-	bfs_ns_call(&c, BFS_OP_CREATE, p, len, NULL, 0, NULL, 0, pbuf);
+	bfs_ns_call(c, BFS_OP_CREATE, p, len, NULL, 0, NULL, 0, *pbuf);
 	if (count)
-		memcpy(pbuf + len, buf, count);
-	c.send_len += count; /* the bytes follow the path */
-	c.req.flags = BFS_F_EXCL | BFS_F_WITH_DATA;
-	c.req.mode = S_IFREG | (mode & 07777);
-	c.req.uid = bfs_cl->uid;
-	c.req.gid = bfs_cl->gid;
-	c.req.chunk_size = chunk;
-	c.req.length = count;
-	c.req.atime_ns = (tflags & BFS_F_ATIME) ? at : 0; /* 0: the server's now */
-	c.req.mtime_ns = (tflags & BFS_F_MTIME) ? mt : 0;
-	rc = bfs_rpc_call(&c);
-	free(pbuf);
-	return rc;
+		memcpy(*pbuf + len, buf, count);
+	c->send_len += count; /* the bytes follow the path */
+	c->req.flags = BFS_F_EXCL | BFS_F_WITH_DATA;
+	c->req.mode = S_IFREG | (mode & 07777);
+	c->req.uid = bfs_cl->uid;
+	c->req.gid = bfs_cl->gid;
+	c->req.chunk_size = chunk;
+	c->req.length = count;
+	c->req.atime_ns = (tflags & BFS_F_ATIME) ? at : 0; /* 0: the server's now */
+	c->req.mtime_ns = (tflags & BFS_F_MTIME) ? mt : 0;
+	return 0;
 }
 
-/* benchfs_create_file: one request when the bytes fit the record, else create (marked
- * incomplete), write, set the times, complete, close. */
-static int create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
-                       size_t count, const struct timespec times[2])
-{
+/* The arguments of benchfs_create_file, checked and resolved. */
+struct create_args {
 	char p[BENCHFS_PATH_MAX + 1];
-	uint32_t chunk = chunk_size ? (uint32_t)chunk_size : bfs_cl->chunk_default;
+	size_t len;
+	uint32_t chunk;
 	unsigned tflags;
 	int64_t at, mt;
-	struct bfs_file *f;
-	int len, rc, fd;
+};
 
-	rc = bfs_utimens_args(times, &tflags, &at, &mt);
+static int create_args(struct create_args *a, const char *path, size_t chunk_size, const void *buf,
+                       size_t count, const struct timespec times[2])
+{
+	int rc = bfs_utimens_args(times, &a->tflags, &a->at, &a->mt), len;
+
 	if (rc)
 		return rc;
 	if ((count && !buf) || (chunk_size && !bfs_chunk_size_valid(chunk_size)))
 		return -EINVAL;
 	if (count > (size_t)BENCHFS_FILE_MAX)
 		return -EFBIG;
-	len = bfs_norm(path, p);
+	len = bfs_norm(path, a->p);
 	if (len < 0)
 		return len;
 	if (len == 1)
 		return -EEXIST;
-	rc = create_inline(p, (size_t)len, mode, chunk, buf, count, tflags, at, mt);
-	if (rc != -E2BIG)
-		return rc;
-	fd = do_open(p, O_WRONLY | O_CREAT | O_EXCL | BENCHFS_O_INCOMPLETE, mode, chunk);
+	a->len = (size_t)len;
+	a->chunk = chunk_size ? (uint32_t)chunk_size : bfs_cl->chunk_default;
+	return 0;
+}
+
+/* benchfs_create_file, the long way: create (marked incomplete), write, set the times,
+ * complete, close. */
+static int create_steps(const struct create_args *a, mode_t mode, const void *buf, size_t count)
+{
+	struct bfs_file *f;
+	int rc = 0, crc, fd;
+
+	fd = do_open(a->p, O_WRONLY | O_CREAT | O_EXCL | BENCHFS_O_INCOMPLETE, mode, a->chunk);
 	if (fd < 0)
 		return fd;
 	f = bfs_file_get(fd);
-	rc = 0;
 	for (size_t done = 0; done < count;) {
 		ssize_t w = bfs_io_pwrite(f, (const char *)buf + done, count - done, (off_t)done);
 		if (w <= 0) {
@@ -292,19 +301,57 @@ static int create_file(const char *path, mode_t mode, size_t chunk_size, const v
 		f = bfs_file_get(fd);
 	}
 	if (!rc) {
-		if (tflags & BFS_F_ATIME) {
-			f->atime_ns = at;
+		if (a->tflags & BFS_F_ATIME) {
+			f->atime_ns = a->at;
 			f->atime_set = 1;
 		}
-		if (tflags & BFS_F_MTIME)
-			f->mtime_ns = mt;
+		if (a->tflags & BFS_F_MTIME)
+			f->mtime_ns = a->mt;
 		f->complete = 1; /* every byte is in: the close clears the mark */
 		f->dirty = 1;
 	}
-	{
-		int crc = close_file(f);
-		return rc ? rc : crc;
+	crc = close_file(f);
+	return rc ? rc : crc;
+}
+
+/* benchfs_create_file: one request when the bytes fit the record, else the steps. */
+static int create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                       size_t count, const struct timespec times[2])
+{
+	struct create_args a;
+	struct bfs_rpc_call c;
+	char *pbuf = NULL;
+	int rc = create_args(&a, path, chunk_size, buf, count, times);
+
+	if (rc)
+		return rc;
+	rc = create_call(&c, &pbuf, a.p, a.len, mode, a.chunk, buf, count, a.tflags, a.at, a.mt);
+	if (!rc) {
+		rc = bfs_rpc_call(&c);
+		free(pbuf);
 	}
+	return rc == -E2BIG ? create_steps(&a, mode, buf, count) : rc;
+}
+
+/* benchfs_icreate_file: the one request started, or the steps done at once. */
+static int icreate_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                        size_t count, const struct timespec times[2], benchfs_request_t **req)
+{
+	struct create_args a;
+	struct bfs_rpc_call c;
+	char *pbuf = NULL;
+	int rc = create_args(&a, path, chunk_size, buf, count, times);
+
+	if (rc)
+		return rc;
+	rc = create_call(&c, &pbuf, a.p, a.len, mode, a.chunk, buf, count, a.tflags, a.at, a.mt);
+	if (rc == -E2BIG)
+		*req = bfs_req_done(create_steps(&a, mode, buf, count));
+	else if (rc == 0)
+		*req = bfs_req_call(&c, pbuf);
+	else
+		return rc;
+	return *req ? 0 : -ENOMEM;
 }
 
 BFS_API int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
@@ -312,6 +359,17 @@ BFS_API int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size
 {
 	BFS_ENTER();
 	BFS_LEAVE(create_file(path, mode, chunk_size, buf, count, times));
+}
+
+BFS_API int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                                 size_t count, const struct timespec times[2],
+                                 benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE(icreate_file(path, mode, chunk_size, buf, count, times, req));
 }
 
 BFS_API int benchfs_close(int fd)

@@ -50,6 +50,7 @@ struct benchfs_request {
 	struct bfs_seg *tails; /* read: unfilled ends of short pieces above @known */
 	size_t ntails, cap_tails;
 	int chunk_writes; /* write: some piece went to a chunk server (a size to publish) */
+	void *payload;    /* a single call's (bfs_req_call): its request payload, freed after */
 	uint8_t *tried;   /* servers this request has tried to connect to (NULL: none yet) */
 	uint8_t busy[BFS_BATCH];
 	struct bfs_rpc_call win[BFS_BATCH];
@@ -59,6 +60,7 @@ struct benchfs_request {
 
 static void req_free(struct benchfs_request *r)
 {
+	free(r->payload);
 	free(r->segs);
 	free(r->tails);
 	free(r);
@@ -96,6 +98,8 @@ static void req_put(struct benchfs_request *r)
 {
 	free(r->tried);
 	r->tried = NULL;
+	free(r->payload);
+	r->payload = NULL;
 	if (!bfs_cl->spare && r->cap <= 4096 && r->cap_tails <= 4096) {
 		bfs_cl->spare = r;
 		return;
@@ -321,6 +325,15 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 {
 	if (r->finished)
 		return;
+	if (r->op != BFS_OP_READ && r->op != BFS_OP_WRITE) { /* one call (bfs_req_call) */
+		if (r->busy[0] && bfs_rpc_done(&r->win[0], now)) {
+			r->rc = r->win[0].status < 0 ? r->win[0].status : 0;
+			bfs_rpc_call_release(&r->win[0]);
+			r->busy[0] = 0;
+			req_finish(r);
+		}
+		return;
+	}
 	for (unsigned i = 0; i < r->hi; i++)
 		if (r->busy[i] && bfs_rpc_done(&r->win[i], now)) {
 			req_reap(r, &r->win[i]);
@@ -482,6 +495,41 @@ void bfs_aio_drain(struct bfs_file *f)
 
 	if (f->pending)
 		bfs_rpc_wait(drained, &a);
+}
+
+/* ---- single calls as requests -------------------------------------------------------------- */
+
+benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload)
+{
+	struct benchfs_request *r = req_get(0);
+
+	if (!r) {
+		free(payload);
+		return NULL;
+	}
+	r->fd = -1;
+	r->op = c->req.op;
+	r->payload = payload;
+	r->win[0] = *c;
+	r->busy[0] = 1;
+	bfs_rpc_hook_add(&aio_hook);
+	r->next = bfs_cl->aio;
+	bfs_cl->aio = r;
+	bfs_rpc_start(&r->win[0]);
+	return r;
+}
+
+benchfs_request_t *bfs_req_done(int rc)
+{
+	struct benchfs_request *r = req_get(0);
+
+	if (r) {
+		r->fd = -1;
+		r->op = BFS_OP_NONE;
+		r->rc = rc;
+		r->finished = 1;
+	}
+	return r;
 }
 
 /* ---- blocking forms ------------------------------------------------------------------------ */

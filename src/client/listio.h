@@ -8,7 +8,9 @@
 
 #include <sys/types.h>
 
+#include "benchfs.h"
 #include "client/files.h"
+#include "net/rpc.h"
 
 #define BFS_BATCH 128 /* data calls started together by one read or write */
 
@@ -16,6 +18,14 @@
  *  @f (NULL: -EBADF). */
 ssize_t bfs_io_pwrite(struct bfs_file *f, const void *buf, size_t count, off_t offset);
 ssize_t bfs_io_pread(struct bfs_file *f, void *buf, size_t count, off_t offset);
+/**
+ * bfs_req_call - start call @c (filled in, not started; copied) as a request of its own, whose
+ * result (benchfs_test/benchfs_wait) is 0 or the call's negative status; the request owns
+ * @payload (malloc'ed, @c's send_buf; freed at the end, also on failure). NULL: out of memory.
+ */
+benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload);
+/** bfs_req_done - a request finished already, with result @rc. NULL: out of memory. */
+benchfs_request_t *bfs_req_done(int rc);
 /** bfs_aio_drain - wait until descriptor @f has no list I/O request in flight. */
 void bfs_aio_drain(struct bfs_file *f);
 
