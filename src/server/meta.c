@@ -893,6 +893,7 @@ int bfs_meta_uninline(struct bfs_meta *m, const char *path, size_t len, uint64_t
 	if (ret || !txn)
 		return ret;
 	rec.flags &= ~BFS_INODE_INLINE;
+	rec.target_len = 0;
 	ret = put_rec(m, txn, &key, path, len, &rec, NULL, 0);
 	if (ret) {
 		mdb_txn_abort(txn);

@@ -821,6 +821,112 @@ static void test_reopen(void **state)
 	assert_int_equal(bfs_meta_count(f->m), 5);
 }
 
+/* test_inline - a small file's bytes in its record: writes, holes, reads at the end, truncate
+ * down and up, the limit (store setting, chunk size), creating with the bytes, dropping them,
+ * another inode at the path, a long-keyed path, and all of it after close and open. */
+static void test_inline(void **state)
+{
+	struct fixture *f = *state;
+	struct bfs_inode a, r, c;
+	char lp[700], buf[8192], want[8192];
+
+	bfs_meta_set_inline(f->m, 4096);
+	assert_int_equal(bfs_meta_inline_max(f->m), 4096);
+	a = mk(f->m, "/a", S_IFREG | 0644, 0);
+	assert_true(a.flags & BFS_INODE_INLINE);
+	assert_int_equal(bfs_meta_inline_limit(f->m, &a), 4096);
+	/* a directory and a symlink are never inline */
+	c = mk(f->m, "/d", S_IFDIR | 0755, 0);
+	assert_false(c.flags & BFS_INODE_INLINE);
+
+	memset(want, 0, sizeof(want));
+	memcpy(want, "hello", 5);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 0, "hello", 5, 123, &r), 0);
+	assert_int_equal(r.size, 5);
+	assert_true(r.mtime_ns == 123);
+	memcpy(want + 3000, "xyz", 3); /* a hole of zeros before it */
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 3000, "xyz", 3, 124, &r), 0);
+	assert_int_equal(r.size, 3003);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 0, buf, sizeof(buf), &r), 3003);
+	assert_memory_equal(buf, want, 3003);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 3001, buf, 10, &r), 2);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 5000, buf, 10, &r), 0);
+	/* past the limit: -E2BIG, nothing changed */
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 4000, want, 97, 1, &r), -E2BIG);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 4000, want, 96, 1, &r), 0);
+	assert_int_equal(r.size, 4096);
+	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE, 4097, 0, 0, 0, &r), -E2BIG);
+	/* truncate down drops the bytes; up brings zeros */
+	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE, 3, 0, 0, 0, &r), 0);
+	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE, 4000, 0, 0, 0, &r), 0);
+	memset(want + 3, 0, sizeof(want) - 3);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 0, buf, sizeof(buf), &r), 4000);
+	assert_memory_equal(buf, want, 4000);
+	/* another inode at the path */
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino + 1, 0, "x", 1, 1, &r), -ENOENT);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino + 1, 0, buf, 1, &r), -ENOENT);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/d", 2, c.ino, 0, "x", 1, 1, &r), -EISDIR);
+
+	/* created with its bytes and times; the limit is also the chunk size */
+	memset(&c, 0, sizeof(c));
+	c.mode = S_IFREG | 0600;
+	c.chunk_size = 4096;
+	c.atime_ns = 11;
+	c.mtime_ns = 22;
+	assert_int_equal(bfs_meta_create(f->m, "/b", 2, &c, "abc", 3, 1), 0);
+	assert_true((c.flags & BFS_INODE_INLINE) && c.size == 3 && c.mtime_ns == 22 &&
+	            c.atime_ns == 11);
+	memset(&r, 0, sizeof(r));
+	r.mode = S_IFREG | 0600;
+	r.chunk_size = 1024;
+	assert_int_equal(bfs_meta_create(f->m, "/big", 4, &r, want, 2000, 1), -E2BIG);
+	assert_int_equal(bfs_meta_lookup(f->m, "/big", 4, &r, NULL, 0), -ENOENT);
+
+	/* a long-keyed path keeps its bytes and its path apart (/p..p/p..p/p..p/p..p, 650 bytes) */
+	memset(lp, 'p', sizeof(lp));
+	for (int k = 0; k < 650; k += 200)
+		lp[k] = '/';
+	for (int k = 200; k < 650; k += 200) {
+		memset(&c, 0, sizeof(c));
+		c.mode = S_IFDIR | 0755;
+		assert_int_equal(bfs_meta_create(f->m, lp, (size_t)k, &c, NULL, 0, 1), 0);
+	}
+	memset(&c, 0, sizeof(c));
+	c.mode = S_IFREG | 0644;
+	c.chunk_size = 1 << 20;
+	assert_int_equal(bfs_meta_create(f->m, lp, 650, &c, "long", 4, 1), 0);
+	assert_int_equal(bfs_meta_iwrite(f->m, lp, 650, c.ino, 4, "er", 2, 5, &r), 0);
+	assert_int_equal(bfs_meta_iread(f->m, lp, 650, c.ino, 0, buf, 100, &r), 6);
+	assert_memory_equal(buf, "longer", 6);
+	assert_int_equal(bfs_meta_lookup(f->m, lp, 650, &r, NULL, 0), 0);
+
+	/* after close and open: the bytes are there; dropping them ends the inline file */
+	assert_int_equal(bfs_meta_sync(f->m), 0);
+	bfs_meta_close(f->m);
+	f->m = NULL;
+	assert_int_equal(bfs_meta_open(&f->m, f->dir, SERVER, 0), 0);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 0, buf, sizeof(buf), &r), 4000);
+	assert_memory_equal(buf, want, 4000);
+	assert_int_equal(bfs_meta_iread(f->m, lp, 650, c.ino, 0, buf, 100, &r), 6);
+	assert_int_equal(bfs_meta_uninline(f->m, "/a", 2, a.ino, &r), 0);
+	assert_false(r.flags & BFS_INODE_INLINE);
+	assert_int_equal(r.size, 4000);
+	assert_int_equal(r.target_len, 0);
+	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 0, buf, sizeof(buf), &r), 0);
+	assert_false(r.flags & BFS_INODE_INLINE);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 0, "x", 1, 1, &r), 0);
+	assert_false(r.flags & BFS_INODE_INLINE); /* nothing written: it is chunked now */
+	assert_int_equal(r.size, 4000);
+	/* the store's setting 0: new files are chunked; old inline ones stay */
+	assert_int_equal(bfs_meta_inline_max(f->m), 0);
+	c = mk(f->m, "/e", S_IFREG | 0644, 0);
+	assert_false(c.flags & BFS_INODE_INLINE);
+	assert_int_equal(bfs_meta_iread(f->m, "/b", 2, 0, 0, buf, 1, &r), -ENOENT);
+	assert_int_equal(bfs_meta_lookup(f->m, "/b", 2, &r, NULL, 0), 0);
+	assert_int_equal(bfs_meta_iread(f->m, "/b", 2, r.ino, 0, buf, 10, &r), 3);
+	assert_memory_equal(buf, "abc", 3);
+}
+
 /* test_count - count follows creates and removes, ignoring the counter record. */
 static void test_count(void **state)
 {
@@ -1408,12 +1514,25 @@ static void test_long_reopen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_create_lookup),    T(test_symlink),    T(test_remove),
-	    T(test_setattr),          T(test_put),        T(test_readdir_large),
-	    T(test_readdir_children), T(test_haschild),   T(test_find),
-	    T(test_find_large),       T(test_reopen),     T(test_count),
-	    T(test_open_errors),      T(test_long_paths), T(test_long_readdir),
-	    T(test_long_haschild),    T(test_long_find),  T(test_long_reopen),
+	    T(test_create_lookup),
+	    T(test_symlink),
+	    T(test_remove),
+	    T(test_setattr),
+	    T(test_put),
+	    T(test_readdir_large),
+	    T(test_readdir_children),
+	    T(test_haschild),
+	    T(test_find),
+	    T(test_find_large),
+	    T(test_reopen),
+	    T(test_inline),
+	    T(test_count),
+	    T(test_open_errors),
+	    T(test_long_paths),
+	    T(test_long_readdir),
+	    T(test_long_haschild),
+	    T(test_long_find),
+	    T(test_long_reopen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
