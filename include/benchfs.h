@@ -427,11 +427,13 @@ int benchfs_progress(void);
  * this returns 0, and benchfs_test()/benchfs_wait() give its result (0 or one of
  * benchfs_create_file's errors; -E2BIG when the metadata server's inline limit shrank since
  * it was learnt: call benchfs_create_file()). A file past the inline limit is created, written
- * and closed in this call, and its request is then finished already. The @count bytes are
+ * and closed in this call (its errors are this call's), and its request is then finished
+ * already. The @count bytes are
  * copied: @buf may be reused at once. Many in flight at once keep every metadata server busy
  * (stage-in does). Thread-safe (the client lock).
  * Return: 0 with *@req set, or -EINVAL (@req NULL, or as benchfs_create_file), -ENOENT,
- *   -ENOTDIR (the parent), -ENAMETOOLONG, -ENOMEM, -ENOTCONN at once.
+ *   -ENOTDIR (the parent), -ENAMETOOLONG, -ENOMEM, -ENOTCONN at once (and, for a file past
+ *   the limit, any error of benchfs_create_file).
  */
 int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
                          size_t count, const struct timespec times[2], benchfs_request_t **req);

@@ -7,7 +7,8 @@
  * clients writing disjoint ranges of one inline file, through their own opens and through
  * descriptors imported from one client's export (MPI-IO's way: these wrote to chunks behind
  * the record's back before the export carried the inline mark), benchfs_create_file (a whole
- * file in one request: bytes, mode, times, errors; past the limit the long way). With
+ * file in one request: bytes, mode, times, errors; past the limit the long way) and
+ * benchfs_icreate_file (many in flight, each error delivered to its own request). With
  * BENCHFS_INLINE_MAX=0 in the environment nothing is inline and the same bytes must come back.
  */
 #include <fcntl.h>
@@ -265,7 +266,49 @@ int main(int argc, char **argv)
 		check_file(big, 0, 0);
 	}
 
-	/* 13. the data moves while other clients read it: what was written stays readable */
+	/* 13. benchfs_icreate_file: many in flight, each request with its own answer */
+	{
+		char p[8][80];
+		benchfs_request_t *req[8], *none;
+		ssize_t res;
+
+		for (int k = 0; k < 8; k++)
+			snprintf(p[k], sizeof(p[k]), "%s/ic%d", dir, k);
+		bt_fill(ref, 70000, 0, seed + 9);
+		CHECK_RC(benchfs_create_file(p[3], 0600, 0, ref, 10, NULL), 0); /* will exist */
+		for (int k = 0; k < 8; k++) {
+			int rc = benchfs_icreate_file(p[k], 0644, 0, ref, k == 6 ? 70000 : 100 * k,
+			                              NULL, &req[k]);
+			/* the existing one: its answer comes with its request, or at once when it
+			 * takes the long way (nothing inline) */
+			if (k == 3 && rc == -EEXIST && limit == 0)
+				req[k] = NULL;
+			else
+				CHECK_RC(rc, 0);
+		}
+		CHECK_RC(benchfs_icreate_file(p[0], 0644, 0, ref, 1, NULL, NULL), -EINVAL);
+		CHECK_RC(benchfs_icreate_file("/no-such-dir/x", 0644, 0, ref, 1, NULL, &none),
+		         -ENOENT);
+		CHECK(none == NULL);
+		for (int k = 7; k >= 0; k--) { /* waited for out of order */
+			if (!req[k])
+				continue;
+			if (k % 2) {
+				while (benchfs_test(req[k], &res) == 0)
+					;
+			} else {
+				res = benchfs_wait(req[k]);
+			}
+			CHECK_RC(res, k == 3 ? -EEXIST : 0);
+		}
+		for (int k = 0; k < 8; k++)
+			if (k != 3) {
+				check_file(p[k], k == 6 ? 70000 : 100 * (uint64_t)k, 0);
+				CHECK_INLINE(p[k], k != 6);
+			}
+	}
+
+	/* 14. the data moves while other clients read it: what was written stays readable */
 	if (bt_rank == 0) {
 		fd = (int)CHECK_OK(
 		    benchfs_create("/moving", O_RDWR | O_CREAT | O_EXCL, 0644, CHUNK));

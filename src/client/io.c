@@ -345,9 +345,12 @@ static int icreate_file(const char *path, mode_t mode, size_t chunk_size, const 
 	if (rc)
 		return rc;
 	rc = create_call(&c, &pbuf, a.p, a.len, mode, a.chunk, buf, count, a.tflags, a.at, a.mt);
-	if (rc == -E2BIG)
-		*req = bfs_req_done(create_steps(&a, mode, buf, count));
-	else if (rc == 0)
+	if (rc == -E2BIG) { /* the long way, done now: its error is the call's */
+		rc = create_steps(&a, mode, buf, count);
+		if (rc)
+			return rc;
+		*req = bfs_req_done(0);
+	} else if (rc == 0)
 		*req = bfs_req_call(&c, pbuf);
 	else
 		return rc;

@@ -817,6 +817,10 @@ int bfs_meta_iwrite(struct bfs_meta *m, const char *path, size_t len, uint64_t i
 		ret = -E2BIG;
 		goto out_abort;
 	}
+	if (n == 0) {
+		ret = 0; /* nothing written: the size stays (POSIX write of 0 bytes) */
+		goto out_abort;
+	}
 	if (off == 0 && n >= rec.target_len) {
 		src = data; /* it covers what was there: no copy of the old bytes */
 	} else {

@@ -851,6 +851,8 @@ static void test_inline(void **state)
 	assert_memory_equal(buf, want, 3003);
 	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 3001, buf, 10, &r), 2);
 	assert_int_equal(bfs_meta_iread(f->m, "/a", 2, a.ino, 5000, buf, 10, &r), 0);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 4000, "", 0, 1, &r), 0);
+	assert_int_equal(r.size, 3003); /* a write of nothing does not extend the file */
 	/* past the limit: -E2BIG, nothing changed */
 	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 4000, want, 97, 1, &r), -E2BIG);
 	assert_int_equal(bfs_meta_iwrite(f->m, "/a", 2, a.ino, 4000, want, 96, 1, &r), 0);
