@@ -314,25 +314,6 @@ static int create_steps(const struct create_args *a, mode_t mode, const void *bu
 	return rc ? rc : crc;
 }
 
-/* benchfs_create_file: one request when the bytes fit the record, else the steps. */
-static int create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
-                       size_t count, const struct timespec times[2])
-{
-	struct create_args a;
-	struct bfs_rpc_call c;
-	char *pbuf = NULL;
-	int rc = create_args(&a, path, chunk_size, buf, count, times);
-
-	if (rc)
-		return rc;
-	rc = create_call(&c, &pbuf, a.p, a.len, mode, a.chunk, buf, count, a.tflags, a.at, a.mt);
-	if (!rc) {
-		rc = bfs_rpc_call(&c);
-		free(pbuf);
-	}
-	return rc == -E2BIG ? create_steps(&a, mode, buf, count) : rc;
-}
-
 /* benchfs_icreate_file: the one request started, or the steps done at once. */
 static int icreate_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
                         size_t count, const struct timespec times[2], benchfs_request_t **req)
@@ -355,6 +336,23 @@ static int icreate_file(const char *path, mode_t mode, size_t chunk_size, const 
 	else
 		return rc;
 	return *req ? 0 : -ENOMEM;
+}
+
+/* benchfs_create_file: the request of benchfs_icreate_file, waited for; the steps when the
+ * server wants them after all. */
+static int create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
+                       size_t count, const struct timespec times[2])
+{
+	benchfs_request_t *req;
+	struct create_args a;
+	int rc = icreate_file(path, mode, chunk_size, buf, count, times, &req);
+
+	if (rc)
+		return rc;
+	rc = (int)bfs_req_wait(req);
+	if (rc == -E2BIG && !(rc = create_args(&a, path, chunk_size, buf, count, times)))
+		rc = create_steps(&a, mode, buf, count);
+	return rc;
 }
 
 BFS_API int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,

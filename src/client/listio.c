@@ -611,13 +611,18 @@ BFS_API int benchfs_test(benchfs_request_t *req, ssize_t *result)
 	BFS_LEAVE(1);
 }
 
+ssize_t bfs_req_wait(benchfs_request_t *req)
+{
+	bfs_rpc_wait(req_done, req);
+	return req_result(req);
+}
+
 BFS_API ssize_t benchfs_wait(benchfs_request_t *req)
 {
 	if (!req)
 		return -EINVAL;
 	BFS_ENTER();
-	bfs_rpc_wait(req_done, req);
-	BFS_LEAVE(req_result(req));
+	BFS_LEAVE(bfs_req_wait(req));
 }
 
 BFS_API int benchfs_progress(void)

@@ -26,6 +26,8 @@ ssize_t bfs_io_pread(struct bfs_file *f, void *buf, size_t count, off_t offset);
 benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload);
 /** bfs_req_done - a request finished already, with result @rc. NULL: out of memory. */
 benchfs_request_t *bfs_req_done(int rc);
+/** bfs_req_wait - benchfs_wait() under the client lock: wait for @req, free it, its result. */
+ssize_t bfs_req_wait(benchfs_request_t *req);
 /** bfs_aio_drain - wait until descriptor @f has no list I/O request in flight. */
 void bfs_aio_drain(struct bfs_file *f);
 
