@@ -234,6 +234,18 @@ int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const 
                         size_t count, const struct timespec times[2]);
 
 /**
+ * benchfs_read_file - read up to @count bytes from offset 0 of regular file @path into @buf,
+ * and its attributes as of that read into *@st (may be NULL): what open(O_RDONLY) + pread +
+ * fstat + close give, in one request for an inline file (BENCHFS_FL_INLINE: the record and its
+ * bytes come together, one consistent snapshot), else those steps. Stage-out reads its small
+ * files with it. Thread-safe (the client lock).
+ * Return: bytes read (fewer than @count only at the end of file), or -ENOENT, -ENOTDIR (a
+ *   missing or non-directory ancestor), -EISDIR, -ELOOP (@path is a symlink), -EINVAL (@buf
+ *   NULL with @count > 0, a bad path), -ENAMETOOLONG, -ETIMEDOUT, -EIO, -ENOTCONN.
+ */
+ssize_t benchfs_read_file(const char *path, void *buf, size_t count, struct stat *st);
+
+/**
  * benchfs_fcomplete - clear the incomplete mark of the file open on @fd at the descriptor's
  * next publication (benchfs_fsync() or benchfs_close(), which carry it with the size and times:
  * no request of its own). A no-op for a file without the mark.

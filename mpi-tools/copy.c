@@ -300,27 +300,45 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 {
 	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
 	uint64_t whole = c->ops->to_eof ? UINT64_MAX : e->size;
-	int sfd, dfd, rc = -1;
+	ssize_t got = -1; /* bytes of the whole file read ahead into the buffer (src_get) */
+	int sfd = -1, dfd, rc = -1;
 
 	if (!big && c->ops->dst_put && !c->ops->to_eof && e->size <= c->buflen) {
 		rc = put_file(c, e, spath, dpath) < 0 ? -1 : 0;
 		goto out;
 	}
-	sfd = c->ops->src_open(c, spath, 1);
-	if (sfd < 0) {
+	if (!big && c->ops->src_get && e->size < c->buflen) {
+		got = c->ops->src_get(spath, c->buf, c->buflen);
+		if (got < 0) {
+			report_src(c, spath, (int)got);
+			goto out;
+		}
+		if ((size_t)got == c->buflen)
+			got = -1; /* it grew past the buffer: copied the usual way */
+	}
+	if (got < 0 && (sfd = c->ops->src_open(c, spath, 1)) < 0) {
 		report_src(c, spath, sfd);
 		goto out;
 	}
 	dfd = c->ops->dst_create(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR));
 	if (dfd < 0) {
 		report_dst(c, dpath, dfd);
-		c->ops->src_close(sfd);
+		if (sfd >= 0)
+			c->ops->src_close(sfd);
 		goto out;
 	}
 	rc = big && c->ops->dst_truncate ? c->ops->dst_truncate(dfd, e->size) : 0;
 	if (rc < 0) {
 		report_dst(c, dpath, rc);
 		rc = -1;
+	} else if (got >= 0) {
+		rc = got ? c->ops->dst_write(dfd, c->buf, (size_t)got, 0) : 0;
+		if (rc < 0) {
+			report_dst(c, dpath, rc);
+			rc = 1;
+		} else {
+			c->cnt.bytes += (uint64_t)got;
+		}
 	} else if (!big && copy_range(c, sfd, dfd, 0, whole, spath, dpath) < 0) {
 		rc = 1; /* created, but its data is incomplete */
 	}
@@ -341,7 +359,8 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 	}
 	if (close_dst(c, dfd, dpath) < 0 && rc == 0)
 		rc = 1;
-	c->ops->src_close(sfd);
+	if (sfd >= 0)
+		c->ops->src_close(sfd);
 	if (rc == 0 && !big)
 		c->cnt.files++; /* a split file counts once all its ranges are in */
 out:

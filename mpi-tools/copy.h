@@ -31,6 +31,9 @@ struct copy_ops {
 	int (*src_open)(struct copy *c, const char *path, int first);
 	/** read up to @n bytes at @off: bytes read, 0 at end of file */
 	ssize_t (*src_read)(int fd, void *buf, size_t n, uint64_t off);
+	/** read source file @path whole, up to @n bytes, into @buf in one call: bytes read (@n:
+	 *  there may be more); or NULL */
+	ssize_t (*src_get)(const char *path, void *buf, size_t n);
 	/** close a source descriptor (its result is not looked at) */
 	void (*src_close)(int fd);
 	/** announce a sequential read of @len bytes at @off, or NULL */

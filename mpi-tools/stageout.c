@@ -198,6 +198,12 @@ static ssize_t src_read(int fd, void *buf, size_t n, uint64_t off)
 	return benchfs_pread(fd, buf, n, (off_t)off);
 }
 
+/* src_get - a small file whole (benchfs_read_file: one request for an inline file). */
+static ssize_t src_get(const char *path, void *buf, size_t n)
+{
+	return benchfs_read_file(path, buf, n, NULL);
+}
+
 /* src_close - benchfs_close(), its result not needed for a file only read. */
 static void src_close(int fd)
 {
@@ -287,6 +293,7 @@ static int dst_futimens(int fd, const struct timespec ts[2])
 static const struct copy_ops stageout_ops = {
     .src_open = src_open,
     .src_read = src_read,
+    .src_get = src_get,
     .src_close = src_close,
     .src_advise = NULL,
     .src_readlink = benchfs_readlink,

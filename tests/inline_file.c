@@ -8,7 +8,8 @@
  * descriptors imported from one client's export (MPI-IO's way: these wrote to chunks behind
  * the record's back before the export carried the inline mark), benchfs_create_file (a whole
  * file in one request: bytes, mode, times, errors; past the limit the long way) and
- * benchfs_icreate_file (many in flight, each error delivered to its own request). With
+ * benchfs_icreate_file (many in flight, each error delivered to its own request),
+ * benchfs_read_file (a whole file in one call). With
  * BENCHFS_INLINE_MAX=0 in the environment nothing is inline and the same bytes must come back.
  */
 #include <fcntl.h>
@@ -308,7 +309,34 @@ int main(int argc, char **argv)
 			}
 	}
 
-	/* 14. the data moves while other clients read it: what was written stays readable */
+	/* 14. benchfs_read_file: a whole file in one call (one request when inline) */
+	{
+		char lnk[80];
+		struct stat sb;
+
+		snprintf(lnk, sizeof(lnk), "%s/lnk", dir);
+		bt_fill(ref, 70000, 0, seed + 10);
+		CHECK_RC(benchfs_create_file(f, 0644, 0, ref, 3000, NULL), 0);
+		memset(ref + 3000, 0, 2000);
+		CHECK_RC(benchfs_truncate(f, 5000), 0); /* zeros past the bytes held */
+		memset(buf, 0xa5, 6000);
+		CHECK_RC(benchfs_read_file(f, buf, 6000, &sb), 5000);
+		CHECK_BYTES(buf, ref, 5000, 0);
+		CHECK_EQ(sb.st_size, 5000);
+		CHECK(S_ISREG(sb.st_mode));
+		CHECK_RC(benchfs_read_file(f, buf, 100, NULL), 100);
+		CHECK_BYTES(buf, ref, 100, 0);
+		CHECK_RC(benchfs_read_file(f, buf, 0, NULL), 0);
+		CHECK_RC(benchfs_read_file(e, buf, sizeof(buf), &sb), 2 * 64 * 1024); /* chunked */
+		CHECK_EQ(sb.st_size, 2 * 64 * 1024);
+		CHECK_RC(benchfs_read_file(dir, buf, 10, NULL), -EISDIR);
+		CHECK_RC(benchfs_read_file("/no-such-file", buf, 10, NULL), -ENOENT);
+		CHECK_RC(benchfs_read_file("/no-such-dir/x", buf, 10, NULL), -ENOENT);
+		CHECK_RC(benchfs_symlink("f", lnk), 0);
+		CHECK_RC(benchfs_read_file(lnk, buf, 10, NULL), -ELOOP);
+	}
+
+	/* 15. the data moves while other clients read it: what was written stays readable */
 	if (bt_rank == 0) {
 		fd = (int)CHECK_OK(
 		    benchfs_create("/moving", O_RDWR | O_CREAT | O_EXCL, 0644, CHUNK));

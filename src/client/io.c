@@ -124,12 +124,13 @@ static int truncate_file(const char *p, size_t len, uint64_t ino, uint64_t lengt
 /* ---- open --------------------------------------------------------------------------------------
  */
 
+static int open_record(const char *p, size_t len, struct bfs_inode *ino, int flags);
+
 static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 {
 	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
-	int acc = flags & O_ACCMODE, len, rc, fd;
+	int acc = flags & O_ACCMODE, len, rc;
 	struct bfs_inode ino;
-	struct bfs_file *f;
 
 	if (acc != O_RDONLY && acc != O_WRONLY && acc != O_RDWR)
 		return -EINVAL;
@@ -175,30 +176,40 @@ static int do_open(const char *path, int flags, mode_t mode, size_t chunk_size)
 		if (S_ISDIR(ino.mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 			return -EISDIR;
 	}
+	return open_record(p, (size_t)len, &ino, flags);
+}
+
+/* A descriptor with @flags on the file of record @ino at normal path @p (@len bytes),
+ * truncated first for O_TRUNC. Return it or -errno. */
+static int open_record(const char *p, size_t len, struct bfs_inode *ino, int flags)
+{
+	int acc = flags & O_ACCMODE, rc, fd;
+	struct bfs_file *f;
+
 	bfs_rpc_hook_add(&io_hook);
 	fd = bfs_file_alloc(&f);
 	if (fd < 0)
 		return fd;
-	if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino.mode)) {
-		uint64_t known = BFS_MAX(ino.size, bfs_open_size(ino.ino));
-		rc = truncate_file(p, (size_t)len, ino.ino, 0, known != 0);
+	if ((flags & O_TRUNC) && acc != O_RDONLY && S_ISREG(ino->mode)) {
+		uint64_t known = BFS_MAX(ino->size, bfs_open_size(ino->ino));
+		rc = truncate_file(p, len, ino->ino, 0, known != 0);
 		if (rc)
 			return rc;
-		ino.size = 0;
-		bfs_files_set_size(ino.ino, 0);
+		ino->size = 0;
+		bfs_files_set_size(ino->ino, 0);
 	}
-	f->path = strndup(p, (size_t)len);
+	f->path = strndup(p, len);
 	if (!f->path)
 		return -ENOMEM;
 	f->used = 1;
-	f->plen = (size_t)len;
-	f->ino = ino.ino;
-	f->chunk_size = ino.chunk_size;
-	f->mode = ino.mode;
+	f->plen = len;
+	f->ino = ino->ino;
+	f->chunk_size = ino->chunk_size;
+	f->mode = ino->mode;
 	f->flags = flags;
-	f->size = BFS_MAX(ino.size, bfs_open_size(ino.ino));
-	f->mtime_ns = ino.mtime_ns;
-	bfs_inline_note(f, &ino);
+	f->size = BFS_MAX(ino->size, bfs_open_size(ino->ino));
+	f->mtime_ns = ino->mtime_ns;
+	bfs_inline_note(f, ino);
 	return fd;
 }
 
@@ -371,6 +382,61 @@ BFS_API int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_siz
 	*req = NULL;
 	BFS_ENTER();
 	BFS_LEAVE(icreate_file(path, mode, chunk_size, buf, count, times, req));
+}
+
+/* benchfs_read_file: one LOOKUP bringing an inline file's bytes, else open, pread, close. */
+static ssize_t read_file(const char *path, void *buf, size_t count, struct stat *st)
+{
+	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
+	struct bfs_rpc_call c;
+	struct bfs_inode ino;
+	ssize_t rc;
+	int len, fd;
+
+	if (count && !buf)
+		return -EINVAL;
+	len = bfs_norm(path, p);
+	if (len < 0)
+		return len;
+	if (len == 1)
+		return -EISDIR;
+	bfs_ns_call(&c, BFS_OP_LOOKUP, p, (size_t)len, NULL, 0, NULL, 0, pbuf);
+	c.req.flags = BFS_F_WITH_DATA;
+	c.req.max = (uint32_t)BFS_MIN(count, (size_t)BFS_INLINE_LIMIT);
+	c.recv_buf = buf;
+	c.recv_cap = c.req.max;
+	rc = bfs_rpc_call(&c);
+	bfs_rpc_call_release(&c); /* (nothing is malloc'ed when @buf took the bytes) */
+	if (rc == -ENOENT)
+		rc = bfs_enoent(p, (size_t)len);
+	if (rc)
+		return rc;
+	ino = c.rep.inode;
+	if (S_ISLNK(ino.mode))
+		return -ELOOP;
+	if (S_ISDIR(ino.mode))
+		return -EISDIR;
+	if (st)
+		bfs_inode_to_stat(&ino, st);
+	if (c.rep.count == 1) { /* its bytes came: the rest up to the size are zeros */
+		size_t got = c.rep_len, end = (size_t)BFS_MIN((uint64_t)count, ino.size);
+		if (got > end)
+			return -EIO;
+		memset((char *)buf + got, 0, end - got);
+		return (ssize_t)end;
+	}
+	fd = open_record(p, (size_t)len, &ino, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	rc = bfs_io_pread(bfs_file_get(fd), buf, count, 0);
+	close_file(bfs_file_get(fd));
+	return rc;
+}
+
+BFS_API ssize_t benchfs_read_file(const char *path, void *buf, size_t count, struct stat *st)
+{
+	BFS_ENTER();
+	BFS_LEAVE(read_file(path, buf, count, st));
 }
 
 BFS_API int benchfs_close(int fd)

@@ -54,7 +54,9 @@ enum bfs_op {
 	                        inline file holding the length bytes after the strings, with
 	                        atime_ns and mtime_ns (0: now); -E2BIG past its inline limit).
 	                        Reply: the inode (existing one when it existed and no EXCL). */
-	BFS_OP_LOOKUP = 2,   /* reply: the inode, payload = symlink target */
+	BFS_OP_LOOKUP = 2,   /* reply: the inode, payload = symlink target; flag
+	                        BFS_F_WITH_DATA: an inline file's bytes, at most max of them
+	                        (reply count = 1 when they are the payload) */
 	BFS_OP_REMOVE = 3,   /* remove a record; flags BFS_F_DIR (must be a directory) or
 	                        BFS_F_NOTDIR (must not be); ino != 0: only if it still has that
 	                        ino. Reply: the removed inode */
@@ -123,26 +125,28 @@ enum bfs_op {
 };
 
 /* request and reply flags */
-#define BFS_F_EXCL            0x0001
-#define BFS_F_DIR             0x0002
-#define BFS_F_NOTDIR          0x0004
-#define BFS_F_SIZE_MAX        0x0008
-#define BFS_F_SIZE            0x0010
-#define BFS_F_ATIME           0x0020
-#define BFS_F_MTIME           0x0040
-#define BFS_F_MODE            0x0080
-#define BFS_F_SIZE_LT         0x0100
-#define BFS_F_SIZE_GT         0x0200
-#define BFS_F_SIZE_EQ         0x0400
-#define BFS_F_NEWER           0x0800
-#define BFS_F_MORE            0x1000 /* reply: more entries follow in another page */
-#define BFS_F_WRLOCK          0x2000
-#define BFS_F_NOWAIT          0x4000
-#define BFS_F_RESET           0x8000 /* STATS: zero the counters after reading them */
-#define BFS_F_REPLACE         0x0001 /* HELLO: ino holds the id this client had before */
-#define BFS_F_INCOMPLETE      0x0100 /* CREATE: the new record is marked BFS_INODE_INCOMPLETE */
-#define BFS_F_COMPLETE        0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
-#define BFS_F_WITH_DATA       0x0200 /* CREATE: the file's bytes follow the strings */
+#define BFS_F_EXCL       0x0001
+#define BFS_F_DIR        0x0002
+#define BFS_F_NOTDIR     0x0004
+#define BFS_F_SIZE_MAX   0x0008
+#define BFS_F_SIZE       0x0010
+#define BFS_F_ATIME      0x0020
+#define BFS_F_MTIME      0x0040
+#define BFS_F_MODE       0x0080
+#define BFS_F_SIZE_LT    0x0100
+#define BFS_F_SIZE_GT    0x0200
+#define BFS_F_SIZE_EQ    0x0400
+#define BFS_F_NEWER      0x0800
+#define BFS_F_MORE       0x1000 /* reply: more entries follow in another page */
+#define BFS_F_WRLOCK     0x2000
+#define BFS_F_NOWAIT     0x4000
+#define BFS_F_RESET      0x8000 /* STATS: zero the counters after reading them */
+#define BFS_F_REPLACE    0x0001 /* HELLO: ino holds the id this client had before */
+#define BFS_F_INCOMPLETE 0x0100 /* CREATE: the new record is marked BFS_INODE_INCOMPLETE */
+#define BFS_F_COMPLETE   0x0100 /* SETATTR: the file is complete (clear BFS_INODE_INCOMPLETE) */
+#define BFS_F_WITH_DATA                                                                            \
+	0x0200                       /* CREATE: the file's bytes follow the strings; LOOKUP: an    \
+	                                inline file's bytes come with the record */
 #define BFS_F_ONLY_INCOMPLETE 0x0001 /* FIND: only records marked BFS_INODE_INCOMPLETE */
 #define BFS_F_ATTRS           0x0001 /* READDIR: entries with their inode records */
 #define BFS_F_DONE            0x0001 /* MIGRATE: the data is on the chunk servers */

@@ -107,15 +107,30 @@ static int ns_create(struct sreq *r, const struct ns_args *a)
 	return rc;
 }
 
-/* LOOKUP: the inode record, and a symlink's target as the payload */
+/* LOOKUP: the inode record, and a symlink's target as the payload; with BFS_F_WITH_DATA, an
+ * inline file's bytes, up to max of them (count = 1 says they came) */
 static int ns_lookup(struct sreq *r, const struct ns_args *a)
 {
 	struct bfs_inode *ino = &r->rep.inode;
 	char target[BENCHFS_PATH_MAX + 1];
 	int rc = bfs_meta_lookup(r->srv->meta, a->path, a->n, ino, target, sizeof(target));
 
-	if (rc || !S_ISLNK(ino->mode) || !ino->target_len)
-		return rc;
+	if (rc == 0 && (r->req.flags & BFS_F_WITH_DATA) && (ino->flags & BFS_INODE_INLINE)) {
+		size_t n = BFS_MIN((size_t)ino->target_len, (size_t)r->req.max);
+		ssize_t got;
+
+		if (!bfs_sreq_buf(r, n ? n : 1))
+			return -ENOMEM;
+		got = bfs_meta_iread(r->srv->meta, a->path, a->n, ino->ino, 0, r->buf, n, ino);
+		if (got < 0)
+			return (int)got;
+		r->rep.count = 1;
+		r->rep.status = 0;
+		bfs_sreq_reply(r, r->buf, (size_t)got);
+		return ANSWERED;
+	}
+	if (rc || !S_ISLNK(ino->mode) || !ino->target_len || (r->req.flags & BFS_F_WITH_DATA))
+		return rc; /* (a reader of a file's bytes does not want a target there) */
 	if (!bfs_sreq_buf(r, ino->target_len))
 		return -ENOMEM;
 	memcpy(r->buf, target, ino->target_len);
