@@ -536,8 +536,8 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = make_key(m, path, len, &key);
 	if (ret)
 		return ret;
-	if (S_ISLNK(ino->mode) && tlen > BENCHFS_PATH_MAX)
-		return -ENAMETOOLONG;
+	if (!S_ISREG(ino->mode) && tlen > BENCHFS_PATH_MAX)
+		return -ENAMETOOLONG; /* (a regular file's bytes are limited by the inline limit) */
 	ret = wr_begin(m, HEADROOM_GROW, &txn);
 	if (ret == -ENOSPC) {
 		/* no room for a new record; an existing one may still be the answer */
@@ -581,7 +581,8 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	if (ret)
 		goto out_abort;
 	now = bfs_now_ns();
-	rec.size = S_ISDIR(rec.mode) ? 0 : tlen; /* a symlink's: its target's length */
+	/* a symlink's size is its target's length, an inline file's its bytes' */
+	rec.size = S_ISLNK(rec.mode) || S_ISREG(rec.mode) ? tlen : 0;
 	rec.ctime_ns = now;
 	rec.atime_ns = ino->atime_ns ? ino->atime_ns : now;
 	rec.mtime_ns = ino->mtime_ns ? ino->mtime_ns : now;
@@ -617,7 +618,7 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = get_rec(m, txn, &key, path, len, ino, &v);
 	if (ret == REC_OTHER)
 		ret = -ENOENT;
-	if (ret == 0 && S_ISLNK(ino->mode) && ino->target_len && cap)
+	if (ret == 0 && !(ino->flags & BFS_INODE_INLINE) && ino->target_len && cap)
 		memcpy(target, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE,
 		       BFS_MIN((size_t)ino->target_len, cap));
 	rd_end(m);

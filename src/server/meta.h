@@ -43,15 +43,17 @@ int bfs_meta_sync(struct bfs_meta *m);
  * symlink's target, or a new regular file's data (it is then inline and holds them).
  * Return 0 with *@ino the new record; or, when @path exists: -EEXIST if @excl or if either the
  * existing or the new record is not a regular file, else 1 with *@ino the existing record;
- * -ENAMETOOLONG if @path's long key holds another path (a hash collision, see meta.c), -E2BIG
- * (a regular file's data past its inline limit), -ENOSPC.
+ * -ENAMETOOLONG if @path's long key holds another path (a hash collision, see meta.c) or if a
+ * target of another type is over BENCHFS_PATH_MAX bytes, -E2BIG (a regular file's data past
+ * its inline limit: 0 when the store keeps nothing inline), -ENOSPC.
  */
 int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,
                     const char *target, size_t tlen, int excl);
 
 /**
  * bfs_meta_lookup - read the record of @path into *@ino, and a symlink's target into @target
- * (capacity @cap bytes, no NUL; target_len says how many bytes, truncated to @cap).
+ * (capacity @cap bytes, no NUL; target_len says how many bytes, truncated to @cap; an inline
+ * file's bytes are not copied: bfs_meta_iread).
  * Return 0 or -ENOENT.
  */
 int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs_inode *ino,

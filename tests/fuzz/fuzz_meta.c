@@ -287,19 +287,21 @@ static void op_create(struct fuzz_in *in, const char *p, size_t len)
 	e = normal(p, len, 0) ? model_find(p, len) : NULL;
 	if (!normal(p, len, 0))
 		want = -EINVAL;
-	else if (tlen > BENCHFS_PATH_MAX)
+	else if (!S_ISREG(rec.mode) && tlen > BENCHFS_PATH_MAX)
 		want = -ENAMETOOLONG;
 	else if (e)
 		want =
 		    (flags & FM_EXCL) || !S_ISREG(e->rec.mode) || !S_ISREG(rec.mode) ? -EEXIST : 1;
 	else if (nmodel == MODEL_MAX)
 		return; /* the model is full: no more records */
+	else if (S_ISREG(rec.mode) && tlen > 0)
+		want = -E2BIG; /* bytes of a regular file: this store keeps nothing inline */
 	else
 		want = 0;
 	t0 = bfs_now_ns();
 	rc = bfs_meta_create(meta, p, len, &rec, target, tlen, flags & FM_EXCL);
 	t1 = bfs_now_ns();
-	CHECK_RC(rc, want, 1, -EEXIST, -ENAMETOOLONG, -EINVAL);
+	CHECK_RC(rc, want, 1, -EEXIST, -ENAMETOOLONG, -EINVAL, -E2BIG);
 	if (rc == 1)
 		FUZZ_CHECK(rec_equal(&rec, &e->rec), "create: not the existing record");
 	if (rc != 0)
