@@ -13,14 +13,19 @@
 
 #define PBUF_SIZE (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
 
+uint32_t bfs_inline_limit(const char *path, size_t len, uint32_t chunk_size)
+{
+	uint32_t s = bfs_ring_path(&bfs_cl->ring, path, len);
+
+	if (!bfs_rpc_connected(s))
+		bfs_rpc_connect(&s, 1); /* its HELLO says the limit */
+	return (uint32_t)BFS_MIN(bfs_rpc_ctx->inline_max[s], chunk_size);
+}
+
 void bfs_inline_note(struct bfs_file *f, const struct bfs_inode *ino)
 {
-	uint32_t s = bfs_ring_path(&bfs_cl->ring, f->path, f->plen);
-
 	f->inl = S_ISREG(ino->mode) && (ino->flags & BFS_INODE_INLINE);
-	if (f->inl && !bfs_rpc_connected(s))
-		bfs_rpc_connect(&s, 1); /* (an imported descriptor) its HELLO says the limit */
-	f->imax = (uint32_t)BFS_MIN(bfs_rpc_ctx->inline_max[s], f->chunk_size);
+	f->imax = f->inl ? bfs_inline_limit(f->path, f->plen, f->chunk_size) : 0;
 }
 
 void bfs_inline_gone(uint64_t ino)

@@ -17,8 +17,11 @@
 #include "client/files.h"
 #include "net/wire.h"
 
+/** bfs_inline_limit - bytes a file at @path (@len bytes) with chunks of @chunk_size may hold
+ *  inline: its metadata server's limit (connecting to learn it), at most the chunk size. */
+uint32_t bfs_inline_limit(const char *path, size_t len, uint32_t chunk_size);
 /** bfs_inline_note - open file @f (path set) has record @ino: note whether it is inline and
- *  its inline limit (the server's, at most the chunk size). */
+ *  its inline limit. */
 void bfs_inline_note(struct bfs_file *f, const struct bfs_inode *ino);
 /** bfs_inline_gone - inode @ino is not inline: every open descriptor of it now knows. */
 void bfs_inline_gone(uint64_t ino);

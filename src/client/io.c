@@ -225,6 +225,19 @@ BFS_API int benchfs_create(const char *path, int flags, mode_t mode, size_t chun
 	BFS_LEAVE(do_open(path, flags | O_CREAT, mode, chunk_size));
 }
 
+/* The times of open file @f per @flags (BFS_F_ATIME, BFS_F_MTIME: @at, @mt ns), published by
+ * the next fsync or close, with the size. */
+static void set_times(struct bfs_file *f, unsigned flags, int64_t at, int64_t mt)
+{
+	if (flags & BFS_F_ATIME) {
+		f->atime_ns = at;
+		f->atime_set = 1;
+	}
+	if (flags & BFS_F_MTIME)
+		f->mtime_ns = mt;
+	f->dirty = 1;
+}
+
 /*
  * The CREATE of a new file of @count bytes that carries them (an inline file) into @c, its
  * payload malloc'ed into *@pbuf: 0, -E2BIG when they do not fit the server's inline limit
@@ -234,12 +247,10 @@ static int create_call(struct bfs_rpc_call *c, char **pbuf, const char *p, size_
                        uint32_t chunk, const void *buf, size_t count, unsigned tflags, int64_t at,
                        int64_t mt)
 {
-	uint32_t s = bfs_ring_path(&bfs_cl->ring, p, len);
+	uint32_t limit = bfs_inline_limit(p, len, chunk);
 	int rc;
 
-	if (!bfs_rpc_connected(s))
-		bfs_rpc_connect(&s, 1); /* its HELLO says how much a record may hold */
-	if (count > BFS_MIN(bfs_rpc_ctx->inline_max[s], chunk) || !bfs_rpc_ctx->inline_max[s])
+	if (!limit || count > limit)
 		return -E2BIG;
 	rc = bfs_check_parent(p, len);
 	if (rc)
@@ -312,33 +323,24 @@ static int create_steps(const struct create_args *a, mode_t mode, const void *bu
 		f = bfs_file_get(fd);
 	}
 	if (!rc) {
-		if (a->tflags & BFS_F_ATIME) {
-			f->atime_ns = a->at;
-			f->atime_set = 1;
-		}
-		if (a->tflags & BFS_F_MTIME)
-			f->mtime_ns = a->mt;
+		set_times(f, a->tflags, a->at, a->mt);
 		f->complete = 1; /* every byte is in: the close clears the mark */
-		f->dirty = 1;
 	}
 	crc = close_file(f);
 	return rc ? rc : crc;
 }
 
 /* benchfs_icreate_file: the one request started, or the steps done at once. */
-static int icreate_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
-                        size_t count, const struct timespec times[2], benchfs_request_t **req)
+static int icreate_file(const struct create_args *a, mode_t mode, const void *buf, size_t count,
+                        benchfs_request_t **req)
 {
-	struct create_args a;
 	struct bfs_rpc_call c;
 	char *pbuf = NULL;
-	int rc = create_args(&a, path, chunk_size, buf, count, times);
+	int rc = create_call(&c, &pbuf, a->p, a->len, mode, a->chunk, buf, count, a->tflags, a->at,
+	                     a->mt);
 
-	if (rc)
-		return rc;
-	rc = create_call(&c, &pbuf, a.p, a.len, mode, a.chunk, buf, count, a.tflags, a.at, a.mt);
 	if (rc == -E2BIG) { /* the long way, done now: its error is the call's */
-		rc = create_steps(&a, mode, buf, count);
+		rc = create_steps(a, mode, buf, count);
 		if (rc)
 			return rc;
 		*req = bfs_req_done(0);
@@ -356,14 +358,14 @@ static int create_file(const char *path, mode_t mode, size_t chunk_size, const v
 {
 	benchfs_request_t *req;
 	struct create_args a;
-	int rc = icreate_file(path, mode, chunk_size, buf, count, times, &req);
+	int rc = create_args(&a, path, chunk_size, buf, count, times);
 
+	if (!rc)
+		rc = icreate_file(&a, mode, buf, count, &req);
 	if (rc)
 		return rc;
 	rc = (int)bfs_req_wait(req);
-	if (rc == -E2BIG && !(rc = create_args(&a, path, chunk_size, buf, count, times)))
-		rc = create_steps(&a, mode, buf, count);
-	return rc;
+	return rc == -E2BIG ? create_steps(&a, mode, buf, count) : rc;
 }
 
 BFS_API int benchfs_create_file(const char *path, mode_t mode, size_t chunk_size, const void *buf,
@@ -377,11 +379,15 @@ BFS_API int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_siz
                                  size_t count, const struct timespec times[2],
                                  benchfs_request_t **req)
 {
+	struct create_args a;
+	int rc;
+
 	if (!req)
 		return -EINVAL;
 	*req = NULL;
 	BFS_ENTER();
-	BFS_LEAVE(icreate_file(path, mode, chunk_size, buf, count, times, req));
+	rc = create_args(&a, path, chunk_size, buf, count, times);
+	BFS_LEAVE(rc ? rc : icreate_file(&a, mode, buf, count, req));
 }
 
 /* benchfs_read_file: one LOOKUP bringing an inline file's bytes, else open, pread, close. */
@@ -580,13 +586,7 @@ BFS_API int benchfs_futimens(int fd, const struct timespec times[2])
 	f = bfs_file_get(fd);
 	if (!f)
 		BFS_LEAVE(-EBADF);
-	if (flags & BFS_F_ATIME) {
-		f->atime_ns = at;
-		f->atime_set = 1;
-	}
-	if (flags & BFS_F_MTIME)
-		f->mtime_ns = mt;
-	f->dirty = 1; /* published by the next fsync or close, with the size */
+	set_times(f, flags, at, mt);
 	BFS_LEAVE(0);
 }
 

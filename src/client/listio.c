@@ -146,9 +146,9 @@ static int req_prepare(struct bfs_file *f, uint8_t op, const struct benchfs_iose
 		return -EISDIR;
 	if (op == BFS_OP_WRITE && end > (uint64_t)BENCHFS_FILE_MAX)
 		return -EFBIG;
+	/* past the size we know: ask the record again (an inline read learns it anyway) */
 	if (op == BFS_OP_READ && end > f->size && !f->inl)
-		bfs_file_learn_size(
-		    f); /* past the size we know (an inline read learns it anyway) */
+		bfs_file_learn_size(f);
 	r = req_get(n);
 	if (!r)
 		return -ENOMEM;
@@ -422,8 +422,8 @@ static void req_inline(struct benchfs_request *r, struct bfs_file *f)
 			return;
 		}
 		if (r->op == BFS_OP_READ) {
-			r->known = size; /* the record's size is the file's */
-			r->found = BFS_MAX(r->found, BFS_MAX(size, n ? s->off + (uint64_t)n : 0));
+			r->known = size;                    /* the record's size is the file's */
+			r->found = BFS_MAX(r->found, size); /* (its bytes end at or before it) */
 			if ((uint64_t)n < s->len)
 				read_short(r, s->buf, s->off, (uint64_t)n, s->len);
 		}
@@ -431,14 +431,20 @@ static void req_inline(struct benchfs_request *r, struct bfs_file *f)
 	}
 }
 
+/* Put @r on the list of requests in progress, which every wait round pumps. */
+static void req_enlist(struct benchfs_request *r)
+{
+	bfs_rpc_hook_add(&aio_hook);
+	r->next = bfs_cl->aio;
+	bfs_cl->aio = r;
+}
+
 static void req_start(struct benchfs_request *r)
 {
 	struct bfs_file *f = bfs_file_get(r->fd);
 
-	bfs_rpc_hook_add(&aio_hook);
 	f->pending++;
-	r->next = bfs_cl->aio;
-	bfs_cl->aio = r;
+	req_enlist(r);
 	bfs_cl->pumping++;
 	if (f->inl)
 		req_inline(r, f);
@@ -512,9 +518,7 @@ benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload)
 	r->payload = payload;
 	r->win[0] = *c;
 	r->busy[0] = 1;
-	bfs_rpc_hook_add(&aio_hook);
-	r->next = bfs_cl->aio;
-	bfs_cl->aio = r;
+	req_enlist(r);
 	bfs_rpc_start(&r->win[0]);
 	return r;
 }
