@@ -451,6 +451,34 @@ int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_size, const
                          size_t count, const struct timespec times[2], benchfs_request_t **req);
 
 /**
+ * benchfs_istat, benchfs_ilstat, benchfs_iunlink, benchfs_imkdir, benchfs_iread_file - the
+ * namespace calls benchfs_stat(), benchfs_lstat(), benchfs_unlink(), benchfs_mkdir() and
+ * benchfs_read_file() without waiting: the call is in flight when this returns 0, and
+ * benchfs_test()/benchfs_wait() give what the blocking form returns (0 or its negative errno;
+ * for benchfs_iread_file the bytes read). *@st, and @buf's @count bytes, must stay valid until
+ * then: they are filled in as the reply comes. Each is one request to the path's metadata
+ * server, so a rank keeping many in flight (stage-out, benchfs-find -delete, a parallel scan)
+ * has every server busy instead of one call at a time (as a batch of GekkoFS's or FINCHFS's
+ * asynchronous calls would). The errors of each request are its own: an -EEXIST or -ENOENT is
+ * delivered to the request of the path that had it. Work that only some calls need is done
+ * when the request is completed (benchfs_test()/benchfs_wait() then make blocking requests):
+ * the refinement of -ENOENT into -ENOTDIR, purging the chunks of an unlinked file whose bytes
+ * were not inline, reading a file whose bytes are not inline. benchfs_imkdir() checks the
+ * parent first (a blocking lookup unless this client knows it already). Thread-safe (the
+ * client lock).
+ * Return: 0 with *@req set; or, with *@req NULL, the errors found before any request is sent:
+ *   -EINVAL (@req or @st NULL, a bad path, @buf NULL with @count > 0), -ENAMETOOLONG, -EEXIST
+ *   (imkdir of the root), -EISDIR (iunlink and iread_file of the root), -ENOENT / -ENOTDIR
+ *   (imkdir: the parent), -ENOMEM, -ENOTCONN.
+ */
+int benchfs_istat(const char *path, struct stat *st, benchfs_request_t **req);
+int benchfs_ilstat(const char *path, struct stat *st, benchfs_request_t **req);
+int benchfs_iunlink(const char *path, benchfs_request_t **req);
+int benchfs_imkdir(const char *path, mode_t mode, benchfs_request_t **req);
+int benchfs_iread_file(const char *path, void *buf, size_t count, struct stat *st,
+                       benchfs_request_t **req);
+
+/**
  * benchfs_lseek - move the descriptor's offset; POSIX lseek(2), whence SEEK_SET, SEEK_CUR,
  * SEEK_END. Return: the new offset, or -EBADF, or -EINVAL (bad @whence or negative result).
  */

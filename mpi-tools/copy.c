@@ -60,35 +60,125 @@ static mode_t create_mode(const struct copy *c, const struct tool_entry *e, mode
 	return c->ops->own_modes ? (e->mode & 07777) | need : need;
 }
 
+/* ---- operations in flight ------------------------------------------------------------------- */
+
+/*
+ * A rank keeps up to WINDOW operations of one kind started (the ops' *_start) and ends the
+ * oldest when it needs a slot, so the metadata servers always have work queued instead of one
+ * request per rank at a time: directories of a level (dst_mkdir_start), small files put whole
+ * (dst_put_start) or got whole (src_get_start).
+ */
+#define WINDOW  32
+#define GET_MAX (256 * 1024) /* files got whole in flight are smaller than this */
+
+struct slot {
+	void *h;
+	char *path; /* the destination's (mkdir, put) or the source's (get) */
+	const struct tool_entry *e;
+	size_t i;      /* the file's index in the plan */
+	uint64_t size; /* bytes it carries */
+	void *buf;     /* a get's bytes */
+};
+
+struct window {
+	struct slot s[WINDOW];
+	unsigned head, n;
+	/* end slot @s of copy @c: count it, or report it (and fail its file in @w->f, or set
+	 * @w->failed) */
+	void (*end)(struct copy *c, struct window *w, struct slot *s);
+	struct tool_files *f; /* the plan of the files in flight */
+	int failed;           /* a directory in flight failed */
+};
+
+/* win_end - end the oldest operation of @w. */
+static void win_end(struct copy *c, struct window *w)
+{
+	struct slot *s = &w->s[w->head];
+
+	w->head = (w->head + 1) % WINDOW;
+	w->n--;
+	w->end(c, w, s);
+	free(s->path);
+	free(s->buf);
+}
+
+/* win_slot - a free slot of @w (the oldest ended when all are busy), to fill and win_add. */
+static struct slot *win_slot(struct copy *c, struct window *w)
+{
+	if (w->n == WINDOW)
+		win_end(c, w);
+	return &w->s[(w->head + w->n) % WINDOW];
+}
+
+static void win_add(struct window *w)
+{
+	w->n++;
+}
+
+/* win_drain - end every operation of @w. */
+static void win_drain(struct copy *c, struct window *w)
+{
+	while (w->n)
+		win_end(c, w);
+}
+
 /* ---- directories ----------------------------------------------------------------------------- */
+
+/* mkdir_end - a directory made in flight: counted, or reported. */
+static void mkdir_end(struct copy *c, struct window *w, struct slot *s)
+{
+	int rc = (int)c->ops->end(s->h);
+
+	if (rc < 0) {
+		report_dst(c, s->path, rc);
+		w->failed = 1;
+	} else {
+		c->cnt.dirs++;
+	}
+}
+
+/* make_dir - directory @e of this rank: made (in flight in @w where the destination can), or
+ * -1 (reported). */
+static int make_dir(struct copy *c, struct window *w, const struct tool_entry *e)
+{
+	char *path = tool_join(c->dst, e->rel);
+	mode_t mode = create_mode(c, e, S_IRWXU);
+	void *h = NULL;
+	int rc;
+
+	if (c->ops->dst_mkdir_start) {
+		struct slot *s = win_slot(c, w);
+		rc = c->ops->dst_mkdir_start(path, mode, &h);
+		if (rc == 0) {
+			*s = (struct slot){h, path, e, 0, 0, NULL};
+			win_add(w);
+			return 0;
+		}
+	} else if ((rc = c->ops->dst_mkdir(path, mode)) == 0) {
+		c->cnt.dirs++;
+	}
+	if (rc < 0)
+		report_dst(c, path, rc);
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
 
 /* make_dirs - create directories level by level; 0, or -1 when any failed (agreed). */
 static int make_dirs(struct copy *c, const size_t *dirs, size_t ndirs)
 {
+	struct window w = {.n = 0, .end = mkdir_end};
 	size_t i = 0;
 
 	while (i < ndirs) {
-		int depth = c->ent[dirs[i]].depth, failed = 0;
+		int depth = c->ent[dirs[i]].depth;
 		size_t k;
 
-		for (k = 0; i < ndirs && c->ent[dirs[i]].depth == depth; i++, k++) {
-			const struct tool_entry *e = &c->ent[dirs[i]];
-			char *path;
-			int rc;
-
-			if (!is_mine(c, k) || c->fatal)
-				continue;
-			path = tool_join(c->dst, e->rel);
-			rc = c->ops->dst_mkdir(path, create_mode(c, e, S_IRWXU));
-			if (rc < 0) {
-				report_dst(c, path, rc);
-				failed = 1;
-			} else {
-				c->cnt.dirs++;
-			}
-			free(path);
-		}
-		if (tool_any(c->t, failed))
+		w.failed = 0;
+		for (k = 0; i < ndirs && c->ent[dirs[i]].depth == depth; i++, k++)
+			if (is_mine(c, k) && !c->fatal && make_dir(c, &w, &c->ent[dirs[i]]) < 0)
+				w.failed = 1;
+		win_drain(c, &w);
+		if (tool_any(c->t, w.failed))
 			return -1;
 	}
 	return 0;
@@ -215,78 +305,50 @@ static int put_file(struct copy *c, const struct tool_entry *e, const char *spat
 	return 0;
 }
 
-/*
- * Small files in flight: a rank keeps up to PUT_WINDOW puts started (dst_put_start) and ends
- * the oldest when it needs a slot, so the metadata servers always have work queued instead of
- * one request per rank at a time.
- */
-#define PUT_WINDOW 32
-
-struct put_slot {
-	void *h;
-	char *dpath;
-	const struct tool_entry *e;
-	size_t i;      /* the file's index in the plan */
-	uint64_t size; /* bytes it carries */
-};
-
-struct puts {
-	struct put_slot s[PUT_WINDOW];
-	unsigned head, n;
-};
-
-/* put_end - end the oldest put in flight: count it, or report it and fail its file. */
-static void put_end(struct copy *c, struct tool_files *f, struct puts *w)
+/* put_end - a put in flight ended: counted, or reported and its file failed. */
+static void put_end(struct copy *c, struct window *w, struct slot *p)
 {
-	struct put_slot *p = &w->s[w->head];
-	int rc = c->ops->dst_put_end(p->h);
+	int rc = (int)c->ops->end(p->h);
 
-	w->head = (w->head + 1) % PUT_WINDOW;
-	w->n--;
 	if (rc == -E2BIG) { /* the destination wants it the long way after all */
 		char *spath = tool_join(c->src, p->e->rel);
-		rc = put_file(c, p->e, spath, p->dpath) < 0 ? -1 : 0;
+		rc = put_file(c, p->e, spath, p->path) < 0 ? -1 : 0;
 		free(spath);
 		if (rc)
-			f->failed[p->i] = 1;
+			w->f->failed[p->i] = 1;
 	} else if (rc < 0) {
-		report_dst(c, p->dpath, rc);
-		f->failed[p->i] = 1;
+		report_dst(c, p->path, rc);
+		w->f->failed[p->i] = 1;
 		c->status = 1;
 	} else {
 		c->cnt.bytes += p->size;
 		c->cnt.files++;
 		tool_progress_update(&c->prog, c->items_done, c->cnt.bytes);
 	}
-	free(p->dpath);
 }
 
 /* put_start - phase 1 for small file @i (@e), started without waiting. */
-static void put_start(struct copy *c, struct tool_files *f, struct puts *w, size_t i,
-                      const struct tool_entry *e)
+static void put_start(struct copy *c, struct window *w, size_t i, const struct tool_entry *e)
 {
 	struct timespec ts[2] = {e->atime, e->mtime};
 	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
-	ssize_t got;
+	struct slot *p = win_slot(c, w);
+	ssize_t got = read_whole(c, e, spath); /* (a failure is reported) */
 	void *h = NULL;
 	int rc;
 
-	if (w->n == PUT_WINDOW)
-		put_end(c, f, w);
-	got = read_whole(c, e, spath); /* (a failure is reported) */
 	rc = got < 0 ? -1
 	             : c->ops->dst_put_start(c, dpath, create_mode(c, e, S_IRUSR | S_IWUSR), c->buf,
 	                                     (size_t)got, ts, &h);
 	if (rc < 0 && got >= 0)
 		report_dst(c, dpath, rc);
 	if (rc < 0) {
-		f->failed[i] = 1;
+		w->f->failed[i] = 1;
 		c->status = 1;
 		free(dpath);
 	} else {
-		w->s[(w->head + w->n) % PUT_WINDOW] =
-		    (struct put_slot){h, dpath, e, i, (uint64_t)got};
-		w->n++;
+		*p = (struct slot){h, dpath, e, i, (uint64_t)got, NULL};
+		win_add(w);
 	}
 	c->items_done++;
 	free(spath);
@@ -294,20 +356,24 @@ static void put_start(struct copy *c, struct tool_files *f, struct puts *w, size
 
 /* create_file - phase 1 for one file: create it (marked incomplete where the destination has
  * the mark), and copy it unless it is split (then size it where the destination wants that);
- * a file copied whole loses the mark with its close, once its bytes and times are in. Return
- * 0, or -1 when the file could not be created (reported). */
-static int create_file(struct copy *c, const struct tool_entry *e, int big)
+ * a file copied whole loses the mark with its close, once its bytes and times are in. @bytes:
+ * its @got bytes, got whole already (src_get_start), or NULL. Return 0, or -1 when the file
+ * could not be created (reported). */
+static int create_file(struct copy *c, const struct tool_entry *e, int big, const void *bytes,
+                       ssize_t got)
 {
 	char *spath = tool_join(c->src, e->rel), *dpath = tool_join(c->dst, e->rel);
 	uint64_t whole = c->ops->to_eof ? UINT64_MAX : e->size;
-	ssize_t got = -1; /* bytes of the whole file read ahead into the buffer (src_get) */
 	int sfd = -1, dfd, rc = -1;
 
+	if (!bytes)
+		got = -1; /* bytes of the whole file read ahead (src_get) */
 	if (!big && c->ops->dst_put && !c->ops->to_eof && e->size <= c->buflen) {
 		rc = put_file(c, e, spath, dpath) < 0 ? -1 : 0;
 		goto out;
 	}
-	if (!big && c->ops->src_get && e->size < c->buflen) {
+	if (!bytes && !big && c->ops->src_get && e->size < c->buflen) {
+		bytes = c->buf;
 		got = c->ops->src_get(spath, c->buf, c->buflen);
 		if (got < 0) {
 			report_src(c, spath, (int)got);
@@ -332,7 +398,7 @@ static int create_file(struct copy *c, const struct tool_entry *e, int big)
 		report_dst(c, dpath, rc);
 		rc = -1;
 	} else if (got >= 0) {
-		rc = got ? c->ops->dst_write(dfd, c->buf, (size_t)got, 0) : 0;
+		rc = got ? c->ops->dst_write(dfd, bytes, (size_t)got, 0) : 0;
 		if (rc < 0) {
 			report_dst(c, dpath, rc);
 			rc = 1;
@@ -371,6 +437,49 @@ out:
 	free(spath);
 	free(dpath);
 	return rc < 0 ? -1 : 0;
+}
+
+/* get_end - a get in flight ended: the file created with its bytes, or the usual way when it
+ * grew past what was asked; or reported and failed. */
+static void get_end(struct copy *c, struct window *w, struct slot *g)
+{
+	ssize_t got = c->ops->end(g->h);
+	int rc;
+
+	if (got < 0) {
+		report_src(c, g->path, (int)got);
+		c->status = 1;
+		c->items_done++;
+		rc = -1;
+	} else if ((uint64_t)got > g->e->size) {
+		rc = create_file(c, g->e, 0, NULL, 0); /* it grew: copied the usual way */
+	} else {
+		rc = create_file(c, g->e, 0, g->buf, got);
+	}
+	if (rc < 0)
+		w->f->failed[g->i] = 1;
+}
+
+/* get_start - phase 1 for small file @i (@e) of a source that gets files whole: started
+ * without waiting, one byte more than listed asked (to see one that grew). */
+static void get_start(struct copy *c, struct window *w, size_t i, const struct tool_entry *e)
+{
+	struct slot *g = win_slot(c, w);
+	char *spath = tool_join(c->src, e->rel);
+	void *buf = malloc((size_t)e->size + 1), *h = NULL;
+	int rc = buf ? c->ops->src_get_start(spath, buf, (size_t)e->size + 1, &h) : -ENOMEM;
+
+	if (rc < 0) {
+		report_src(c, spath, rc);
+		w->f->failed[i] = 1;
+		c->status = 1;
+		c->items_done++;
+		free(spath);
+		free(buf);
+		return;
+	}
+	*g = (struct slot){h, spath, e, i, e->size, buf};
+	win_add(w);
 }
 
 /* copy_piece - phase 2: one range of a split file. 0, or -1 (reported). */
@@ -442,21 +551,24 @@ static void copy_files(struct copy *c, struct tool_files *f)
 {
 	size_t i;
 
-	struct puts w = {.n = 0};
+	struct window puts = {.n = 0, .end = put_end, .f = f};
+	struct window gets = {.n = 0, .end = get_end, .f = f};
 
 	for (i = 0; i < f->n && !c->fatal; i++) {
 		const struct tool_entry *e = &c->ent[f->idx[i]];
+		int whole = !f->plan.big[i];
 
 		if (f->plan.owner[i] != c->t->rank)
 			continue;
-		if (!f->plan.big[i] && c->ops->dst_put_start && !c->ops->to_eof &&
-		    e->size <= c->buflen)
-			put_start(c, f, &w, i, e);
-		else if (create_file(c, e, f->plan.big[i]) < 0)
+		if (whole && c->ops->dst_put_start && !c->ops->to_eof && e->size <= c->buflen)
+			put_start(c, &puts, i, e);
+		else if (whole && c->ops->src_get_start && e->size < GET_MAX)
+			get_start(c, &gets, i, e);
+		else if (create_file(c, e, f->plan.big[i], NULL, 0) < 0)
 			f->failed[i] = 1;
 	}
-	while (w.n)
-		put_end(c, f, &w);
+	win_drain(c, &puts);
+	win_drain(c, &gets);
 	make_links(c);
 	tool_files_share_failures(c->t, f);
 	if (stopped(c))

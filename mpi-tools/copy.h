@@ -34,6 +34,9 @@ struct copy_ops {
 	/** read source file @path whole, up to @n bytes, into @buf in one call: bytes read (@n:
 	 *  there may be more); or NULL */
 	ssize_t (*src_get)(const char *path, void *buf, size_t n);
+	/** src_get without waiting: start it, a handle in *@h (@buf must stay until end), or
+	 *  NULL: 0 */
+	int (*src_get_start)(const char *path, void *buf, size_t n, void **h);
 	/** close a source descriptor (its result is not looked at) */
 	void (*src_close)(int fd);
 	/** announce a sequential read of @len bytes at @off, or NULL */
@@ -44,6 +47,8 @@ struct copy_ops {
 
 	/** make directory @path with permissions @mode: 0 */
 	int (*dst_mkdir)(const char *path, mode_t mode);
+	/** dst_mkdir without waiting: start it, a handle in *@h; or NULL: 0 */
+	int (*dst_mkdir_start)(const char *path, mode_t mode, void **h);
 	/** create new file @path for writing, with permissions @mode: a descriptor */
 	int (*dst_create)(struct copy *c, const char *path, mode_t mode);
 	/** create new file @path with permissions @mode holding the @n bytes of @buf and times
@@ -55,8 +60,9 @@ struct copy_ops {
 	 *  may be reused at once), or NULL: 0 */
 	int (*dst_put_start)(struct copy *c, const char *path, mode_t mode, const void *buf,
 	                     size_t n, const struct timespec ts[2], void **h);
-	/** wait for started put @h: its result (-E2BIG: do it with dst_put) */
-	int (*dst_put_end)(void *h);
+	/** wait for a started operation (src_get_start, dst_mkdir_start, dst_put_start) @h: its
+	 *  result (a put's -E2BIG: do it with dst_put) */
+	ssize_t (*end)(void *h);
 	/** open existing file @path for writing: a descriptor */
 	int (*dst_open)(const char *path);
 	/** write all @n bytes at @off: 0 */

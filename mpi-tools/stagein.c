@@ -409,7 +409,7 @@ static int dst_put(struct copy *c, const char *path, mode_t mode, const void *bu
 	return benchfs_create_file(path, mode, s->chunk_opt, buf, n, ts);
 }
 
-/* dst_put_start, dst_put_end - the same, many in flight (benchfs_icreate_file). */
+/* dst_put_start - the same, many in flight (benchfs_icreate_file). */
 static int dst_put_start(struct copy *c, const char *path, mode_t mode, const void *buf, size_t n,
                          const struct timespec ts[2], void **h)
 {
@@ -418,9 +418,16 @@ static int dst_put_start(struct copy *c, const char *path, mode_t mode, const vo
 	return benchfs_icreate_file(path, mode, s->chunk_opt, buf, n, ts, (benchfs_request_t **)h);
 }
 
-static int dst_put_end(void *h)
+/* dst_mkdir_start - benchfs_imkdir(). */
+static int dst_mkdir_start(const char *path, mode_t mode, void **h)
 {
-	return (int)benchfs_wait(h);
+	return benchfs_imkdir(path, mode, (benchfs_request_t **)h);
+}
+
+/* end - benchfs_wait() of a request started above. */
+static ssize_t end(void *h)
+{
+	return benchfs_wait(h);
 }
 
 /* dst_open - open a BenchFS file for writing. */
@@ -445,10 +452,11 @@ static const struct copy_ops stagein_ops = {
     .src_advise = src_advise,
     .src_readlink = NULL, /* the walk put the targets in the list */
     .dst_mkdir = benchfs_mkdir,
+    .dst_mkdir_start = dst_mkdir_start,
     .dst_create = dst_create,
     .dst_put = dst_put,
     .dst_put_start = dst_put_start,
-    .dst_put_end = dst_put_end,
+    .end = end,
     .dst_open = dst_open,
     .dst_write = dst_write,
     .dst_truncate = NULL,

@@ -204,6 +204,17 @@ static ssize_t src_get(const char *path, void *buf, size_t n)
 	return benchfs_read_file(path, buf, n, NULL);
 }
 
+/* src_get_start - the same, many in flight (benchfs_iread_file); end - its benchfs_wait(). */
+static int src_get_start(const char *path, void *buf, size_t n, void **h)
+{
+	return benchfs_iread_file(path, buf, n, NULL, (benchfs_request_t **)h);
+}
+
+static ssize_t end(void *h)
+{
+	return benchfs_wait(h);
+}
+
 /* src_close - benchfs_close(), its result not needed for a file only read. */
 static void src_close(int fd)
 {
@@ -294,6 +305,8 @@ static const struct copy_ops stageout_ops = {
     .src_open = src_open,
     .src_read = src_read,
     .src_get = src_get,
+    .src_get_start = src_get_start,
+    .end = end,
     .src_close = src_close,
     .src_advise = NULL,
     .src_readlink = benchfs_readlink,

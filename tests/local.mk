@@ -38,6 +38,7 @@ INTEG_BINS += tests/io_unaligned \
 	tests/readdir_large \
 	tests/ns_rename \
 	tests/ns_unlink \
+	tests/ns_async \
 	tests/ns_exclusive \
 	tests/symlink \
 	tests/stat_attrs \
@@ -56,6 +57,7 @@ INTEG_TESTS += tests/io_unaligned.sh \
 	tests/readdir_large.sh \
 	tests/ns_rename.sh \
 	tests/ns_unlink.sh \
+	tests/ns_async.sh \
 	tests/ns_exclusive.sh \
 	tests/symlink.sh \
 	tests/stat_attrs.sh \
@@ -109,6 +111,9 @@ tests_ns_rename_LDFLAGS = $(BFSTEST_LINK)
 tests_ns_unlink_SOURCES = tests/ns_unlink.c
 tests_ns_unlink_LDADD = $(BFSTEST_LIBS)
 tests_ns_unlink_LDFLAGS = $(BFSTEST_LINK)
+tests_ns_async_SOURCES = tests/ns_async.c
+tests_ns_async_LDADD = $(BFSTEST_LIBS)
+tests_ns_async_LDFLAGS = $(BFSTEST_LINK)
 tests_ns_exclusive_SOURCES = tests/ns_exclusive.c
 tests_ns_exclusive_LDADD = $(BFSTEST_LIBS)
 tests_ns_exclusive_LDFLAGS = $(BFSTEST_LINK)

@@ -390,59 +390,95 @@ BFS_API int benchfs_icreate_file(const char *path, mode_t mode, size_t chunk_siz
 	BFS_LEAVE(rc ? rc : icreate_file(&a, mode, buf, count, req));
 }
 
-/* benchfs_read_file: one LOOKUP bringing an inline file's bytes, else open, pread, close. */
-static ssize_t read_file(const char *path, void *buf, size_t count, struct stat *st)
+/* done of a read_file: the record checked, an inline file's bytes taken (the rest up to its
+ * size are zeros), or the mark that they are in chunks (finish reads them) */
+static ssize_t read_file_done(void *ctx, struct bfs_rpc_call *c, ssize_t rc)
 {
-	char p[BENCHFS_PATH_MAX + 1], pbuf[PBUF_SIZE];
+	struct bfs_ns_req *q = ctx;
+	size_t got = c->rep_len, end;
+
+	if (rc)
+		return rc;
+	q->ino = c->rep.inode;
+	if (S_ISLNK(q->ino.mode))
+		return -ELOOP;
+	if (S_ISDIR(q->ino.mode))
+		return -EISDIR;
+	if (q->st)
+		bfs_inode_to_stat(&q->ino, q->st);
+	if (c->rep.count != 1) { /* no bytes came: they are in chunks */
+		q->chunked = 1;
+		return 0;
+	}
+	end = (size_t)BFS_MIN((uint64_t)q->count, q->ino.size);
+	if (got > end)
+		return -EIO;
+	memset((char *)q->buf + got, 0, end - got);
+	return (ssize_t)end;
+}
+
+/* finish of a read_file: a missing path's error refined; a chunked file opened, read, closed */
+static ssize_t read_file_finish(void *ctx, ssize_t rc)
+{
+	struct bfs_ns_req *q = ctx;
+	int fd;
+
+	if (rc == -ENOENT)
+		return bfs_enoent(q->p, q->len);
+	if (rc || !q->chunked)
+		return rc;
+	fd = open_record(q->p, q->len, &q->ino, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	rc = bfs_io_pread(bfs_file_get(fd), q->buf, q->count, 0);
+	close_file(bfs_file_get(fd));
+	return rc;
+}
+
+static const struct bfs_req_ops read_file_ops = {read_file_done, read_file_finish};
+
+/* benchfs_read_file: one LOOKUP bringing an inline file's bytes, else open, pread, close; with
+ * @req, as a request. */
+static ssize_t read_file(const char *path, void *buf, size_t count, struct stat *st,
+                         benchfs_request_t **req)
+{
+	struct bfs_ns_req local, *q;
 	struct bfs_rpc_call c;
-	struct bfs_inode ino;
-	ssize_t rc;
-	int len, fd;
+	int rc;
 
 	if (count && !buf)
 		return -EINVAL;
-	len = bfs_norm(path, p);
-	if (len < 0)
-		return len;
-	if (len == 1)
-		return -EISDIR;
-	bfs_ns_call(&c, BFS_OP_LOOKUP, p, (size_t)len, NULL, 0, NULL, 0, pbuf);
-	c.req.flags = BFS_F_WITH_DATA;
-	c.req.max = (uint32_t)BFS_MIN(count, (size_t)BFS_INLINE_LIMIT);
-	c.recv_buf = buf;
-	c.recv_cap = c.req.max;
-	rc = bfs_rpc_call(&c);
-	bfs_rpc_call_release(&c); /* (nothing is malloc'ed when @buf took the bytes) */
-	if (rc == -ENOENT)
-		rc = bfs_enoent(p, (size_t)len);
+	rc = bfs_ns_req_start(path, &local, req, &q);
 	if (rc)
 		return rc;
-	ino = c.rep.inode;
-	if (S_ISLNK(ino.mode))
-		return -ELOOP;
-	if (S_ISDIR(ino.mode))
-		return -EISDIR;
-	if (st)
-		bfs_inode_to_stat(&ino, st);
-	if (c.rep.count == 1) { /* its bytes came: the rest up to the size are zeros */
-		size_t got = c.rep_len, end = (size_t)BFS_MIN((uint64_t)count, ino.size);
-		if (got > end)
-			return -EIO;
-		memset((char *)buf + got, 0, end - got);
-		return (ssize_t)end;
-	}
-	fd = open_record(p, (size_t)len, &ino, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	rc = bfs_io_pread(bfs_file_get(fd), buf, count, 0);
-	close_file(bfs_file_get(fd));
-	return rc;
+	if (q->len == 1)
+		return bfs_ns_req_end(q, -EISDIR, req);
+	q->buf = buf;
+	q->count = count;
+	q->st = st;
+	q->chunked = 0;
+	bfs_ns_call(&c, BFS_OP_LOOKUP, q->p, q->len, NULL, 0, NULL, 0, q->pbuf);
+	c.req.flags = BFS_F_WITH_DATA;
+	c.req.max = (uint32_t)BFS_MIN(count, (size_t)BFS_INLINE_LIMIT);
+	c.recv_buf = buf; /* (nothing is malloc'ed when @buf takes the bytes) */
+	c.recv_cap = c.req.max;
+	return bfs_ns_req_run(q, &c, &read_file_ops, req);
 }
 
 BFS_API ssize_t benchfs_read_file(const char *path, void *buf, size_t count, struct stat *st)
 {
 	BFS_ENTER();
-	BFS_LEAVE(read_file(path, buf, count, st));
+	BFS_LEAVE(read_file(path, buf, count, st, NULL));
+}
+
+BFS_API int benchfs_iread_file(const char *path, void *buf, size_t count, struct stat *st,
+                               benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE((int)read_file(path, buf, count, st, req));
 }
 
 BFS_API int benchfs_close(int fd)

@@ -50,8 +50,9 @@ struct benchfs_request {
 	struct bfs_seg *tails; /* read: unfilled ends of short pieces above @known */
 	size_t ntails, cap_tails;
 	int chunk_writes; /* write: some piece went to a chunk server (a size to publish) */
-	void *payload;    /* a single call's (bfs_req_call): its request payload, freed after */
-	uint8_t *tried;   /* servers this request has tried to connect to (NULL: none yet) */
+	void *payload; /* a single call's (bfs_req_call): its request payload or context, freed */
+	const struct bfs_req_ops *ops; /* a single call's completion steps, or NULL */
+	uint8_t *tried; /* servers this request has tried to connect to (NULL: none yet) */
 	uint8_t busy[BFS_BATCH];
 	struct bfs_rpc_call win[BFS_BATCH];
 };
@@ -90,6 +91,7 @@ static struct benchfs_request *req_get(size_t nsegs)
 	r->inflight = 0;
 	r->hi = 0;
 	r->rc = r->finished = r->chunk_writes = 0;
+	r->ops = NULL;
 	memset(r->busy, 0, sizeof(r->busy));
 	return r;
 }
@@ -320,6 +322,18 @@ static void req_finish(struct benchfs_request *r)
 	}
 }
 
+/* The result of DONE single call @c with completion steps @ops (may be NULL) on @ctx; the
+ * call is released. */
+static ssize_t call_done(struct bfs_rpc_call *c, const struct bfs_req_ops *ops, void *ctx)
+{
+	ssize_t rc = c->status < 0 ? c->status : 0;
+
+	if (ops && ops->done)
+		rc = ops->done(ctx, c, rc);
+	bfs_rpc_call_release(c);
+	return rc;
+}
+
 /* Reap the DONE calls of @r and fill the free slots of its window with the next pieces. */
 static void req_pump(struct benchfs_request *r, int64_t now)
 {
@@ -327,8 +341,11 @@ static void req_pump(struct benchfs_request *r, int64_t now)
 		return;
 	if (r->op != BFS_OP_READ && r->op != BFS_OP_WRITE) { /* one call (bfs_req_call) */
 		if (r->busy[0] && bfs_rpc_done(&r->win[0], now)) {
-			r->rc = r->win[0].status < 0 ? r->win[0].status : 0;
-			bfs_rpc_call_release(&r->win[0]);
+			ssize_t rc = call_done(&r->win[0], r->ops, r->payload);
+			if (rc < 0)
+				r->rc = (int)rc;
+			else
+				r->bytes = (uint64_t)rc;
 			r->busy[0] = 0;
 			req_finish(r);
 		}
@@ -469,6 +486,9 @@ static ssize_t req_result(struct benchfs_request *r)
 {
 	ssize_t rc = r->rc ? r->rc : (ssize_t)r->bytes;
 
+	if (r->ops && r->ops->finish) /* outside the wait loop: may make calls of its own */
+		rc = r->ops->finish(r->payload, rc);
+
 	req_put(r);
 	return rc;
 }
@@ -507,20 +527,38 @@ void bfs_aio_drain(struct bfs_file *f)
 
 benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload)
 {
+	return bfs_req_call_ops(c, NULL, payload);
+}
+
+benchfs_request_t *bfs_req_call_ops(const struct bfs_rpc_call *c, const struct bfs_req_ops *ops,
+                                    void *ctx)
+{
 	struct benchfs_request *r = req_get(0);
 
 	if (!r) {
-		free(payload);
+		free(ctx);
 		return NULL;
 	}
 	r->fd = -1;
 	r->op = c->req.op;
-	r->payload = payload;
+	r->payload = ctx;
+	r->ops = ops;
 	r->win[0] = *c;
 	r->busy[0] = 1;
 	req_enlist(r);
+	if (!bfs_rpc_connected(c->server))
+		bfs_rpc_connect(&c->server, 1); /* (blocks, once per server; a failure fails the call) */
 	bfs_rpc_start(&r->win[0]);
 	return r;
+}
+
+ssize_t bfs_req_call_now(struct bfs_rpc_call *c, const struct bfs_req_ops *ops, void *ctx)
+{
+	ssize_t rc;
+
+	bfs_rpc_call(c);
+	rc = call_done(c, ops, ctx);
+	return ops && ops->finish ? ops->finish(ctx, rc) : rc;
 }
 
 benchfs_request_t *bfs_req_done(int rc)

@@ -24,6 +24,25 @@ ssize_t bfs_io_pread(struct bfs_file *f, void *buf, size_t count, off_t offset);
  * @payload (malloc'ed, @c's send_buf; freed at the end, also on failure). NULL: out of memory.
  */
 benchfs_request_t *bfs_req_call(const struct bfs_rpc_call *c, void *payload);
+/** The completion steps of a single call made a request (bfs_req_call_ops) on its context. */
+struct bfs_req_ops {
+	/** in a wait loop, once the call is DONE (@rc: 0 or its negative status): the result;
+	 *  reads @c's reply (released after); makes no call */
+	ssize_t (*done)(void *ctx, struct bfs_rpc_call *c, ssize_t rc);
+	/** when the caller takes the result (benchfs_test/wait), outside any wait loop: the final
+	 *  result from done's @rc; may make blocking calls (a refined -ENOENT, a slow path); or
+	 *  NULL */
+	ssize_t (*finish)(void *ctx, ssize_t rc);
+};
+/**
+ * bfs_req_call_ops - bfs_req_call() whose result comes from @ops (may be NULL: as
+ * bfs_req_call) on @ctx (malloc'ed, may hold @c's payload; the request owns it, also on
+ * failure). NULL: out of memory.
+ */
+benchfs_request_t *bfs_req_call_ops(const struct bfs_rpc_call *c, const struct bfs_req_ops *ops,
+                                    void *ctx);
+/** bfs_req_call_now - the same call made and waited for at once, @ctx the caller's: result. */
+ssize_t bfs_req_call_now(struct bfs_rpc_call *c, const struct bfs_req_ops *ops, void *ctx);
 /** bfs_req_done - a request finished already, with result @rc. NULL: out of memory. */
 benchfs_request_t *bfs_req_done(int rc);
 /** bfs_req_wait - benchfs_wait() under the client lock: wait for @req, free it, its result. */

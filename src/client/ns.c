@@ -10,6 +10,7 @@
 
 #include "client/client.h"
 #include "client/inline.h"
+#include "client/listio.h"
 #include "client/ns.h"
 #include "common/path.h"
 #include "common/util.h"
@@ -170,6 +171,58 @@ static uint32_t all_servers(uint32_t *out)
 	return bfs_cl->nservers;
 }
 
+/* ---- one call, blocking or as a request ------------------------------------------------------ */
+
+int bfs_ns_req_start(const char *path, struct bfs_ns_req *local, benchfs_request_t **req,
+                     struct bfs_ns_req **out)
+{
+	struct bfs_ns_req *q = local;
+	int len;
+
+	if (req) {
+		*req = NULL;
+		if (!(q = malloc(sizeof(*q))))
+			return -ENOMEM;
+	}
+	len = bfs_norm(path, q->p);
+	if (len < 0) {
+		if (q != local)
+			free(q);
+		return len;
+	}
+	q->len = (size_t)len;
+	*out = q;
+	return 0;
+}
+
+ssize_t bfs_ns_req_run(struct bfs_ns_req *q, struct bfs_rpc_call *c, const struct bfs_req_ops *ops,
+                       benchfs_request_t **req)
+{
+	if (!req)
+		return bfs_req_call_now(c, ops, q);
+	*req = bfs_req_call_ops(c, ops, q);
+	return *req ? 0 : -ENOMEM;
+}
+
+ssize_t bfs_ns_req_end(struct bfs_ns_req *q, ssize_t rc, benchfs_request_t **req)
+{
+	if (!req)
+		return rc;
+	free(q);
+	if (rc < 0)
+		return rc;
+	*req = bfs_req_done((int)rc);
+	return *req ? 0 : -ENOMEM;
+}
+
+/* finish: a -ENOENT refined (bfs_enoent), for calls that did not check the parent */
+static ssize_t enoent_finish(void *ctx, ssize_t rc)
+{
+	struct bfs_ns_req *q = ctx;
+
+	return rc == -ENOENT ? bfs_enoent(q->p, q->len) : rc;
+}
+
 void bfs_inode_to_stat(const struct bfs_inode *ino, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -200,35 +253,57 @@ static void stat_of(struct bfs_inode *ino, struct stat *st, unsigned *flags)
 		*flags = ino->flags & BFS_INODE_FLAGS;
 }
 
-static int do_stat(const char *path, struct stat *st, int follow, unsigned *flags)
+static ssize_t stat_done(void *ctx, struct bfs_rpc_call *c, ssize_t rc)
 {
-	char p[BENCHFS_PATH_MAX + 1];
-	struct bfs_inode ino;
-	int len = bfs_norm(path, p), rc;
+	struct bfs_ns_req *q = ctx;
 
-	if (len < 0)
-		return len;
-	if (!st)
-		return -EINVAL;
-	rc = bfs_lookup_refine(p, (size_t)len, &ino, NULL);
 	if (rc)
 		return rc;
-	if (follow && S_ISLNK(ino.mode))
+	q->ino = c->rep.inode;
+	if (q->follow && S_ISLNK(q->ino.mode))
 		return -ELOOP;
-	stat_of(&ino, st, flags);
+	stat_of(&q->ino, q->st, q->flags);
 	return 0;
+}
+
+static const struct bfs_req_ops stat_ops = {stat_done, enoent_finish};
+
+/* stat (@follow) or lstat of @path into *@st, its flags into *@flags (may be NULL); with @req,
+ * as a request. */
+static int do_stat(const char *path, struct stat *st, int follow, unsigned *flags,
+                   benchfs_request_t **req)
+{
+	struct bfs_ns_req local, *q;
+	struct bfs_rpc_call c;
+	int rc;
+
+	if (!st)
+		return -EINVAL;
+	rc = bfs_ns_req_start(path, &local, req, &q);
+	if (rc)
+		return rc;
+	q->st = st;
+	q->follow = follow;
+	q->flags = flags;
+	if (q->len == 1) { /* the root is implicit */
+		bfs_lookup(q->p, 1, &q->ino, NULL);
+		stat_of(&q->ino, st, flags);
+		return (int)bfs_ns_req_end(q, 0, req);
+	}
+	bfs_ns_call(&c, BFS_OP_LOOKUP, q->p, q->len, NULL, 0, NULL, 0, q->pbuf);
+	return (int)bfs_ns_req_run(q, &c, &stat_ops, req);
 }
 
 BFS_API int benchfs_stat(const char *path, struct stat *st)
 {
 	BFS_ENTER();
-	BFS_LEAVE(do_stat(path, st, 1, NULL));
+	BFS_LEAVE(do_stat(path, st, 1, NULL, NULL));
 }
 
 BFS_API int benchfs_lstat(const char *path, struct stat *st)
 {
 	BFS_ENTER();
-	BFS_LEAVE(do_stat(path, st, 0, NULL));
+	BFS_LEAVE(do_stat(path, st, 0, NULL, NULL));
 }
 
 BFS_API int benchfs_lstat_flags(const char *path, struct stat *st, unsigned *flags)
@@ -236,7 +311,25 @@ BFS_API int benchfs_lstat_flags(const char *path, struct stat *st, unsigned *fla
 	if (!flags)
 		return -EINVAL;
 	BFS_ENTER();
-	BFS_LEAVE(do_stat(path, st, 0, flags));
+	BFS_LEAVE(do_stat(path, st, 0, flags, NULL));
+}
+
+BFS_API int benchfs_istat(const char *path, struct stat *st, benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE(do_stat(path, st, 1, NULL, req));
+}
+
+BFS_API int benchfs_ilstat(const char *path, struct stat *st, benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE(do_stat(path, st, 0, NULL, req));
 }
 
 static int do_setattr(const char *path, unsigned flags, uint64_t size, int64_t atime, int64_t mtime,
@@ -317,50 +410,65 @@ BFS_API int benchfs_complete(const char *path)
 /* ---- create and remove ------------------------------------------------------------------------
  */
 
-/* Create a record of @mode at @path (normal, @len bytes) exclusively; parent checked first. */
-static int create_excl(const char *p, size_t len, uint32_t mode, const char *target, size_t tlen,
-                       struct bfs_inode *out)
+/* done of a mkdir: the new directory is known to exist */
+static ssize_t mkdir_done(void *ctx, struct bfs_rpc_call *c, ssize_t rc)
 {
-	char pbuf[PBUF_SIZE];
-	struct bfs_rpc_call c;
-	int rc;
+	struct bfs_ns_req *q = ctx;
 
-	if (len == 1)
-		return -EEXIST;
-	rc = bfs_check_parent(p, len);
+	(void)c;
+	if (!rc)
+		dircache_add(q->p, q->len);
+	return rc;
+}
+
+static const struct bfs_req_ops mkdir_ops = {mkdir_done, NULL};
+
+/* Create a record of @mode at @q's path exclusively, parent checked first (now); with @req, the
+ * create is a request. */
+static int create_excl(struct bfs_ns_req *q, uint32_t mode, const char *target, size_t tlen,
+                       const struct bfs_req_ops *ops, benchfs_request_t **req)
+{
+	struct bfs_rpc_call c;
+	int rc = q->len == 1 ? -EEXIST : bfs_check_parent(q->p, q->len);
+
 	if (rc)
-		return rc;
-	bfs_ns_call(&c, BFS_OP_CREATE, p, len, target, tlen, NULL, 0, pbuf);
+		return (int)bfs_ns_req_end(q, rc, req);
+	bfs_ns_call(&c, BFS_OP_CREATE, q->p, q->len, target, tlen, NULL, 0, q->pbuf);
 	c.req.flags = BFS_F_EXCL;
 	c.req.mode = mode;
 	c.req.uid = bfs_cl->uid;
 	c.req.gid = bfs_cl->gid;
-	rc = bfs_rpc_call(&c);
-	if (!rc && out)
-		*out = c.rep.inode;
-	return rc;
+	return (int)bfs_ns_req_run(q, &c, ops, req);
+}
+
+static int do_mkdir(const char *path, mode_t mode, benchfs_request_t **req)
+{
+	struct bfs_ns_req local, *q;
+	int rc = bfs_ns_req_start(path, &local, req, &q);
+
+	return rc ? rc : create_excl(q, S_IFDIR | (mode & 07777), NULL, 0, &mkdir_ops, req);
 }
 
 BFS_API int benchfs_mkdir(const char *path, mode_t mode)
 {
-	char p[BENCHFS_PATH_MAX + 1];
-	int len, rc;
-
 	BFS_ENTER();
-	len = bfs_norm(path, p);
-	if (len < 0)
-		BFS_LEAVE(len);
-	rc = create_excl(p, (size_t)len, S_IFDIR | (mode & 07777), NULL, 0, NULL);
-	if (!rc)
-		dircache_add(p, (size_t)len);
-	BFS_LEAVE(rc);
+	BFS_LEAVE(do_mkdir(path, mode, NULL));
+}
+
+BFS_API int benchfs_imkdir(const char *path, mode_t mode, benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE(do_mkdir(path, mode, req));
 }
 
 BFS_API int benchfs_symlink(const char *target, const char *linkpath)
 {
-	char p[BENCHFS_PATH_MAX + 1];
+	struct bfs_ns_req local, *q;
 	size_t tlen;
-	int len;
+	int rc;
 
 	if (!target || !*target)
 		return -EINVAL;
@@ -368,10 +476,8 @@ BFS_API int benchfs_symlink(const char *target, const char *linkpath)
 	if (tlen > BENCHFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	BFS_ENTER();
-	len = bfs_norm(linkpath, p);
-	if (len < 0)
-		BFS_LEAVE(len);
-	BFS_LEAVE(create_excl(p, (size_t)len, S_IFLNK | 0777, target, tlen, NULL));
+	rc = bfs_ns_req_start(linkpath, &local, NULL, &q);
+	BFS_LEAVE(rc ? rc : create_excl(q, S_IFLNK | 0777, target, tlen, NULL, NULL));
 }
 
 BFS_API ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize)
@@ -395,7 +501,17 @@ BFS_API ssize_t benchfs_readlink(const char *path, char *buf, size_t bufsize)
 	BFS_LEAVE((ssize_t)n);
 }
 
-/* Remove the record at @p (flags as REMOVE), returning the removed inode. */
+/* Fill @c as the REMOVE of the record at @p (flags as REMOVE; @expect: its inode, or 0). */
+static void remove_call(struct bfs_rpc_call *c, const char *p, size_t len, unsigned flags,
+                        uint64_t expect, char *pbuf)
+{
+	bfs_ns_call(c, BFS_OP_REMOVE, p, len, NULL, 0, NULL, 0, pbuf);
+	c->req.flags = (uint16_t)flags;
+	c->req.ino = expect;
+}
+
+/* Remove the record at @p (flags as REMOVE) if it is inode @expect, returning the removed
+ * inode. */
 static int remove_record(const char *p, size_t len, unsigned flags, uint64_t expect,
                          struct bfs_inode *old)
 {
@@ -403,12 +519,8 @@ static int remove_record(const char *p, size_t len, unsigned flags, uint64_t exp
 	struct bfs_rpc_call c;
 	int rc;
 
-	bfs_ns_call(&c, BFS_OP_REMOVE, p, len, NULL, 0, NULL, 0, pbuf);
-	c.req.flags = (uint16_t)flags;
-	c.req.ino = expect;
+	remove_call(&c, p, len, flags, expect, pbuf);
 	rc = bfs_rpc_call(&c);
-	if (rc == -ENOENT && !expect)
-		rc = bfs_enoent(p, len);
 	if (!rc)
 		*old = c.rep.inode;
 	return rc;
@@ -434,22 +546,50 @@ static int purge_data(const struct bfs_inode *ino)
 	return rc;
 }
 
+static ssize_t unlink_done(void *ctx, struct bfs_rpc_call *c, ssize_t rc)
+{
+	if (!rc)
+		((struct bfs_ns_req *)ctx)->ino = c->rep.inode;
+	return rc;
+}
+
+/* finish of an unlink: a missing path's error refined, a chunked file's data purged */
+static ssize_t unlink_finish(void *ctx, ssize_t rc)
+{
+	struct bfs_ns_req *q = ctx;
+
+	return rc ? enoent_finish(ctx, rc) : purge_data(&q->ino);
+}
+
+static const struct bfs_req_ops unlink_ops = {unlink_done, unlink_finish};
+
+static int do_unlink(const char *path, benchfs_request_t **req)
+{
+	struct bfs_ns_req local, *q;
+	struct bfs_rpc_call c;
+	int rc = bfs_ns_req_start(path, &local, req, &q);
+
+	if (rc)
+		return rc;
+	if (q->len == 1)
+		return (int)bfs_ns_req_end(q, -EISDIR, req);
+	remove_call(&c, q->p, q->len, BFS_F_NOTDIR, 0, q->pbuf);
+	return (int)bfs_ns_req_run(q, &c, &unlink_ops, req);
+}
+
 BFS_API int benchfs_unlink(const char *path)
 {
-	char p[BENCHFS_PATH_MAX + 1];
-	struct bfs_inode old;
-	int len, rc;
-
 	BFS_ENTER();
-	len = bfs_norm(path, p);
-	if (len < 0)
-		BFS_LEAVE(len);
-	if (len == 1)
-		BFS_LEAVE(-EISDIR);
-	rc = remove_record(p, (size_t)len, BFS_F_NOTDIR, 0, &old);
-	if (rc)
-		BFS_LEAVE(rc);
-	BFS_LEAVE(purge_data(&old));
+	BFS_LEAVE(do_unlink(path, NULL));
+}
+
+BFS_API int benchfs_iunlink(const char *path, benchfs_request_t **req)
+{
+	if (!req)
+		return -EINVAL;
+	*req = NULL;
+	BFS_ENTER();
+	BFS_LEAVE(do_unlink(path, req));
 }
 
 BFS_API int benchfs_rmdir(const char *path)

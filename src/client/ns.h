@@ -13,6 +13,7 @@
 
 #include "client/calls.h"
 #include "client/files.h"
+#include "client/listio.h"
 #include "net/rpc.h"
 #include "net/wire.h"
 
@@ -38,6 +39,34 @@ int bfs_enoent(const char *path, size_t len);
 
 /** bfs_check_parent - 0 when @path's parent directory exists, else -ENOENT / -ENOTDIR. */
 int bfs_check_parent(const char *path, size_t len);
+/** A namespace call's state, for its blocking and its non-blocking form (on the stack for the
+ *  one, malloc'ed and owned by the request for the other). */
+struct bfs_ns_req {
+	char p[BENCHFS_PATH_MAX + 1];                      /* the normal path ... */
+	size_t len;                                        /* ... and its length */
+	char pbuf[BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1)]; /* the call's payload */
+	struct bfs_inode ino;                              /* the reply's record */
+	struct stat *st;                                   /* stat, read_file: filled in, or NULL */
+	unsigned *flags;                                   /* stat: BENCHFS_FL_* out, or NULL */
+	int follow;                                        /* stat: -ELOOP for a symlink */
+	void *buf;                                         /* read_file: where the bytes go ... */
+	size_t count;                                      /* ... at most this many */
+	int chunked; /* read_file: the bytes are in chunks (not in the reply) */
+};
+
+/** bfs_ns_req_start - the state of a call on @path: @local (@req NULL: a blocking call) or a
+ *  new one (*@req set to NULL), path normalized, into *@out. 0, or -ENOMEM / bfs_norm's error
+ *  (nothing to free). */
+int bfs_ns_req_start(const char *path, struct bfs_ns_req *local, benchfs_request_t **req,
+                     struct bfs_ns_req **out);
+/** bfs_ns_req_run - make call @c of @q with completion steps @ops: its result now (@req NULL),
+ *  or started as request *@req (0; -ENOMEM). @q is the request's from here on. */
+ssize_t bfs_ns_req_run(struct bfs_ns_req *q, struct bfs_rpc_call *c, const struct bfs_req_ops *ops,
+                       benchfs_request_t **req);
+/** bfs_ns_req_end - end @q without a call: @rc now (@req NULL); else @q freed and @rc < 0
+ *  returned, or a finished request *@req of result @rc (0; -ENOMEM). */
+ssize_t bfs_ns_req_end(struct bfs_ns_req *q, ssize_t rc, benchfs_request_t **req);
+
 /** bfs_dircache_forget - drop @path (and everything below) from the directory cache. */
 void bfs_dircache_forget(const char *path, size_t len);
 
