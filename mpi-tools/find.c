@@ -4,10 +4,12 @@
  *	mpirun -n 5 benchfs-find --servers 4 /out -name '*.h5' -size +1M
  *
  * Tool options come before the starting points; GNU find style predicates (-name, -type,
- * -size, -newer, -incomplete, -count, -print) come after them. The scan runs on the servers:
- * client rank r asks servers r, r + nranks, ... for the matching entries below each starting
- * point. Every rank sends its lines to rank 0, which alone writes standard output, so lines
- * never mix.
+ * -size, -newer, -incomplete, -count, -print, -delete) come after them. The scan runs on the
+ * servers: client rank r asks servers r, r + nranks, ... for the matching entries below each
+ * starting point. Every rank sends its lines to rank 0, which alone writes standard output, so
+ * lines never mix. -delete removes what was found once the scan is over: each rank its files
+ * and links with a window of unlinks in flight, then the directories level by level, deepest
+ * first, every rank done with a level before the next (a parallel rm -r).
  */
 #include "tool.h"
 
@@ -33,7 +35,9 @@ static const struct tool_desc find_desc = {
              "  -incomplete           a file an interrupted copy left (BenchFS's own test:\n"
              "                        benchfs-stagein marks each file until it is copied)\n"
              "  -count                print only the number of entries found\n"
-             "  -print                print the paths (the default)",
+             "  -print                print the paths (the default unless -delete)\n"
+             "  -delete               remove the entries found (directories after what\n"
+             "                        they hold; one not empty stays, with an error)",
     .options = NULL,
 };
 
@@ -42,6 +46,9 @@ enum { TAG_LINES = 1, TAG_DONE = 2 };
 
 /* Buffered lines are sent (or written) when they reach this size. */
 #define OUT_FLUSH (256 * 1024)
+
+/* Unlinks one rank keeps in flight for -delete. */
+#define DELETE_WINDOW 64
 
 /* State of one run. */
 struct find {
@@ -53,11 +60,15 @@ struct find {
 	struct benchfs_find_filter filter;
 	const char *newer; /* -newer FILE */
 	int count_only;
+	int print;  /* -print given */
+	int delete; /* -delete given */
 	int status;
 	uint64_t count;
 	MPI_Comm out_comm; /* for the lines, apart from every collective */
 	struct tool_buf out;
 	unsigned polls;
+	struct tool_buf gone_files; /* -delete: files and links found, NUL-ended paths */
+	struct tool_buf gone_dirs;  /* -delete: directories found, NUL-ended paths */
 };
 
 /* ---- expression ------------------------------------------------------------------------------ */
@@ -134,8 +145,14 @@ static void parse_expression(struct find *f, int i, int argc, char **argv)
 			f->count_only = 1;
 			continue;
 		}
-		if (!strcmp(p, "-print"))
+		if (!strcmp(p, "-print")) {
+			f->print = 1;
 			continue;
+		}
+		if (!strcmp(p, "-delete")) {
+			f->delete = 1;
+			continue;
+		}
 		if (!strcmp(p, "-incomplete")) {
 			f->filter.incomplete = 1;
 			continue;
@@ -253,11 +270,14 @@ static void out_flush(struct find *f)
 	f->out.len = 0;
 }
 
-/* emit - one entry found. */
-static void emit(struct find *f, const char *path)
+/* emit - one entry found, of type @mode. */
+static void emit(struct find *f, const char *path, mode_t mode)
 {
 	f->count++;
-	if (f->count_only)
+	if (f->delete)
+		tool_buf_put(S_ISDIR(mode) ? &f->gone_dirs : &f->gone_files, path,
+		             strlen(path) + 1);
+	if (f->count_only || (f->delete &&!f->print))
 		return;
 	tool_buf_put(&f->out, path, strlen(path));
 	tool_buf_put(&f->out, "\n", 1);
@@ -290,7 +310,7 @@ static void out_finish(struct find *f)
 /* found - benchfs_find() callback. */
 static int found(const struct benchfs_find_entry *e, void *arg)
 {
-	emit(arg, e->path);
+	emit(arg, e->path, e->mode);
 	return 0;
 }
 
@@ -350,7 +370,7 @@ static void check_start(struct find *f, int i)
 	if (benchfs_find_match(&f->filter, tool_basename(f->paths[i]), st.st_mode,
 	                       (uint64_t)st.st_size, &st.st_mtim) &&
 	    (!f->filter.incomplete || (flags & BENCHFS_FL_INCOMPLETE)))
-		emit(f, f->paths[i]);
+		emit(f, f->paths[i], st.st_mode);
 	f->isdir[i] = S_ISDIR(st.st_mode);
 }
 
@@ -372,6 +392,78 @@ static void search(struct find *f)
 	}
 }
 
+/* ---- -delete ----------------------------------------------------------------------------------
+ */
+
+/* gone_fail - report a failed removal of @path. */
+static void gone_fail(struct find *f, const char *path, int rc)
+{
+	tool_error(&f->t, path, rc);
+	f->status = 1;
+}
+
+/* delete_files - unlink this rank's files and links, DELETE_WINDOW in flight. */
+static void delete_files(struct find *f)
+{
+	benchfs_request_t *req[DELETE_WINDOW];
+	const char *path[DELETE_WINDOW];
+	const char *p = f->gone_files.data, *end = p + f->gone_files.len;
+	unsigned head = 0, n = 0;
+
+	while (p < end || n) {
+		if (n == DELETE_WINDOW || (p >= end && n)) { /* end the oldest */
+			int rc = (int)benchfs_wait(req[head]);
+			if (rc < 0 && rc != -ENOENT) /* (gone already: as rm -f) */
+				gone_fail(f, path[head], rc);
+			head = (head + 1) % DELETE_WINDOW;
+			n--;
+			continue;
+		}
+		unsigned k = (head + n) % DELETE_WINDOW;
+		int rc = benchfs_iunlink(p, &req[k]);
+		if (rc < 0) {
+			if (rc != -ENOENT)
+				gone_fail(f, p, rc);
+		} else {
+			path[k] = p;
+			n++;
+		}
+		p += strlen(p) + 1;
+	}
+}
+
+/* depth - components of normal path @p ("/" is 0). */
+static int depth(const char *p)
+{
+	int d = 0;
+
+	if (!p[1])
+		return 0;
+	for (; *p; p++)
+		d += *p == '/';
+	return d;
+}
+
+/* delete_dirs - collective: remove the directories found, deepest level first, every rank done
+ * with a level before any starts the next. */
+static void delete_dirs(struct find *f)
+{
+	const char *end = f->gone_dirs.data + f->gone_dirs.len, *p;
+	int deepest = 0, d;
+
+	for (p = f->gone_dirs.data; p < end; p += strlen(p) + 1)
+		deepest = depth(p) > deepest ? depth(p) : deepest;
+	MPI_Allreduce(MPI_IN_PLACE, &deepest, 1, MPI_INT, MPI_MAX, f->t.comm);
+	for (d = deepest; d >= 0; d--) {
+		for (p = f->gone_dirs.data; p < end; p += strlen(p) + 1) {
+			int rc = depth(p) == d ? benchfs_rmdir(p) : 0;
+			if (rc < 0 && rc != -ENOENT)
+				gone_fail(f, p, rc);
+		}
+		MPI_Barrier(f->t.comm);
+	}
+}
+
 /* run - the whole find once the file system is up. Return the exit status of this rank. */
 static int run(struct find *f)
 {
@@ -388,6 +480,11 @@ static int run(struct find *f)
 	search(f);
 	out_finish(f);
 	MPI_Comm_free(&f->out_comm);
+	if (f->delete) {
+		delete_files(f);
+		MPI_Barrier(f->t.comm); /* every file gone before any directory goes */
+		delete_dirs(f);
+	}
 	MPI_Reduce(&f->count, &total, 1, MPI_UINT64_T, MPI_SUM, 0, f->t.comm);
 	if (f->count_only && f->t.rank == 0)
 		printf("%llu\n", (unsigned long long)total);
@@ -411,5 +508,7 @@ int main(int argc, char **argv)
 	free(f.given);
 	free(f.isdir);
 	free(f.out.data);
+	free(f.gone_files.data);
+	free(f.gone_dirs.data);
 	return tool_finish(&f.t, status);
 }

@@ -2,7 +2,9 @@
 # real_tree: a real system tree goes into BenchFS with benchfs-stagein and comes back out with
 # benchfs-stageout, in separate MPI jobs (2 in-job servers, 2 clients each), byte-identical
 # (diff -r, symlinks compared as links), with modes and mtimes kept; benchfs-find counts equal
-# GNU find's on the source for several predicates. Both copies show their progress line
+# GNU find's on the source for several predicates; benchfs-find -delete leaves what GNU find
+# -delete leaves of the copied-out tree (files by name, non-empty directories refused with exit
+# status 1 as GNU's, the whole tree at last). Both copies show their progress line
 # (--progress), whose reductions must end in step on every rank.
 set -uo pipefail
 set -f # predicates hold globs for find, not for the shell
@@ -41,4 +43,28 @@ meta() {
 }
 check "modes, sizes, mtimes and link targets kept" 'diff <(meta "$SRC") <(meta "$W/out") >"$W/mdiff"'
 [ -s "$W/mdiff" ] && head -10 "$W/mdiff"
+
+# -delete: what is left, and the exit status, as GNU find -delete on the copy
+list() { "${MPI[@]}" "$B/benchfs-find" "${T[@]}" /tree 2>/dev/null | sed 's|^/tree||' | sort; }
+glist() { find "$W/out" | sed "s|^$W/out||" | sort; }
+for pred in "-name *.gz" "-type d -name html" "-type l"; do
+	# shellcheck disable=SC2086
+	"${MPI[@]}" "$B/benchfs-find" "${T[@]}" /tree $pred -delete 2>"$W/err"
+	rc=$?
+	# shellcheck disable=SC2086
+	find "$W/out" $pred -delete 2>/dev/null
+	grc=$?
+	check "find /tree $pred -delete: exit $rc, GNU find: $grc" '[ "$rc" = "$grc" ]'
+	check "find /tree $pred -delete: the same entries left" 'diff <(list) <(glist) >"$W/ldiff"'
+	[ -s "$W/ldiff" ] && head -5 "$W/ldiff"
+	if [ "$grc" != 0 ]; then
+		check "its errors name the directory and the cause" \
+			'grep -q "/html: Directory not empty" "$W/err"'
+	fi
+done
+"${MPI[@]}" "$B/benchfs-find" "${T[@]}" /tree -delete
+rc=$?
+check "find /tree -delete: exit $rc" '[ "$rc" = 0 ]'
+got=$("${MPI[@]}" "$B/benchfs-find" "${T[@]}" / -count)
+check "nothing left but the root: $got" '[ "$got" = 1 ]'
 exit $fail
