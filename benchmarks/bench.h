@@ -5,7 +5,8 @@
  *   bench_main.c      options, start-up (preload re-exec, raw phase, servers), phase driver
  *   bench_targets.c   the storage targets: BenchFS native, BenchFS through MPI-IO, POSIX on a
  *                     local directory, MPI-IO on a local path; data pattern for --verify
- *   bench_workloads.c ior-easy, ior-hard, mdtest-easy, mdtest-hard, latency over one target
+ *   bench_workloads.c ior-easy, ior-hard, mdtest-easy, mdtest-hard, latency, stagein over one
+ *                     target
  *   bench_raw.c       raw UCX active-message bandwidth and round trips (before the servers)
  *   bench_report.c    results, table, ratios, JSON, gnuplot, server metrics placeholder
  */
@@ -31,6 +32,7 @@ enum bench_workload {
 	W_MD_EASY,
 	W_MD_HARD,
 	W_LATENCY,
+	W_STAGEIN, /* a local tree copied in: benchfs-stagein's copy against cp -a */
 	W_COUNT,
 	W_RAW = W_COUNT
 };
@@ -77,17 +79,18 @@ struct bench_cfg {
 	int targets[T_COUNT];
 	int raw; /* raw UCX phase selected */
 	/* sizes */
-	size_t easy_size;    /* ior-easy bytes per rank */
-	size_t easy_xfer;    /* ior-easy transfer */
-	size_t hard_records; /* ior-hard records per rank */
-	size_t hard_record;  /* ior-hard record bytes */
-	size_t md_files;     /* mdtest-easy files per rank */
-	size_t mdh_files;    /* mdtest-hard files per rank */
-	size_t mdh_size;     /* mdtest-hard bytes per file */
-	size_t lat_iters;    /* latency samples per size and operation */
-	size_t raw_size;     /* raw AM bytes per client */
-	size_t raw_msg;      /* raw AM message bytes */
-	size_t raw_window;   /* raw AM messages in flight per client */
+	size_t easy_size;        /* ior-easy bytes per rank */
+	size_t easy_xfer;        /* ior-easy transfer */
+	size_t hard_records;     /* ior-hard records per rank */
+	size_t hard_record;      /* ior-hard record bytes */
+	size_t md_files;         /* mdtest-easy files per rank */
+	size_t mdh_files;        /* mdtest-hard files per rank */
+	size_t mdh_size;         /* mdtest-hard bytes per file */
+	size_t lat_iters;        /* latency samples per size and operation */
+	size_t raw_size;         /* raw AM bytes per client */
+	size_t raw_msg;          /* raw AM message bytes */
+	size_t raw_window;       /* raw AM messages in flight per client */
+	const char *stagein_src; /* stagein: the local tree copied, or NULL (no stagein) */
 	int reps;
 	int quick;
 	int verify;

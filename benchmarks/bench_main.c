@@ -62,7 +62,11 @@ static const char usage_text[] =
     "      --store KIND         chunk store of the in-job servers: files (object files in\n"
     "                           the data directory, the default) or memory (volatile)\n"
     "What to run:\n"
-    "  -w, --workloads LIST     ior-easy,ior-hard,mdtest-easy,mdtest-hard,latency or all\n"
+    "  -w, --workloads LIST     ior-easy,ior-hard,mdtest-easy,mdtest-hard,latency,stagein\n"
+    "                           or all (stagein: only with --stagein-src)\n"
+    "      --stagein-src DIR    stagein: the local tree copied in (benchfs-stagein on\n"
+    "                           benchfs, cp -a on posix-disk and posix-tmpfs), with a cold\n"
+    "                           page cache (dropped first; root only) and a warm one\n"
     "  -t, --targets LIST       benchfs,benchfs-mpiio,posix-preload,posix-disk,posix-tmpfs,\n"
     "                           mpiio-local,raw or all (default); posix-preload: POSIX calls\n"
     "                           on BenchFS through libbenchfs-posix.so (mount prefix: env\n"
@@ -108,6 +112,7 @@ enum {
 	O_RAWSZ,
 	O_RAWMSG,
 	O_RAWWIN,
+	O_STAGEIN,
 	O_VERIFY,
 	O_JSON,
 	O_PLOT,
@@ -137,6 +142,7 @@ static const struct option opts[] = {
     {"raw-size", required_argument, NULL, O_RAWSZ},
     {"raw-msg", required_argument, NULL, O_RAWMSG},
     {"raw-window", required_argument, NULL, O_RAWWIN},
+    {"stagein-src", required_argument, NULL, O_STAGEIN},
     {"reps", required_argument, NULL, 'r'},
     {"quick", no_argument, NULL, 'q'},
     {"verify", no_argument, NULL, O_VERIFY},
@@ -355,6 +361,7 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 	struct bench_cfg given = {0}; /* non-zero: set on the command line */
 	struct bfs_cli_fs fs = {0};
 	int o, any_w = 0, any_t = 0;
+	const char *wlist = "";
 	char msg[512];
 	size_t len = 0;
 
@@ -387,6 +394,7 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 			parse_list("workloads", optarg, bench_workload_names, W_COUNT, c->workloads,
 			           NULL);
 			any_w = 1;
+			wlist = optarg;
 			break;
 		case 't':
 			parse_list("targets", optarg, target_names, T_COUNT, c->targets, &c->raw);
@@ -442,6 +450,9 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 			c->raw_window = given.raw_window =
 			    parse_size("raw-window", optarg, 1, 4096);
 			break;
+		case O_STAGEIN:
+			c->stagein_src = optarg;
+			break;
 		case 'r':
 			c->reps = given.reps = (int)parse_size("reps", optarg, 1, BENCH_MAX_REPS);
 			break;
@@ -469,6 +480,12 @@ static void parse_options(struct bench_cfg *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!c->stagein_src && c->workloads[W_STAGEIN] && any_w && strstr(wlist, "stagein"))
+		usage_error("-w stagein needs --stagein-src DIR");
+	if (!c->stagein_src)
+		c->workloads[W_STAGEIN] = 0;
+	else if (access(c->stagein_src, R_OK) != 0)
+		usage_error("--stagein-src %s: %s", c->stagein_src, strerror(errno));
 	(void)any_w;
 	(void)any_t;
 	SET(easy_xfer, 1u << 20);

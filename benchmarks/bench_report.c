@@ -296,6 +296,16 @@ static size_t ratios(const struct bench_results *r, struct ratio *q)
 		add_ratio(q, &n, name, "ops/s", med(r, W_MD_EASY, "benchfs", "create"),
 		          med(r, W_MD_EASY, base[b], "create"), ">=1");
 	}
+	/* stage-in against cp -a (issue 17): how many times faster */
+	for (int b = 0; b < 2; b++)
+		for (int k = 0; k < 2; k++) {
+			const char *m = k ? "copy-warm" : "copy-cold";
+			snprintf(name, sizeof(name), "benchfs stagein %s speed-up over cp -a on %s",
+			         m, base[b]);
+			add_ratio(q, &n, name, "seconds of cp -a / seconds of the stage-in",
+			          med(r, W_STAGEIN, base[b], m), med(r, W_STAGEIN, "benchfs", m),
+			          b == 0 ? ">=3" : NULL);
+		}
 	/* the library's overhead (issue 15): the same workloads through libbenchfs-posix.so
 	 * against the native API */
 	for (int w = W_IOR_EASY; w <= W_IOR_HARD; w++)
@@ -360,6 +370,7 @@ static const char *const metric_order[W_COUNT + 1][16] = {
                    "pread-4KiB-p99", "pread-4KiB-p99.9", "pwrite-64KiB-p50", "pwrite-64KiB-p99",
                    "pwrite-64KiB-p99.9", "pread-64KiB-p50", "pread-64KiB-p99", "pread-64KiB-p99.9",
                    NULL},
+    [W_STAGEIN] = {"copy-cold", "copy-warm", NULL},
     [W_RAW] = {"am-bw", "am-bw-1", "am-bw-mem", "am-bw-1-ring", "rtt-small-4KiB-p50",
                "rtt-small-4KiB-p99", "rtt-small-4KiB-p99.9", "rtt-4KiB-small-p50",
                "rtt-4KiB-small-p99", "rtt-4KiB-small-p99.9", "rtt-small-64KiB-p50",

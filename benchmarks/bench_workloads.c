@@ -14,21 +14,30 @@
  *   latency      rank 0 alone (the others wait at a barrier without spinning): single 4 KiB and
  *                64 KiB pwrite and pread round trips at scattered aligned offsets of a 16 MiB
  *                file: percentiles and every sample for histograms.
+ *   stagein      the local tree of --stagein-src copied in, page cache dropped first (cold),
+ *                then again (warm): benchfs-stagein's copy by every rank on BenchFS, cp -a by
+ *                rank 0 on the local directories: seconds.
  * Every timed phase starts and ends with a barrier; the time between them is the figure's.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
+#include "../mpi-tools/stagein.h"
 
 #define LAT_SPAN   (16u << 20) /* bytes of the latency file */
 #define LAT_WARMUP 16          /* untimed operations before each latency series */
 
-const char *const bench_workload_names[W_COUNT + 1] = {"ior-easy",    "ior-hard", "mdtest-easy",
-                                                       "mdtest-hard", "latency",  "raw-ucx"};
+const char *const bench_workload_names[W_COUNT + 1] = {
+    "ior-easy", "ior-hard", "mdtest-easy", "mdtest-hard", "latency", "stagein", "raw-ucx"};
 
 /* One run of a workload on a target: where its files are, its first error. */
 struct run {
@@ -438,6 +447,139 @@ static void latency(struct run *u, char *buf)
 	agree(u);
 }
 
+/* ---- stagein ------------------------------------------------------------------------------------
+ */
+
+/* run_cmd - run @argv (a program found in PATH) and wait for it: 0, or -EIO (it failed), or
+ * -errno (it could not start). */
+static int run_cmd(char *const argv[])
+{
+	pid_t pid;
+	int st, rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+
+	if (rc)
+		return -rc;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+/* remove_tree - rank 0: remove BenchFS tree @path (depth first). 0 or the first -errno. */
+static int remove_tree(const char *path)
+{
+	struct benchfs_dirent *ent;
+	benchfs_dir_t *d;
+	char sub[4200];
+	int rc = benchfs_opendir(path, &d), r;
+
+	if (rc == -ENOTDIR)
+		return benchfs_unlink(path);
+	if (rc)
+		return rc;
+	while ((r = benchfs_readdir(d, &ent)) == 1 && !rc) {
+		snprintf(sub, sizeof(sub), "%s/%s", path, ent->d_name);
+		rc = ent->d_type == DT_DIR ? remove_tree(sub) : benchfs_unlink(sub);
+	}
+	benchfs_closedir(d);
+	if (!rc && r < 0)
+		rc = r;
+	return rc ? rc : benchfs_rmdir(path);
+}
+
+/* drop_caches - rank 0: write back and drop the page cache (root only). 0 or -errno. */
+static int drop_caches(void)
+{
+	int fd, rc = 0;
+
+	sync();
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "3", 1) != 1)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* copy_in - one copy of the source tree to @rel: benchfs-stagein's (every rank) on BenchFS,
+ * cp -a (rank 0, the others asleep) on a local directory. */
+static void copy_in(struct run *u, const char *rel)
+{
+	static const struct tool_desc desc = {.name = BENCH_NAME};
+	const struct bench_cfg *c = u->c;
+	char dst[4700];
+
+	if (u->t->kind == K_NATIVE) {
+		struct stagein s = {.chunk_opt = c->chunk, .src = c->stagein_src};
+
+		s.t.desc = &desc;
+		s.t.comm = c->comm;
+		s.t.rank = c->rank;
+		s.t.size = c->size;
+		s.t.nfs_servers = benchfs_server_count();
+		s.t.progress = -1; /* no progress line */
+		s.t.t0 = now();
+		s.cp.quiet = 1;
+		s.dst = strdup(rel);
+		if (!s.dst || stagein_run(&s))
+			fail(u, -EIO, "benchfs-stagein to", rel);
+		free(s.dst);
+		return;
+	}
+	if (c->rank == 0) {
+		char *argv[] = {"cp", "-a", (char *)c->stagein_src, dst, NULL};
+		int rc;
+
+		snprintf(dst, sizeof(dst), "%s%s", u->t->root, rel);
+		if ((rc = run_cmd(argv)) != 0)
+			fail(u, rc, "cp -a to", rel);
+	}
+	bench_idle_barrier(c->comm); /* (spinning ranks would take cp's cores) */
+}
+
+/* stagein - the tree of --stagein-src copied in with a cold page cache (dropped first, when
+ * this process may), then with a warm one (the first copy read it); each copy removed after.
+ * On BenchFS natively (benchfs-stagein's copy) and on the local POSIX directories (cp -a: the
+ * figure users compare with). The warm-up pass copies nothing. */
+static void stagein(struct run *u)
+{
+	const struct bench_cfg *c = u->c;
+	static int told;
+
+	if (!u->record || (u->t->kind != K_NATIVE && (u->t->kind != K_POSIX || u->t->on_benchfs)))
+		return;
+	for (int cold = 1; cold >= 0 && !u->err; cold--) {
+		char rel[512];
+		double t;
+		int rc = 0;
+
+		snprintf(rel, sizeof(rel), "%s/tree", u->dir);
+		if (cold && c->rank == 0 && (rc = drop_caches()) != 0 && !told++)
+			bench_note(u->r,
+			           "stagein copy-cold skipped: cannot drop the page cache: %s",
+			           bt_strerror(rc));
+		MPI_Bcast(&rc, 1, MPI_INT, 0, c->comm);
+		if (cold && rc)
+			continue;
+		t = phase_start(u);
+		copy_in(u, rel);
+		t = phase_end(u, t);
+		if (agree(u))
+			return;
+		record(u, cold ? "copy-cold" : "copy-warm", "s", t);
+		if (c->rank == 0) {
+			char path[4700], *argv[] = {"rm", "-rf", path, NULL};
+			snprintf(path, sizeof(path), "%s%s", u->t->root, rel);
+			rc = u->t->kind == K_NATIVE ? remove_tree(rel) : run_cmd(argv);
+			if (rc)
+				fail(u, rc, "remove", rel);
+		}
+		bench_idle_barrier(c->comm);
+		agree(u);
+	}
+}
+
 /* ---- driver
  * -------------------------------------------------------------------------------------- */
 
@@ -490,6 +632,9 @@ int bench_run(struct bench_cfg *c, struct bench_results *r, const struct bench_t
 		break;
 	case W_LATENCY:
 		latency(&u, buf);
+		break;
+	case W_STAGEIN:
+		stagein(&u);
 		break;
 	default:
 		break;

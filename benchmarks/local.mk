@@ -17,7 +17,8 @@ benchmarks_benchfs_bench_SOURCES = benchmarks/bench.h \
 	benchmarks/bench_workloads.c \
 	benchmarks/bench_raw.c \
 	benchmarks/bench_report.c \
-	src/common/ring.c
+	src/common/ring.c \
+	$(STAGEIN_SOURCES)
 benchmarks_benchfs_bench_CFLAGS = $(AM_CFLAGS) $(UCX_CFLAGS)
 benchmarks_benchfs_bench_CPPFLAGS = $(AM_CPPFLAGS) -DBENCHFS_LIBDIR='"$(libdir)"'
 benchmarks_benchfs_bench_LDADD = libbenchfs.la $(UCX_LIBS) $(XXHASH_LIBS) -lm

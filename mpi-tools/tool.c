@@ -385,7 +385,7 @@ void tool_progress_begin(struct tool *t, struct tool_progress *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->t = t;
-	p->on = t->rank == 0 && (t->progress || on_terminal());
+	p->on = t->rank == 0 && t->progress >= 0 && (t->progress || on_terminal());
 	tool_bcast_int(t, &p->on);
 	p->last = MPI_Wtime();
 	p->req = MPI_REQUEST_NULL;

@@ -67,7 +67,8 @@ struct tool {
 	/** --servers, --data-dir, --attach, --sync, --new-fs (common/cli.h) */
 	struct bfs_cli_fs fs;
 	int nfs_servers; /**< benchfs_server_count() after tool_start() */
-	int progress;    /**< --progress: show the progress line even when stderr is no tty */
+	int progress;    /**< --progress (1): show the progress line even when stderr is no tty; -1
+	                    never */
 	int preattached; /**< attached before tool_start() (the tool runs under benchfs-run) */
 	double t0;       /**< MPI_Wtime() when the file system was ready */
 };

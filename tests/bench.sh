@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench - benchmarks/benchfs-bench end to end with small sizes: 2 in-job servers + 2 clients,
-# every workload (ior-easy, ior-hard, mdtest-easy, mdtest-hard, latency) on every target
+# every workload (ior-easy, ior-hard, mdtest-easy, mdtest-hard, latency; stagein of the source
+# tree's src/, which runs on benchfs, posix-disk and posix-tmpfs) on every target
 # (BenchFS native, BenchFS through MPI-IO when adio/libbenchfs-romio.so was built, BenchFS
 # through libbenchfs-posix.so (posix-preload), POSIX on a local directory and on tmpfs, MPI-IO
 # on a local path) plus the raw UCX phase, with --verify and --json. Asserts: exit 0,
@@ -23,7 +24,7 @@ mkdir -p "$tmpfs"
 echo "=== benchfs-bench --quick --verify, 2 servers + 2 clients"
 timeout -k 5 "$BFS_TEST_TIMEOUT" mpirun "${MPIRUN_OPTS[@]}" -n 4 "$prog" --servers 2 \
 	--data-dir "$BFS_TMP/data" --local-dir "$BFS_TMP/local" --tmpfs-dir "$tmpfs" \
-	--quick --verify --json "$json" --workloads all --targets all
+	--quick --verify --json "$json" --workloads all --targets all --stagein-src "$top_srcdir/src"
 rc=$?
 case $rc in
 0) ;;
@@ -58,6 +59,10 @@ for w in ior-easy ior-hard mdtest-easy mdtest-hard latency; do
 			"$json" || fail "JSON: no figure for $w on $t"
 	done
 done
+for t in benchfs posix-disk posix-tmpfs; do
+	grep -q "{\"workload\": \"stagein\", \"target\": \"$t\", \"api\": \"[a-z-]*\", \"metric\": \"copy-warm\", \"unit\": \"s\", \"median\": [0-9]" \
+		"$json" || fail "JSON: no stagein copy-warm figure on $t"
+done
 for m in am-bw am-bw-1 am-bw-mem am-bw-1-ring; do
 	grep -q "{\"workload\": \"raw-ucx\", \"target\": \"raw-ucx\", \"api\": \"ucx-am\", \"metric\": \"$m\", \"unit\": \"MiB/s\", \"median\": [0-9]" "$json" ||
 		fail "JSON: no raw-ucx bandwidth $m"
@@ -65,7 +70,7 @@ done
 echo "JSON: $(grep -c '"workload"' "$json") figures; targets run: ${ran[*]}"
 
 # command-line errors: one line naming the cause, exit 2, never a hang
-for args in "--servers 1 --reps 0" "--servers 1 --workloads nosuch"; do
+for args in "--servers 1 --reps 0" "--servers 1 --workloads nosuch" "--servers 1 -w stagein"; do
 	out=$(timeout -k 5 60 mpirun "${MPIRUN_OPTS[@]}" -n 2 "$prog" $args 2>&1)
 	rc=$?
 	[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "benchfs-bench $args hung"
