@@ -2,8 +2,9 @@
  * meta.c - a server's metadata store: inode records in one LMDB environment, keyed by
  * bfs_path_key() so that a directory's children, and a whole subtree, are key ranges.
  *
- * Every modifying call runs in its own write transaction; reads reuse one read-only
- * transaction handle (reset between calls, renewed on the next), so a lookup allocates nothing.
+ * Every modifying call runs in its own write transaction, or in the group's (group commit, see
+ * wr_begin); reads reuse one read-only transaction handle (reset between calls, renewed on the
+ * next), so a lookup allocates nothing, or read the open group's transaction.
  *
  * LMDB keys are limited to mdb_env_get_maxkeysize() bytes (511 with a stock liblmdb). A path
  * whose key fits is stored under it ("short key"). A longer one is stored under a "long key":
@@ -74,6 +75,15 @@ struct bfs_meta {
 	uint64_t mapsize;    /* bytes */
 	uint64_t reserved;   /* bytes of the data file known to be allocated, from 0 */
 	uint32_t inline_max; /* bytes a new regular file may hold in its record (0: none) */
+	/* group commit (bfs_meta_group): writes share wtxn until bfs_meta_flush */
+	MDB_txn *wtxn;            /* the group's write transaction, NULL when none is open */
+	unsigned gmax;            /* writes a group holds at most (0: each commits alone) */
+	unsigned gops;            /* writes in wtxn */
+	uint64_t gcharge;         /* bytes of pages those may have added past LMDB's last page */
+	int gerr;                 /* an LMDB call failed in wtxn (-errno): it can only be aborted */
+	bfs_meta_commit_fn *done; /* told each group's end */
+	void *done_arg;
+	uint64_t commits, writes; /* write transactions committed, writes in them */
 };
 
 /* map_err - turn an LMDB return code into a negative errno: full map or disk -> -ENOSPC,
@@ -86,6 +96,17 @@ static int map_err(int rc)
 		return -ENOSPC;
 	bfs_warn("metadata store: %s", mdb_strerror(rc));
 	return -EIO;
+}
+
+/* txn_err - map_err for a call on a transaction: a failure in the group's transaction (a
+ * read in it too: LMDB marks the transaction broken) leaves it fit only for an abort. */
+static int txn_err(struct bfs_meta *m, int rc)
+{
+	int ret = map_err(rc);
+
+	if (ret && m->wtxn && !m->gerr)
+		m->gerr = ret;
+	return ret;
 }
 
 /* put_le64 / get_le64 - the inode counter's little-endian encoding. */
@@ -189,11 +210,16 @@ static int has_prefix(const MDB_val *k, const char *p, size_t plen)
 	return k->mv_size >= plen && memcmp(k->mv_data, p, plen) == 0;
 }
 
-/* rd_begin - start the read transaction (renewing the reset handle). Return 0 or -errno. */
+/* rd_begin - start the read transaction (renewing the reset handle); while a group is open,
+ * its write transaction, so that a read sees the group's writes. Return 0 or -errno. */
 static int rd_begin(struct bfs_meta *m, MDB_txn **txn)
 {
 	int rc;
 
+	if (m->wtxn) {
+		*txn = m->wtxn;
+		return 0;
+	}
 	if (m->rtxn) {
 		rc = mdb_txn_renew(m->rtxn);
 		if (rc == 0) {
@@ -212,10 +238,16 @@ static int rd_begin(struct bfs_meta *m, MDB_txn **txn)
 	return 0;
 }
 
-/* rd_end - release the read snapshot, keeping the handle for the next read. */
-static void rd_end(struct bfs_meta *m)
+static int group_end(struct bfs_meta *m, int status);
+
+/* rd_end - release the read snapshot, keeping the handle for the next read; a read in the
+ * group's transaction leaves it open, unless LMDB failed in it. */
+static void rd_end(struct bfs_meta *m, MDB_txn *txn)
 {
-	mdb_txn_reset(m->rtxn);
+	if (txn != m->wtxn)
+		mdb_txn_reset(txn);
+	else if (m->gerr)
+		group_end(m, m->gerr);
 }
 
 /*
@@ -271,20 +303,123 @@ static int reserve(struct bfs_meta *m, uint64_t headroom)
 	return -ENOSPC;
 }
 
-/* wr_begin - a write transaction, with @headroom bytes of storage allocated for it. */
-static int wr_begin(struct bfs_meta *m, uint64_t headroom, MDB_txn **txn)
+/*
+ * Group commit (bfs_meta_group). The writes share the group's transaction wtxn until
+ * bfs_meta_flush() or the group's max-th write commits it; reads in between are served from it
+ * (rd_begin), so they see those writes. The owner is told each group's outcome and holds the
+ * writes' replies until then. An LMDB failure inside wtxn leaves it fit only for an abort: every
+ * write of the group then fails (txn_err, group_end). Every other failure of a call comes
+ * before it writes, so it leaves the group alone. A put past the map's end is such an LMDB
+ * failure; so that a group does not break on a full map (nor touch unallocated pages, see
+ * reserve), a write joins it only when the pages the group may have added (charge) and the
+ * write's headroom fit in the allocated room and in the map; else the group is committed first
+ * and the write starts the next one, alone, as without groups. Near a full store every group is
+ * thus one write, and a write that gets -ENOSPC is one that did not fit alone.
+ */
+/* charge - bytes of pages a write in @txn of a value of @vlen bytes may have added past LMDB's
+ * last page: two changes of the tree (a create's counter and record), each copying and
+ * splitting (or, a delete, merging with a sibling) every page of its path, one level more than
+ * the tree has now, and a new root; and the value's overflow pages. */
+static uint64_t charge(const struct bfs_meta *m, MDB_txn *txn, size_t vlen)
 {
-	int rc = reserve(m, headroom);
+	uint64_t ps = m->psize ? m->psize : 4096, depth = 12;
+	MDB_stat st;
 
-	if (rc)
-		return rc;
-	return map_err(mdb_txn_begin(m->env, NULL, 0, txn));
+	if (mdb_stat(txn, m->dbi, &st) == 0)
+		depth = st.ms_depth + 1;
+	return (2 * (2 * depth + 1) + (vlen + ps - 1) / ps) * ps;
 }
 
-/* wr_commit - commit write transaction @txn. Return 0 or -errno. */
-static int wr_commit(MDB_txn *txn)
+/* group_room - whether a write needing @headroom bytes may join the open group (see above). */
+static int group_room(struct bfs_meta *m, uint64_t headroom)
 {
-	return map_err(mdb_txn_commit(txn));
+	MDB_envinfo info;
+	uint64_t need = m->gcharge + headroom, ps = m->psize ? m->psize : 4096;
+
+	if (m->gops >= m->gmax || mdb_env_info(m->env, &info))
+		return 0;
+	if (((uint64_t)info.me_last_pgno + 1) * ps + need > info.me_mapsize)
+		return 0;
+	return reserve(m, need) == 0;
+}
+
+/* group_end - end the group's transaction: commit it (@status 0) or abort it; the owner is
+ * told the outcome when it held writes. Return the outcome (0 or -errno). */
+static int group_end(struct bfs_meta *m, int status)
+{
+	MDB_txn *txn = m->wtxn;
+	unsigned n = m->gops;
+
+	if (!txn)
+		return 0;
+	m->wtxn = NULL;
+	m->gops = 0;
+	m->gerr = 0;
+	if (status == 0 && n) {
+		status = map_err(mdb_txn_commit(txn));
+		if (status == 0)
+			m->commits++, m->writes += n;
+	} else {
+		mdb_txn_abort(txn);
+	}
+	m->gcharge = 0;
+	if (n && m->done)
+		m->done(m->done_arg, status);
+	return status;
+}
+
+/* wr_begin - a write transaction, with @headroom bytes of storage allocated for it: the group's
+ * when there is room in it (else the group is committed first), or a new one (which becomes
+ * the group's when groups are on). */
+static int wr_begin(struct bfs_meta *m, uint64_t headroom, MDB_txn **txn)
+{
+	int rc;
+
+	if (m->wtxn) {
+		if (group_room(m, headroom)) {
+			*txn = m->wtxn;
+			return 0;
+		}
+		group_end(m, 0);
+	}
+	rc = reserve(m, headroom);
+	if (rc)
+		return rc;
+	rc = map_err(mdb_txn_begin(m->env, NULL, 0, txn));
+	if (rc == 0 && m->gmax)
+		m->wtxn = *txn;
+	return rc;
+}
+
+/* wr_done - a write in @txn succeeded, its value @vlen bytes: commit it, or count it in the
+ * group (committed when full). Return 0 or the commit's -errno. */
+static int wr_done(struct bfs_meta *m, MDB_txn *txn, size_t vlen)
+{
+	int rc;
+
+	if (txn != m->wtxn) {
+		rc = map_err(mdb_txn_commit(txn));
+		if (rc == 0)
+			m->commits++, m->writes++;
+		return rc;
+	}
+	m->gops++;
+	m->gcharge += charge(m, txn, vlen);
+	return m->gops >= m->gmax ? group_end(m, 0) : 0;
+}
+
+/* wr_fail - a call in @txn ends with @ret having written nothing (an error, or nothing to
+ * change): abort its own transaction; the group's stays unless LMDB failed in it (then all its
+ * writes fail with that error) or it holds nothing. Return @ret. */
+static int wr_fail(struct bfs_meta *m, MDB_txn *txn, int ret)
+{
+	if (txn != m->wtxn)
+		mdb_txn_abort(txn);
+	else if (m->gerr)
+		group_end(m, m->gerr);
+	else if (!m->gops)
+		group_end(m, 0);
+	return ret;
 }
 
 /* decode_rec - decode record value @v into @ino, checking that the target fits in it.
@@ -323,7 +458,7 @@ static int get_rec(struct bfs_meta *m, MDB_txn *txn, const struct mkey *key, con
 	if (rc == MDB_NOTFOUND)
 		return -ENOENT;
 	if (rc)
-		return map_err(rc);
+		return txn_err(m, rc);
 	if (v)
 		*v = val;
 	rc = decode_rec(&val, ino);
@@ -347,7 +482,7 @@ static int put_rec(struct bfs_meta *m, MDB_txn *txn, const struct mkey *key, con
 	rec.target_len = (uint32_t)tlen;
 	rc = mdb_put(txn, m->dbi, &k, &v, MDB_RESERVE);
 	if (rc)
-		return map_err(rc);
+		return txn_err(m, rc);
 	bfs_wire_encode_inode(&rec, v.mv_data);
 	if (tlen)
 		memcpy((char *)v.mv_data + BFS_WIRE_INODE_SIZE, target, tlen);
@@ -367,17 +502,17 @@ static int next_ino(struct bfs_meta *m, MDB_txn *txn, uint64_t *ino)
 	rc = mdb_get(txn, m->dbi, &k, &v);
 	if (rc == 0) {
 		if (v.mv_size != 8)
-			return map_err(MDB_CORRUPTED);
+			return txn_err(m, MDB_CORRUPTED);
 		n = get_le64(v.mv_data);
 	} else if (rc != MDB_NOTFOUND) {
-		return map_err(rc);
+		return txn_err(m, rc);
 	}
 	if (n == 0 || n >= INO_COUNTER_LIMIT)
 		return -ENOSPC;
 	v.mv_size = 8;
 	rc = mdb_put(txn, m->dbi, &k, &v, MDB_RESERVE);
 	if (rc)
-		return map_err(rc);
+		return txn_err(m, rc);
 	put_le64(v.mv_data, n + 1);
 	*ino = (uint64_t)(m->server + 1) << 48 | n;
 	return 0;
@@ -402,17 +537,17 @@ static int seek(struct bfs_meta *m, MDB_cursor *cur, const char *start, size_t s
 		rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
 	if (rc == MDB_NOTFOUND)
 		return -ENOENT;
-	return map_err(rc);
+	return txn_err(m, rc);
 }
 
 /* step - move @cur to the next entry. Return 0, -ENOENT at the end, -EIO. */
-static int step(MDB_cursor *cur, MDB_val *k, MDB_val *v)
+static int step(struct bfs_meta *m, MDB_cursor *cur, MDB_val *k, MDB_val *v)
 {
 	int rc = mdb_cursor_get(cur, k, v, MDB_NEXT);
 
 	if (rc == MDB_NOTFOUND)
 		return -ENOENT;
-	return map_err(rc);
+	return txn_err(m, rc);
 }
 
 /*
@@ -504,11 +639,13 @@ int bfs_meta_open(struct bfs_meta **mp, const char *dir, uint32_t server, int sy
 	return 0;
 }
 
-/* bfs_meta_close - end the read handle, flush and close the environment. */
+/* bfs_meta_close - commit an open group (untold), end the read handle, flush and close. */
 void bfs_meta_close(struct bfs_meta *m)
 {
 	if (!m)
 		return;
+	m->done = NULL;
+	group_end(m, 0);
 	if (m->rtxn)
 		mdb_txn_abort(m->rtxn);
 	if (!m->sync)
@@ -520,7 +657,34 @@ void bfs_meta_close(struct bfs_meta *m)
 /* bfs_meta_sync - flush committed transactions to disk. */
 int bfs_meta_sync(struct bfs_meta *m)
 {
-	return mdb_env_sync(m->env, 1) ? -EIO : 0;
+	int rc = group_end(m, 0);
+
+	return mdb_env_sync(m->env, 1) ? -EIO : rc;
+}
+
+/* bfs_meta_group - writes share a transaction from now on, up to @max of them (see meta.h). */
+void bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg)
+{
+	group_end(m, 0);
+	m->gmax = max;
+	m->done = done;
+	m->done_arg = arg;
+}
+
+unsigned bfs_meta_pending(const struct bfs_meta *m)
+{
+	return m->gops;
+}
+
+int bfs_meta_flush(struct bfs_meta *m)
+{
+	return group_end(m, 0);
+}
+
+void bfs_meta_commits(const struct bfs_meta *m, uint64_t *commits, uint64_t *writes)
+{
+	*commits = m->commits;
+	*writes = m->writes;
 }
 
 /* bfs_meta_create - insert a new record, or report the existing one (see meta.h). */
@@ -590,14 +754,13 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
-	ret = wr_commit(txn);
+	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
 	if (ret == 0)
 		*ino = rec;
 	return ret;
 
 out_abort:
-	mdb_txn_abort(txn);
-	return ret;
+	return wr_fail(m, txn, ret);
 }
 
 /* bfs_meta_lookup - read a record and a symlink's target (see meta.h). */
@@ -621,7 +784,7 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	if (ret == 0 && !(ino->flags & BFS_INODE_INLINE) && ino->target_len && cap)
 		memcpy(target, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE,
 		       BFS_MIN((size_t)ino->target_len, cap));
-	rd_end(m);
+	rd_end(m, txn);
 	return ret;
 }
 
@@ -662,17 +825,16 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 	k.mv_data = key.k;
 	rc = mdb_del(txn, m->dbi, &k, NULL);
 	if (rc) {
-		ret = map_err(rc);
+		ret = txn_err(m, rc);
 		goto out_abort;
 	}
-	ret = wr_commit(txn);
+	ret = wr_done(m, txn, 0);
 	if (ret == 0 && old)
 		*old = rec;
 	return ret;
 
 out_abort:
-	mdb_txn_abort(txn);
-	return ret;
+	return wr_fail(m, txn, ret);
 }
 
 /* bfs_meta_setattr - change size, times or permissions of a record (see meta.h). Nothing is
@@ -726,10 +888,9 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 		rec.flags &= ~BFS_INODE_INCOMPLETE;
 	if (rec.size == old.size && rec.atime_ns == old.atime_ns && rec.mtime_ns == old.mtime_ns &&
 	    rec.mode == old.mode && rec.flags == old.flags) {
-		mdb_txn_abort(txn);
 		if (out)
 			*out = rec;
-		return 0;
+		return wr_fail(m, txn, 0);
 	}
 	rec.ctime_ns = bfs_now_ns();
 	/* the value's memory may be reused by the put below: keep the body aside */
@@ -743,14 +904,13 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 	free(body);
 	if (ret)
 		goto out_abort;
-	ret = wr_commit(txn);
+	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
 	if (ret == 0 && out)
 		*out = rec;
 	return ret;
 
 out_abort:
-	mdb_txn_abort(txn);
-	return ret;
+	return wr_fail(m, txn, ret);
 }
 
 /* ---- inline data -------------------------------------------------------------------------- */
@@ -792,7 +952,7 @@ static int inline_begin(struct bfs_meta *m, const char *path, size_t len, uint64
 	else if (ret == 0 && !S_ISREG(rec->mode))
 		ret = -EISDIR;
 	if (ret || !(rec->flags & BFS_INODE_INLINE)) {
-		mdb_txn_abort(*txn);
+		wr_fail(m, *txn, ret);
 		*txn = NULL;
 	}
 	return ret;
@@ -844,14 +1004,13 @@ int bfs_meta_iwrite(struct bfs_meta *m, const char *path, size_t len, uint64_t i
 	free(body);
 	if (ret)
 		goto out_abort;
-	ret = wr_commit(txn);
+	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
 	if (ret == 0)
 		*out = rec;
 	return ret;
 
 out_abort:
-	mdb_txn_abort(txn);
-	return ret;
+	return wr_fail(m, txn, ret);
 }
 
 /* bfs_meta_iread - read an inline file's bytes from its record (see meta.h). */
@@ -880,7 +1039,7 @@ ssize_t bfs_meta_iread(struct bfs_meta *m, const char *path, size_t len, uint64_
 		memcpy(buf, (const char *)v.mv_data + BFS_WIRE_INODE_SIZE + off, held);
 		memset((char *)buf + held, 0, got - held); /* past the bytes held: zeros */
 	}
-	rd_end(m);
+	rd_end(m, txn);
 	return ret ? ret : (ssize_t)got;
 }
 
@@ -900,11 +1059,9 @@ int bfs_meta_uninline(struct bfs_meta *m, const char *path, size_t len, uint64_t
 	rec.flags &= ~BFS_INODE_INLINE;
 	rec.target_len = 0;
 	ret = put_rec(m, txn, &key, path, len, &rec, NULL, 0);
-	if (ret) {
-		mdb_txn_abort(txn);
-		return ret;
-	}
-	ret = wr_commit(txn);
+	if (ret)
+		return wr_fail(m, txn, ret);
+	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + (key.lng ? len : 0));
 	if (ret == 0)
 		*out = rec;
 	return ret;
@@ -947,14 +1104,13 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
-	ret = wr_commit(txn);
+	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
 	if (ret == 0 && replaced)
 		*replaced = old;
 	return ret;
 
 out_abort:
-	mdb_txn_abort(txn);
-	return ret;
+	return wr_fail(m, txn, ret);
 }
 
 /* dtype_of - readdir d_type of an inode mode. */
@@ -996,7 +1152,7 @@ static int dir_scan(struct bfs_meta *m, MDB_cursor *cur, const char *start, size
 	int ret;
 
 	for (ret = seek(m, cur, start, slen, slen > plen, &k, &v);
-	     ret == 0 && has_prefix(&k, start, plen); ret = step(cur, &k, &v)) {
+	     ret == 0 && has_prefix(&k, start, plen); ret = step(m, cur, &k, &v)) {
 		struct bfs_inode rec;
 		size_t nlen = k.mv_size - plen;
 
@@ -1043,8 +1199,8 @@ size_t bfs_meta_readdirx(struct bfs_meta *m, const char *dir, size_t dlen, const
 	after_long = alen && !root && child_long(m, dlen, alen);
 	if (rd_begin(m, &txn))
 		return 0;
-	if (map_err(mdb_cursor_open(txn, m->dbi, &cur))) {
-		rd_end(m);
+	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur))) {
+		rd_end(m, txn);
 		return 0;
 	}
 	/* short keys: only when some child's key fits (a name of one byte) */
@@ -1065,7 +1221,7 @@ size_t bfs_meta_readdirx(struct bfs_meta *m, const char *dir, size_t dlen, const
 		                 dir, dlen, attrs, buf, cap, &pos, count);
 	}
 	mdb_cursor_close(cur);
-	rd_end(m);
+	rd_end(m, txn);
 	return pos;
 }
 
@@ -1160,7 +1316,7 @@ static int find_short(struct bfs_meta *m, MDB_cursor *cur, const char *top, size
 		    find_put(key, k.mv_size, nul + 1, k.mv_size - (size_t)(nul + 1 - key), &rec,
 		             filter, buf, cap, pos, count))
 			return 1;
-		ret = step(cur, &k, &v);
+		ret = step(m, cur, &k, &v);
 	}
 	return 0;
 }
@@ -1195,7 +1351,7 @@ static int find_long(struct bfs_meta *m, MDB_cursor *cur, const char *top, size_
 	}
 	for (ret = seek(m, cur, start, slen, aklen != 0, &k, &v);
 	     ret == 0 && k.mv_size && *(const unsigned char *)k.mv_data == LONG_TAG;
-	     ret = step(cur, &k, &v)) {
+	     ret = step(m, cur, &k, &v)) {
 		struct bfs_inode rec;
 		const char *sp, *base;
 		size_t splen;
@@ -1242,8 +1398,8 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 	after_long = aklen > m->maxkey;
 	if (rd_begin(m, &txn))
 		return 0;
-	if (map_err(mdb_cursor_open(txn, m->dbi, &cur))) {
-		rd_end(m);
+	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur))) {
+		rd_end(m, txn);
 		return 0;
 	}
 	/* short keys below a top T are at least T '\0' x long */
@@ -1254,7 +1410,7 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 		*more = find_long(m, cur, top, tlen, after_long ? after_key : NULL,
 		                  after_long ? aklen : 0, filter, buf, cap, &pos, count);
 	mdb_cursor_close(cur);
-	rd_end(m);
+	rd_end(m, txn);
 	return pos;
 }
 
@@ -1267,7 +1423,7 @@ static int haschild_range(struct bfs_meta *m, MDB_cursor *cur, const char *prefi
 	int ret;
 
 	for (ret = seek(m, cur, prefix, plen, 0, &k, &v); ret == 0 && has_prefix(&k, prefix, plen);
-	     ret = step(cur, &k, &v)) {
+	     ret = step(m, cur, &k, &v)) {
 		struct bfs_inode rec;
 
 		if (!lng)
@@ -1291,7 +1447,7 @@ int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen)
 		return 0;
 	if (rd_begin(m, &txn))
 		return 0;
-	if (map_err(mdb_cursor_open(txn, m->dbi, &cur)) == 0) {
+	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur)) == 0) {
 		if (!child_long(m, dlen, 1)) {
 			memcpy(prefix, dir, dlen);
 			prefix[dlen] = '\0';
@@ -1303,7 +1459,7 @@ int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen)
 		}
 		mdb_cursor_close(cur);
 	}
-	rd_end(m);
+	rd_end(m, txn);
 	return found;
 }
 
@@ -1322,6 +1478,6 @@ uint64_t bfs_meta_count(struct bfs_meta *m)
 		if (n && mdb_get(txn, m->dbi, &k, &v) == 0)
 			n--;
 	}
-	rd_end(m);
+	rd_end(m, txn);
 	return n;
 }

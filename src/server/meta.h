@@ -7,8 +7,8 @@
  * bytes) is stored under a "long key" instead: 0x02, the XXH3-128 hash of its parent, '\0', its
  * basename; its value then ends with the full path (see meta.c). One system record, key
  * "\001next_ino", holds the next inode counter (u64 LE). Every call runs in its own LMDB write or
- * read transaction. Without @sync the environment is opened MDB_NOSYNC: a commit reaches disk at
- * bfs_meta_sync() or close.
+ * read transaction, unless writes are grouped (bfs_meta_group). Without @sync the environment is
+ * opened MDB_NOSYNC: a commit reaches disk at bfs_meta_sync() or close.
  *
  * All paths are normal paths (path.h) other than "/" unless stated; "/" is never stored.
  * Calls are not thread-safe (one server thread).
@@ -31,10 +31,36 @@ struct bfs_meta;
  * Return 0, or -errno (mkdir or LMDB failure, LMDB errors mapped to -EIO).
  */
 int bfs_meta_open(struct bfs_meta **m, const char *dir, uint32_t server, int sync);
-/** bfs_meta_close - flush and close. */
+/** bfs_meta_close - commit an open group (its owner is not told), flush and close. */
 void bfs_meta_close(struct bfs_meta *m);
-/** bfs_meta_sync - force committed transactions to disk. Return 0 or -EIO. */
+/** bfs_meta_sync - commit an open group (bfs_meta_flush), force committed transactions to disk.
+ *  Return 0, the group's -errno, or -EIO. */
 int bfs_meta_sync(struct bfs_meta *m);
+
+/*
+ * Group commit. After bfs_meta_group(m, max, done, arg) with @max > 0, the writes (create,
+ * remove, setattr, put, iwrite, uninline) share one LMDB write transaction, and the reads in
+ * between see them. The group is committed by bfs_meta_flush(), by its @max-th write, before a
+ * write that might not fit in the map or allocated storage together with it (that write then
+ * starts the next group alone, so that only what does not fit alone fails), and by sync and
+ * close. A call's result then says what it did inside the group: 0 is final only when the
+ * group commits. @done(@arg, status) is called at each end of a group that holds writes
+ * (from whichever call ended it, before that call returns): status 0, every write of the group
+ * is committed; -errno (-ENOSPC, -EIO), none of them is. A call that fails before writing
+ * (-EEXIST, -ENOENT, ...; all but LMDB's own failures) leaves the group as it was; one that
+ * fails in LMDB breaks the group's transaction: it returns the error and @done gets it too.
+ * The caller holds the answers of the writes, and of the reads that may have seen them, until
+ * @done: nothing may be said done before its commit. @max 0: every write commits alone (the
+ * default).
+ */
+typedef void bfs_meta_commit_fn(void *arg, int status);
+void bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg);
+/** bfs_meta_pending - writes in the open group, not yet committed (0: none). */
+unsigned bfs_meta_pending(const struct bfs_meta *m);
+/** bfs_meta_flush - commit the open group (nothing when none). Return 0 or -errno. */
+int bfs_meta_flush(struct bfs_meta *m);
+/** bfs_meta_commits - write transactions committed since open, and the writes they held. */
+void bfs_meta_commits(const struct bfs_meta *m, uint64_t *commits, uint64_t *writes);
 
 /**
  * bfs_meta_create - create the record of @path from @ino (mode incl. type, uid, gid,

@@ -1,7 +1,8 @@
 /*
  * meta_test.c - unit tests of src/server/meta.c on a real LMDB store in a temporary directory:
  * create/lookup/remove/setattr/put semantics, paged readdir and find, persistence, counts;
- * paths whose keys exceed LMDB's key size limit (stored under hashed "long keys").
+ * paths whose keys exceed LMDB's key size limit (stored under hashed "long keys"); group commit
+ * (every test again with writes grouped, then the group's own semantics and a full map).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -52,6 +53,17 @@ static int setup(void **state)
 		return -1;
 	*state = f;
 	return 0;
+}
+
+/* setup_grouped - setup, with writes grouped (bfs_meta_group, at most 64 a transaction): every
+ * test then also runs its reads against a transaction holding uncommitted writes. */
+static int setup_grouped(void **state)
+{
+	int rc = setup(state);
+
+	if (rc == 0)
+		bfs_meta_group(((struct fixture *)*state)->m, 64, NULL, NULL);
+	return rc;
 }
 
 /* teardown - close the store and remove the temporary directory. */
@@ -1511,7 +1523,237 @@ static void test_long_reopen(void **state)
 		assert_int_equal(seen[i], 1);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+/* ---- group commit ---- */
+
+/* A group's outcomes as bfs_meta_group's callback reports them. */
+struct outcomes {
+	int calls, fails, last;
+};
+
+static void on_commit(void *arg, int status)
+{
+	struct outcomes *o = arg;
+
+	o->calls++;
+	o->last = status;
+	if (status)
+		o->fails++;
+}
+
+/* test_group - writes share a transaction until the flush or the max-th write; reads in it
+ * see them; calls that fail (EEXIST, ENOENT, EISDIR, ...) or change nothing leave the others
+ * in it, and a group holding nothing is neither kept open nor reported. */
+static void test_group(void **state)
+{
+	struct fixture *f = *state;
+	struct outcomes o = {0, 0, 0};
+	struct bfs_inode a, b, x, r, in;
+	uint64_t commits, writes, commits2, writes2;
+	char buf[256];
+	uint32_t n;
+	int more;
+
+	bfs_meta_group(f->m, 64, on_commit, &o);
+	a = mk(f->m, "/a", S_IFREG | 0644, 0);
+	b = mk(f->m, "/b", S_IFDIR | 0755, 0);
+	assert_int_equal(bfs_meta_pending(f->m), 2);
+	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), 0);
+	assert_inode_equal(&r, &a);
+	/* failures before any write: the group stays whole */
+	memset(&in, 0, sizeof(in));
+	in.mode = S_IFREG | 0644;
+	in.chunk_size = 1 << 20;
+	assert_int_equal(bfs_meta_create(f->m, "/a", 2, &in, NULL, 0, 1), -EEXIST);
+	assert_int_equal(bfs_meta_create(f->m, "/b", 2, &in, NULL, 0, 0), -EEXIST);
+	assert_int_equal(bfs_meta_remove(f->m, "/nope", 5, 0, 0, NULL), -ENOENT);
+	assert_int_equal(bfs_meta_remove(f->m, "/b", 2, BFS_F_NOTDIR, 0, NULL), -EISDIR);
+	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino + 1, NULL), -ENOENT);
+	assert_int_equal(bfs_meta_setattr(f->m, "/nope", 5, BFS_F_MODE, 0, 0, 0, 0600, &r),
+	                 -ENOENT);
+	assert_int_equal(bfs_meta_setattr(f->m, "/b", 2, BFS_F_SIZE, 1, 0, 0, 0, &r), -EISDIR);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/b", 2, b.ino, 0, "x", 1, 1, &r), -EISDIR);
+	assert_int_equal(bfs_meta_put(f->m, "/b", 2, &a, NULL, 0, &r), -EISDIR);
+	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE_MAX, 0, 0, 0, 0, &r), 0);
+	assert_int_equal(bfs_meta_pending(f->m), 2); /* (nothing changed) */
+	x = mk(f->m, "/b/x", S_IFREG | 0644, 0);
+	assert_true(x.ino > b.ino && b.ino > a.ino); /* the counter goes on inside the group */
+	assert_int_equal(bfs_meta_haschild(f->m, "/b", 2), 1);
+	bfs_meta_readdir(f->m, "/b", 2, NULL, 0, buf, sizeof(buf), &n, &more);
+	assert_int_equal(n, 1);
+	setsize(f->m, "/a", 10, 5);
+	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino, &r), 0);
+	assert_int_equal(r.size, 10);
+	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), -ENOENT);
+	assert_int_equal(bfs_meta_count(f->m), 2);
+	assert_int_equal(bfs_meta_pending(f->m), 5);
+	assert_int_equal(o.calls, 0);
+	bfs_meta_commits(f->m, &commits, &writes);
+	assert_int_equal(bfs_meta_flush(f->m), 0);
+	assert_int_equal(o.calls, 1);
+	assert_int_equal(o.last, 0);
+	assert_int_equal(bfs_meta_pending(f->m), 0);
+	bfs_meta_commits(f->m, &commits2, &writes2);
+	assert_int_equal(commits2, commits + 1); /* five writes, one commit */
+	assert_int_equal(writes2, writes + 5);
+	assert_int_equal(bfs_meta_flush(f->m), 0);
+	/* a failure alone, a change of nothing alone: no group left, none reported */
+	assert_int_equal(bfs_meta_create(f->m, "/b/x", 4, &in, NULL, 0, 1), -EEXIST);
+	assert_int_equal(bfs_meta_setattr(f->m, "/b/x", 4, 0, 0, 0, 0, 0, &r), 0);
+	assert_int_equal(bfs_meta_pending(f->m), 0);
+	assert_int_equal(bfs_meta_flush(f->m), 0);
+	assert_int_equal(o.calls, 1);
+
+	/* the max-th write commits the group, and says so itself */
+	bfs_meta_group(f->m, 3, on_commit, &o);
+	mk(f->m, "/c1", S_IFREG | 0644, 0);
+	mk(f->m, "/c2", S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_pending(f->m), 2);
+	mk(f->m, "/c3", S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_pending(f->m), 0);
+	assert_int_equal(o.calls, 2);
+	/* close commits an open group */
+	mk(f->m, "/c4", S_IFREG | 0644, 0);
+	assert_int_equal(bfs_meta_pending(f->m), 1);
+	bfs_meta_close(f->m);
+	f->m = NULL;
+	assert_int_equal(o.calls, 2);
+	assert_int_equal(o.fails, 0);
+
+	assert_int_equal(bfs_meta_open(&f->m, f->dir, SERVER, 0), 0);
+	assert_int_equal(bfs_meta_count(f->m), 6);
+	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), -ENOENT);
+	assert_int_equal(bfs_meta_lookup(f->m, "/b", 2, &r, NULL, 0), 0);
+	assert_inode_equal(&r, &b);
+	assert_int_equal(bfs_meta_lookup(f->m, "/b/x", 4, &r, NULL, 0), 0);
+	assert_inode_equal(&r, &x);
+	assert_int_equal(bfs_meta_lookup(f->m, "/c4", 3, &r, NULL, 0), 0);
+}
+
+#define FULL_MAX   4000 /* files tried at most */
+#define FULL_BYTES 3000 /* each file's bytes, inline */
+
+/* The files of test_group_full: each one's fate (1: in the open group; 0: committed;
+ * -errno: failed), those of the open group, groups ended and writes failed. */
+struct full_files {
+	int fate[FULL_MAX];
+	int held[FULL_MAX];
+	int nheld, calls, fails;
+};
+
+/* full_commit - a group ended: its files' fate. One that failed held a single write (its
+ * commit needed room the map did not have: that write alone did not fit). */
+static void full_commit(void *arg, int status)
+{
+	struct full_files *ff = arg;
+
+	ff->calls++;
+	if (status) {
+		assert_int_equal(status, -ENOSPC);
+		assert_int_equal(ff->nheld, 1);
+		ff->fails++;
+	}
+	for (int i = 0; i < ff->nheld; i++)
+		ff->fate[ff->held[i]] = status;
+	ff->nheld = 0;
+}
+
+/* full_create - create inline file /fI with its FULL_BYTES bytes. Return the call's result. */
+static int full_create(struct bfs_meta *m, int i)
+{
+	char path[32], data[FULL_BYTES];
+	struct bfs_inode in;
+
+	snprintf(path, sizeof(path), "/f%d", i);
+	memset(data, 'a' + i % 26, sizeof(data));
+	memcpy(data, &i, sizeof(i));
+	memset(&in, 0, sizeof(in));
+	in.mode = S_IFREG | 0644;
+	in.chunk_size = 1 << 20;
+	return bfs_meta_create(m, path, strlen(path), &in, data, sizeof(data), 1);
+}
+
+/*
+ * test_group_full - a map that fills up under grouped writes (4 MiB, inline files of 3 000
+ * bytes, a flush every 16 calls as a server's round): the writes that get -ENOSPC are ones that
+ * did not fit alone (each fails with no group open, or is the only write of the group whose
+ * commit fails), so nothing that was committed is lost and nothing that failed is there; a
+ * remove still works.
+ */
+static void test_group_full(void **state)
+{
+	struct fixture *f = *state;
+	static struct full_files ff;
+	struct bfs_meta *m;
+	struct bfs_inode r;
+	char dir[160], path[32], buf[FULL_BYTES + 1], want[FULL_BYTES];
+	int i, n, rc, full = 0, done = 0, flushed;
+
+	memset(&ff, 0, sizeof(ff));
+	snprintf(dir, sizeof(dir), "%s/full", f->tmp);
+	setenv("BENCHFS_META_MAP", "4M", 1);
+	rc = bfs_meta_open(&m, dir, SERVER, 0);
+	unsetenv("BENCHFS_META_MAP");
+	assert_int_equal(rc, 0);
+	bfs_meta_set_inline(m, 65536);
+	bfs_meta_group(m, 64, full_commit, &ff);
+	for (n = 0; n < FULL_MAX && full + ff.fails < 8; n++) {
+		rc = full_create(m, n);
+		if (rc == 0 && bfs_meta_pending(m)) {
+			ff.fate[n] = 1;
+			ff.held[ff.nheld++] = n;
+		} else {
+			assert_true(rc == 0 || rc == -ENOSPC);
+			ff.fate[n] = rc;
+			if (rc) {
+				full++;
+				assert_int_equal(bfs_meta_pending(m), 0); /* it was alone */
+			}
+		}
+		if (n % 16 == 15) {
+			flushed = ff.fails;
+			rc = bfs_meta_flush(m);
+			assert_int_equal(rc, ff.fails > flushed ? -ENOSPC : 0);
+		}
+	}
+	bfs_meta_flush(m);
+	assert_int_equal(ff.nheld, 0);
+	assert_true(full + ff.fails >= 8);
+	for (i = 0; i < n; i++) {
+		assert_true(ff.fate[i] <= 0);
+		done += ff.fate[i] == 0;
+	}
+	assert_true(done > 200);
+	assert_true(ff.calls < done / 2); /* groups did form before the map filled */
+	/* a full map still removes */
+	assert_int_equal(bfs_meta_remove(m, "/f0", 3, 0, 0, NULL), 0);
+	assert_int_equal(bfs_meta_pending(m), 1);
+	assert_int_equal(bfs_meta_flush(m), 0);
+	ff.fate[0] = -ENOENT;
+	bfs_meta_close(m);
+
+	/* what was committed is there with its bytes; what failed is not */
+	assert_int_equal(bfs_meta_open(&m, dir, SERVER, 0), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/f%d", i);
+		if (ff.fate[i]) {
+			assert_int_equal(bfs_meta_lookup(m, path, strlen(path), &r, NULL, 0),
+			                 -ENOENT);
+			continue;
+		}
+		assert_int_equal(bfs_meta_lookup(m, path, strlen(path), &r, NULL, 0), 0);
+		memset(want, 'a' + i % 26, sizeof(want));
+		memcpy(want, &i, sizeof(i));
+		assert_int_equal(
+		    bfs_meta_iread(m, path, strlen(path), r.ino, 0, buf, sizeof(buf), &r),
+		    FULL_BYTES);
+		assert_memory_equal(buf, want, FULL_BYTES);
+	}
+	assert_int_equal(bfs_meta_count(m), (uint64_t)done - 1);
+	bfs_meta_close(m);
+}
+
+#define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TG(fn) cmocka_unit_test_setup_teardown(fn, setup_grouped, teardown)
 
 int main(void)
 {
@@ -1535,6 +1777,28 @@ int main(void)
 	    T(test_long_haschild),
 	    T(test_long_find),
 	    T(test_long_reopen),
+	    T(test_group),
+	    T(test_group_full),
+	    /* all of it again with writes grouped */
+	    TG(test_create_lookup),
+	    TG(test_symlink),
+	    TG(test_remove),
+	    TG(test_setattr),
+	    TG(test_put),
+	    TG(test_readdir_large),
+	    TG(test_readdir_children),
+	    TG(test_haschild),
+	    TG(test_find),
+	    TG(test_find_large),
+	    TG(test_reopen),
+	    TG(test_inline),
+	    TG(test_count),
+	    TG(test_open_errors),
+	    TG(test_long_paths),
+	    TG(test_long_readdir),
+	    TG(test_long_haschild),
+	    TG(test_long_find),
+	    TG(test_long_reopen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
