@@ -79,6 +79,8 @@ struct bfs_meta {
 	MDB_txn *wtxn;            /* the group's write transaction, NULL when none is open */
 	unsigned gmax;            /* writes a group holds at most (0: each commits alone) */
 	unsigned gops;            /* writes in wtxn */
+	uint64_t *gkey;           /* XXH3-64 of the record key of each (gmax of them) */
+	uint64_t staged;          /* writes done since open, committed or not */
 	uint64_t gcharge;         /* bytes of pages those may have added past LMDB's last page */
 	int gerr;                 /* an LMDB call failed in wtxn (-errno): it can only be aborted */
 	bfs_meta_commit_fn *done; /* told each group's end */
@@ -193,6 +195,34 @@ static int make_key(const struct bfs_meta *m, const char *path, size_t len, stru
 	return 0;
 }
 
+static int group_end(struct bfs_meta *m, int status);
+
+/* group_wrote - whether the open group wrote the record under @key. */
+static int group_wrote(const struct bfs_meta *m, const struct mkey *key)
+{
+	uint64_t h;
+
+	if (!m->gops)
+		return 0;
+	h = XXH3_64bits(key->k, key->len);
+	for (unsigned i = 0; i < m->gops; i++)
+		if (m->gkey[i] == h)
+			return 1;
+	return 0;
+}
+
+/* key_begin - make_key for a call on the record of @path; when the open group wrote that
+ * record, the group is committed first: no answer depends on a write not yet committed (see
+ * wr_begin). */
+static int key_begin(struct bfs_meta *m, const char *path, size_t len, struct mkey *key)
+{
+	int ret = make_key(m, path, len, key);
+
+	if (ret == 0 && group_wrote(m, key))
+		group_end(m, 0);
+	return ret;
+}
+
 /* key_cmp - LMDB's default key order (bytewise, shorter first) of @k against @s (@slen). */
 static int key_cmp(const MDB_val *k, const char *s, size_t slen)
 {
@@ -238,7 +268,13 @@ static int rd_begin(struct bfs_meta *m, MDB_txn **txn)
 	return 0;
 }
 
-static int group_end(struct bfs_meta *m, int status);
+/* rd_scan - rd_begin for a read of many records: an open group is committed first (see
+ * wr_begin). */
+static int rd_scan(struct bfs_meta *m, MDB_txn **txn)
+{
+	group_end(m, 0);
+	return rd_begin(m, txn);
+}
 
 /* rd_end - release the read snapshot, keeping the handle for the next read; a read in the
  * group's transaction leaves it open, unless LMDB failed in it. */
@@ -305,11 +341,14 @@ static int reserve(struct bfs_meta *m, uint64_t headroom)
 
 /*
  * Group commit (bfs_meta_group). The writes share the group's transaction wtxn until
- * bfs_meta_flush() or the group's max-th write commits it; reads in between are served from it
- * (rd_begin), so they see those writes. The owner is told each group's outcome and holds the
- * writes' replies until then. An LMDB failure inside wtxn leaves it fit only for an abort: every
- * write of the group then fails (txn_err, group_end). Every other failure of a call comes
- * before it writes, so it leaves the group alone. A put past the map's end is such an LMDB
+ * bfs_meta_flush() or the group's max-th write commits it. The owner is told each group's
+ * outcome and holds the writes' replies until then; the answers of every other call stand at
+ * once: a call on a record the group wrote commits the group first (key_begin), and so does a
+ * read of many records (rd_scan), so no answer but a write's own rests on a write that may
+ * still fail. Other reads are served from wtxn (rd_begin): it holds the committed record.
+ * An LMDB failure inside wtxn leaves it fit only for an abort: every write of the group then
+ * fails (txn_err, group_end). Every other failure of a call comes before it writes, so it
+ * leaves the group alone. A put past the map's end is such an LMDB
  * failure; so that a group does not break on a full map (nor touch unallocated pages, see
  * reserve), a write joins it only when the pages the group may have added (charge) and the
  * write's headroom fit in the allocated room and in the map; else the group is committed first
@@ -391,19 +430,20 @@ static int wr_begin(struct bfs_meta *m, uint64_t headroom, MDB_txn **txn)
 	return rc;
 }
 
-/* wr_done - a write in @txn succeeded, its value @vlen bytes: commit it, or count it in the
- * group (committed when full). Return 0 or the commit's -errno. */
-static int wr_done(struct bfs_meta *m, MDB_txn *txn, size_t vlen)
+/* wr_done - a write in @txn of the record under @key succeeded, its value @vlen bytes: commit
+ * it, or count it in the group (committed when full). Return 0 or the commit's -errno. */
+static int wr_done(struct bfs_meta *m, MDB_txn *txn, const struct mkey *key, size_t vlen)
 {
 	int rc;
 
+	m->staged++;
 	if (txn != m->wtxn) {
 		rc = map_err(mdb_txn_commit(txn));
 		if (rc == 0)
 			m->commits++, m->writes++;
 		return rc;
 	}
-	m->gops++;
+	m->gkey[m->gops++] = XXH3_64bits(key->k, key->len);
 	m->gcharge += charge(m, txn, vlen);
 	return m->gops >= m->gmax ? group_end(m, 0) : 0;
 }
@@ -651,6 +691,7 @@ void bfs_meta_close(struct bfs_meta *m)
 	if (!m->sync)
 		map_err(mdb_env_sync(m->env, 1));
 	mdb_env_close(m->env);
+	free(m->gkey);
 	free(m);
 }
 
@@ -663,12 +704,27 @@ int bfs_meta_sync(struct bfs_meta *m)
 }
 
 /* bfs_meta_group - writes share a transaction from now on, up to @max of them (see meta.h). */
-void bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg)
+int bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg)
 {
+	uint64_t *keys = NULL;
+	int rc = 0;
+
 	group_end(m, 0);
+	if (max && !(keys = calloc(max, sizeof(*keys)))) {
+		max = 0;
+		rc = -ENOMEM;
+	}
+	free(m->gkey);
+	m->gkey = keys;
 	m->gmax = max;
 	m->done = done;
 	m->done_arg = arg;
+	return rc;
+}
+
+uint64_t bfs_meta_staged(const struct bfs_meta *m)
+{
+	return m->staged;
 }
 
 unsigned bfs_meta_pending(const struct bfs_meta *m)
@@ -697,7 +753,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	int ret;
 	int64_t now;
 
-	ret = make_key(m, path, len, &key);
+	ret = key_begin(m, path, len, &key);
 	if (ret)
 		return ret;
 	if (!S_ISREG(ino->mode) && tlen > BENCHFS_PATH_MAX)
@@ -754,7 +810,7 @@ int bfs_meta_create(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
-	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
+	ret = wr_done(m, txn, &key, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
 	if (ret == 0)
 		*ino = rec;
 	return ret;
@@ -772,7 +828,7 @@ int bfs_meta_lookup(struct bfs_meta *m, const char *path, size_t len, struct bfs
 	MDB_val v;
 	int ret;
 
-	ret = make_key(m, path, len, &key);
+	ret = key_begin(m, path, len, &key);
 	if (ret)
 		return ret;
 	ret = rd_begin(m, &txn);
@@ -798,7 +854,7 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 	MDB_val k;
 	int ret, rc;
 
-	ret = make_key(m, path, len, &key);
+	ret = key_begin(m, path, len, &key);
 	if (ret)
 		return ret;
 	ret = wr_begin(m, HEADROOM_UPDATE, &txn);
@@ -828,7 +884,7 @@ int bfs_meta_remove(struct bfs_meta *m, const char *path, size_t len, unsigned f
 		ret = txn_err(m, rc);
 		goto out_abort;
 	}
-	ret = wr_done(m, txn, 0);
+	ret = wr_done(m, txn, &key, 0);
 	if (ret == 0 && old)
 		*old = rec;
 	return ret;
@@ -850,7 +906,7 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 	char *body = NULL;
 	int ret;
 
-	ret = make_key(m, path, len, &key);
+	ret = key_begin(m, path, len, &key);
 	if (ret)
 		return ret;
 	ret = wr_begin(m, HEADROOM_UPDATE, &txn);
@@ -904,7 +960,7 @@ int bfs_meta_setattr(struct bfs_meta *m, const char *path, size_t len, unsigned 
 	free(body);
 	if (ret)
 		goto out_abort;
-	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
+	ret = wr_done(m, txn, &key, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
 	if (ret == 0 && out)
 		*out = rec;
 	return ret;
@@ -938,7 +994,7 @@ uint32_t bfs_meta_inline_limit(const struct bfs_meta *m, const struct bfs_inode 
 static int inline_begin(struct bfs_meta *m, const char *path, size_t len, uint64_t ino,
                         struct mkey *key, MDB_txn **txn, struct bfs_inode *rec, MDB_val *v)
 {
-	int ret = make_key(m, path, len, key);
+	int ret = key_begin(m, path, len, key);
 
 	*txn = NULL;
 	if (ret)
@@ -1004,7 +1060,7 @@ int bfs_meta_iwrite(struct bfs_meta *m, const char *path, size_t len, uint64_t i
 	free(body);
 	if (ret)
 		goto out_abort;
-	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
+	ret = wr_done(m, txn, &key, BFS_WIRE_INODE_SIZE + rec.target_len + (key.lng ? len : 0));
 	if (ret == 0)
 		*out = rec;
 	return ret;
@@ -1021,7 +1077,7 @@ ssize_t bfs_meta_iread(struct bfs_meta *m, const char *path, size_t len, uint64_
 	MDB_txn *txn;
 	MDB_val v;
 	size_t got = 0, held;
-	int ret = make_key(m, path, len, &key);
+	int ret = key_begin(m, path, len, &key);
 
 	if (ret)
 		return ret;
@@ -1061,7 +1117,7 @@ int bfs_meta_uninline(struct bfs_meta *m, const char *path, size_t len, uint64_t
 	ret = put_rec(m, txn, &key, path, len, &rec, NULL, 0);
 	if (ret)
 		return wr_fail(m, txn, ret);
-	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + (key.lng ? len : 0));
+	ret = wr_done(m, txn, &key, BFS_WIRE_INODE_SIZE + (key.lng ? len : 0));
 	if (ret == 0)
 		*out = rec;
 	return ret;
@@ -1077,7 +1133,7 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 	MDB_txn *txn;
 	int ret;
 
-	ret = make_key(m, path, len, &key);
+	ret = key_begin(m, path, len, &key);
 	if (ret)
 		return ret;
 	if (tlen > BENCHFS_PATH_MAX)
@@ -1104,7 +1160,7 @@ int bfs_meta_put(struct bfs_meta *m, const char *path, size_t len, const struct 
 	ret = put_rec(m, txn, &key, path, len, &rec, target, tlen);
 	if (ret)
 		goto out_abort;
-	ret = wr_done(m, txn, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
+	ret = wr_done(m, txn, &key, BFS_WIRE_INODE_SIZE + tlen + (key.lng ? len : 0));
 	if (ret == 0 && replaced)
 		*replaced = old;
 	return ret;
@@ -1197,7 +1253,7 @@ size_t bfs_meta_readdirx(struct bfs_meta *m, const char *dir, size_t dlen, const
 	if (!path_ok(dir, dlen, 1) || alen > BENCHFS_NAME_MAX || (alen && !after))
 		return 0;
 	after_long = alen && !root && child_long(m, dlen, alen);
-	if (rd_begin(m, &txn))
+	if (rd_scan(m, &txn))
 		return 0;
 	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur))) {
 		rd_end(m, txn);
@@ -1396,7 +1452,7 @@ size_t bfs_meta_find(struct bfs_meta *m, const char *top, size_t tlen, const cha
 	if (!after_key)
 		aklen = 0;
 	after_long = aklen > m->maxkey;
-	if (rd_begin(m, &txn))
+	if (rd_scan(m, &txn))
 		return 0;
 	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur))) {
 		rd_end(m, txn);
@@ -1445,7 +1501,7 @@ int bfs_meta_haschild(struct bfs_meta *m, const char *dir, size_t dlen)
 
 	if (!path_ok(dir, dlen, 1))
 		return 0;
-	if (rd_begin(m, &txn))
+	if (rd_scan(m, &txn))
 		return 0;
 	if (txn_err(m, mdb_cursor_open(txn, m->dbi, &cur)) == 0) {
 		if (!child_long(m, dlen, 1)) {

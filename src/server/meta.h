@@ -39,24 +39,29 @@ int bfs_meta_sync(struct bfs_meta *m);
 
 /*
  * Group commit. After bfs_meta_group(m, max, done, arg) with @max > 0, the writes (create,
- * remove, setattr, put, iwrite, uninline) share one LMDB write transaction, and the reads in
- * between see them. The group is committed by bfs_meta_flush(), by its @max-th write, before a
- * write that might not fit in the map or allocated storage together with it (that write then
- * starts the next group alone, so that only what does not fit alone fails), and by sync and
- * close. A call's result then says what it did inside the group: 0 is final only when the
- * group commits. @done(@arg, status) is called at each end of a group that holds writes
- * (from whichever call ended it, before that call returns): status 0, every write of the group
- * is committed; -errno (-ENOSPC, -EIO), none of them is. A call that fails before writing
- * (-EEXIST, -ENOENT, ...; all but LMDB's own failures) leaves the group as it was; one that
- * fails in LMDB breaks the group's transaction: it returns the error and @done gets it too.
- * The caller holds the answers of the writes, and of the reads that may have seen them, until
- * @done: nothing may be said done before its commit. @max 0: every write commits alone (the
- * default).
+ * remove, setattr, put, iwrite, uninline) share one LMDB write transaction, committed by
+ * bfs_meta_flush(), by the group's @max-th write, before a write that might not fit in the map
+ * or the allocated storage together with it (that write then starts the next group alone, so
+ * that only what does not fit alone fails), and by sync and close. A write's result then says
+ * what it did inside the group: 0 is final only once the group commits. @done(@arg, status) is
+ * called at each end of a group that holds writes (from whichever call ended it, before that
+ * call returns): status 0, every write of the group is committed; -errno (-ENOSPC, -EIO), none
+ * of them is. The caller holds the answers of the writes (bfs_meta_staged tells a call that
+ * wrote) until then: nothing may be said done before its commit. Every other answer stands at
+ * once: a call on a record the group wrote, and a readdir, find or haschild while it holds
+ * writes, commit the group first, so that it sees them committed. A call that fails before
+ * writing (-EEXIST, -ENOENT, ...: all but LMDB's own failures) leaves the group as it was; one
+ * that fails in LMDB breaks the group's transaction: it returns the error and @done gets it for
+ * the others. bfs_meta_count counts the group's writes too. @max 0: every write commits alone
+ * (the default). Return 0, or -ENOMEM (writes then commit alone).
  */
 typedef void bfs_meta_commit_fn(void *arg, int status);
-void bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg);
+int bfs_meta_group(struct bfs_meta *m, unsigned max, bfs_meta_commit_fn *done, void *arg);
 /** bfs_meta_pending - writes in the open group, not yet committed (0: none). */
 unsigned bfs_meta_pending(const struct bfs_meta *m);
+/** bfs_meta_staged - writes done since open, committed or in the group (a call that changed it
+ *  wrote). */
+uint64_t bfs_meta_staged(const struct bfs_meta *m);
 /** bfs_meta_flush - commit the open group (nothing when none). Return 0 or -errno. */
 int bfs_meta_flush(struct bfs_meta *m);
 /** bfs_meta_commits - write transactions committed since open, and the writes they held. */

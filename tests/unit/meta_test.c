@@ -62,7 +62,7 @@ static int setup_grouped(void **state)
 	int rc = setup(state);
 
 	if (rc == 0)
-		bfs_meta_group(((struct fixture *)*state)->m, 64, NULL, NULL);
+		rc = bfs_meta_group(((struct fixture *)*state)->m, 64, NULL, NULL);
 	return rc;
 }
 
@@ -1540,87 +1540,106 @@ static void on_commit(void *arg, int status)
 		o->fails++;
 }
 
-/* test_group - writes share a transaction until the flush or the max-th write; reads in it
- * see them; calls that fail (EEXIST, ENOENT, EISDIR, ...) or change nothing leave the others
- * in it, and a group holding nothing is neither kept open nor reported. */
+/* test_group - writes share a transaction until the flush or the max-th write; calls that fail
+ * (EEXIST, ENOENT, EISDIR, ...) or change nothing leave the others in it; a call on a record the
+ * group wrote, and a scan, commit it first (their answers stand at once); a group holding
+ * nothing is neither kept open nor reported. */
 static void test_group(void **state)
 {
 	struct fixture *f = *state;
 	struct outcomes o = {0, 0, 0};
 	struct bfs_inode a, b, x, r, in;
-	uint64_t commits, writes, commits2, writes2;
+	uint64_t commits, writes, commits2, writes2, staged;
 	char buf[256];
 	uint32_t n;
 	int more;
 
-	bfs_meta_group(f->m, 64, on_commit, &o);
+	assert_int_equal(bfs_meta_group(f->m, 64, on_commit, &o), 0);
+	bfs_meta_commits(f->m, &commits, &writes);
+	staged = bfs_meta_staged(f->m);
 	a = mk(f->m, "/a", S_IFREG | 0644, 0);
 	b = mk(f->m, "/b", S_IFDIR | 0755, 0);
 	assert_int_equal(bfs_meta_pending(f->m), 2);
-	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), 0);
-	assert_inode_equal(&r, &a);
-	/* failures before any write: the group stays whole */
+	assert_int_equal(bfs_meta_staged(f->m), staged + 2);
+	/* calls on other records: answered at once, the group stays */
 	memset(&in, 0, sizeof(in));
 	in.mode = S_IFREG | 0644;
 	in.chunk_size = 1 << 20;
-	assert_int_equal(bfs_meta_create(f->m, "/a", 2, &in, NULL, 0, 1), -EEXIST);
-	assert_int_equal(bfs_meta_create(f->m, "/b", 2, &in, NULL, 0, 0), -EEXIST);
+	assert_int_equal(bfs_meta_lookup(f->m, "/nope", 5, &r, NULL, 0), -ENOENT);
+	assert_int_equal(bfs_meta_iread(f->m, "/nope", 5, 1, 0, buf, 1, &r), -ENOENT);
 	assert_int_equal(bfs_meta_remove(f->m, "/nope", 5, 0, 0, NULL), -ENOENT);
-	assert_int_equal(bfs_meta_remove(f->m, "/b", 2, BFS_F_NOTDIR, 0, NULL), -EISDIR);
-	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino + 1, NULL), -ENOENT);
 	assert_int_equal(bfs_meta_setattr(f->m, "/nope", 5, BFS_F_MODE, 0, 0, 0, 0600, &r),
 	                 -ENOENT);
-	assert_int_equal(bfs_meta_setattr(f->m, "/b", 2, BFS_F_SIZE, 1, 0, 0, 0, &r), -EISDIR);
-	assert_int_equal(bfs_meta_iwrite(f->m, "/b", 2, b.ino, 0, "x", 1, 1, &r), -EISDIR);
-	assert_int_equal(bfs_meta_put(f->m, "/b", 2, &a, NULL, 0, &r), -EISDIR);
-	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE_MAX, 0, 0, 0, 0, &r), 0);
-	assert_int_equal(bfs_meta_pending(f->m), 2); /* (nothing changed) */
-	x = mk(f->m, "/b/x", S_IFREG | 0644, 0);
-	assert_true(x.ino > b.ino && b.ino > a.ino); /* the counter goes on inside the group */
-	assert_int_equal(bfs_meta_haschild(f->m, "/b", 2), 1);
-	bfs_meta_readdir(f->m, "/b", 2, NULL, 0, buf, sizeof(buf), &n, &more);
-	assert_int_equal(n, 1);
-	setsize(f->m, "/a", 10, 5);
-	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino, &r), 0);
-	assert_int_equal(r.size, 10);
-	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), -ENOENT);
-	assert_int_equal(bfs_meta_count(f->m), 2);
-	assert_int_equal(bfs_meta_pending(f->m), 5);
+	assert_int_equal(bfs_meta_pending(f->m), 2);
 	assert_int_equal(o.calls, 0);
-	bfs_meta_commits(f->m, &commits, &writes);
-	assert_int_equal(bfs_meta_flush(f->m), 0);
+	/* one on a record the group wrote commits it first */
+	assert_int_equal(bfs_meta_create(f->m, "/a", 2, &in, NULL, 0, 1), -EEXIST);
 	assert_int_equal(o.calls, 1);
 	assert_int_equal(o.last, 0);
 	assert_int_equal(bfs_meta_pending(f->m), 0);
 	bfs_meta_commits(f->m, &commits2, &writes2);
-	assert_int_equal(commits2, commits + 1); /* five writes, one commit */
-	assert_int_equal(writes2, writes + 5);
+	assert_int_equal(commits2, commits + 1); /* two writes, one commit */
+	assert_int_equal(writes2, writes + 2);
+	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), 0);
+	assert_inode_equal(&r, &a);
+
+	/* failures before any write, and changes of nothing: the group stays whole */
+	x = mk(f->m, "/b/x", S_IFREG | 0644, 0);
+	assert_true(x.ino > b.ino && b.ino > a.ino); /* the counter goes on inside the group */
+	staged = bfs_meta_staged(f->m);
+	assert_int_equal(bfs_meta_create(f->m, "/b", 2, &in, NULL, 0, 0), -EEXIST);
+	assert_int_equal(bfs_meta_remove(f->m, "/b", 2, BFS_F_NOTDIR, 0, NULL), -EISDIR);
+	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino + 1, NULL), -ENOENT);
+	assert_int_equal(bfs_meta_setattr(f->m, "/b", 2, BFS_F_SIZE, 1, 0, 0, 0, &r), -EISDIR);
+	assert_int_equal(bfs_meta_iwrite(f->m, "/b", 2, b.ino, 0, "x", 1, 1, &r), -EISDIR);
+	assert_int_equal(bfs_meta_put(f->m, "/b", 2, &a, NULL, 0, &r), -EISDIR);
+	assert_int_equal(bfs_meta_setattr(f->m, "/a", 2, BFS_F_SIZE_MAX, 0, 0, 0, 0, &r), 0);
+	assert_int_equal(bfs_meta_staged(f->m), staged);
+	assert_int_equal(bfs_meta_pending(f->m), 1);
+	assert_int_equal(o.calls, 1);
+	/* a scan commits first: it sees the group's writes committed */
+	assert_int_equal(bfs_meta_haschild(f->m, "/b", 2), 1);
+	assert_int_equal(o.calls, 2);
+	assert_int_equal(bfs_meta_pending(f->m), 0);
+	setsize(f->m, "/a", 10, 5);
+	mk(f->m, "/b/y", S_IFREG | 0644, 0);
+	bfs_meta_readdir(f->m, "/b", 2, NULL, 0, buf, sizeof(buf), &n, &more);
+	assert_int_equal(n, 2);
+	assert_int_equal(o.calls, 3);
+	setsize(f->m, "/a", 11, 5);
+	assert_int_equal(bfs_meta_remove(f->m, "/a", 2, 0, a.ino, &r), 0);
+	assert_int_equal(o.calls, 4);
+	assert_int_equal(r.size, 11);
+	assert_int_equal(bfs_meta_pending(f->m), 1);
+	assert_int_equal(bfs_meta_count(f->m), 3); /* (the group's writes counted) */
+	assert_int_equal(bfs_meta_flush(f->m), 0);
+	assert_int_equal(o.calls, 5);
 	assert_int_equal(bfs_meta_flush(f->m), 0);
 	/* a failure alone, a change of nothing alone: no group left, none reported */
 	assert_int_equal(bfs_meta_create(f->m, "/b/x", 4, &in, NULL, 0, 1), -EEXIST);
 	assert_int_equal(bfs_meta_setattr(f->m, "/b/x", 4, 0, 0, 0, 0, 0, &r), 0);
 	assert_int_equal(bfs_meta_pending(f->m), 0);
 	assert_int_equal(bfs_meta_flush(f->m), 0);
-	assert_int_equal(o.calls, 1);
+	assert_int_equal(o.calls, 5);
 
 	/* the max-th write commits the group, and says so itself */
-	bfs_meta_group(f->m, 3, on_commit, &o);
+	assert_int_equal(bfs_meta_group(f->m, 3, on_commit, &o), 0);
 	mk(f->m, "/c1", S_IFREG | 0644, 0);
 	mk(f->m, "/c2", S_IFREG | 0644, 0);
 	assert_int_equal(bfs_meta_pending(f->m), 2);
 	mk(f->m, "/c3", S_IFREG | 0644, 0);
 	assert_int_equal(bfs_meta_pending(f->m), 0);
-	assert_int_equal(o.calls, 2);
+	assert_int_equal(o.calls, 6);
 	/* close commits an open group */
 	mk(f->m, "/c4", S_IFREG | 0644, 0);
 	assert_int_equal(bfs_meta_pending(f->m), 1);
 	bfs_meta_close(f->m);
 	f->m = NULL;
-	assert_int_equal(o.calls, 2);
+	assert_int_equal(o.calls, 6);
 	assert_int_equal(o.fails, 0);
 
 	assert_int_equal(bfs_meta_open(&f->m, f->dir, SERVER, 0), 0);
-	assert_int_equal(bfs_meta_count(f->m), 6);
+	assert_int_equal(bfs_meta_count(f->m), 7);
 	assert_int_equal(bfs_meta_lookup(f->m, "/a", 2, &r, NULL, 0), -ENOENT);
 	assert_int_equal(bfs_meta_lookup(f->m, "/b", 2, &r, NULL, 0), 0);
 	assert_inode_equal(&r, &b);
@@ -1695,7 +1714,7 @@ static void test_group_full(void **state)
 	unsetenv("BENCHFS_META_MAP");
 	assert_int_equal(rc, 0);
 	bfs_meta_set_inline(m, 65536);
-	bfs_meta_group(m, 64, full_commit, &ff);
+	assert_int_equal(bfs_meta_group(m, 64, full_commit, &ff), 0);
 	for (n = 0; n < FULL_MAX && full + ff.fails < 8; n++) {
 		rc = full_create(m, n);
 		if (rc == 0 && bfs_meta_pending(m)) {
