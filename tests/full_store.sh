@@ -5,7 +5,9 @@
 #    every directory made before is there, one can still be removed, the server goes on serving
 #    and, restarted on the still full file system, still holds them all;
 #  - the LMDB map itself full (BENCHFS_META_MAP=512K on a roomy disk): ENOSPC likewise, for
-#    directories and for small (inline) files, whose bytes live in that map;
+#    directories and for small (inline) files, whose bytes live in that map; and with three
+#    writers at once, whose creates the server commits in groups: each gets ENOSPC, and every
+#    directory it was told made is there after a restart;
 #  - file data on a full file system (16 MiB tmpfs): ENOSPC, the bytes written before read
 #    back, and space comes back when the file is removed.
 # Needs root (mount -t tmpfs); skipped otherwise.
@@ -69,6 +71,33 @@ addr=$BFS_TMP/addr-small
 BENCHFS_META_MAP=512K bfs_daemon_start "$data" "$addr" "$BFS_TMP/small.log" 1 -x BENCHFS_META_MAP ||
 	fail "benchfsd did not start"
 timeout 120 "$cl" -a "$addr" fill-small /small 1000000 || fail "filling the LMDB map with small files"
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
+wait "$BFS_DAEMON_PID"
+BFS_DAEMON_PID=
+
+echo "=== the LMDB map full under three writers at once (their writes share commits)"
+data=$BFS_TMP/data-group
+addr=$BFS_TMP/addr-group
+BENCHFS_META_MAP=4M bfs_daemon_start "$data" "$addr" "$BFS_TMP/group.log" 1 -x BENCHFS_META_MAP ||
+	fail "benchfsd did not start"
+pids=()
+for w in 1 2 3; do
+	timeout 120 "$cl" -a "$addr" fill-meta /w$w 1000000 >"$BFS_TMP/w$w.out" 2>&1 &
+	pids+=($!)
+done
+for w in 1 2 3; do
+	wait "${pids[w - 1]}" || { cat "$BFS_TMP/w$w.out"; fail "writer $w: filling the LMDB map"; }
+	cat "$BFS_TMP/w$w.out"
+done
+timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
+wait "$BFS_DAEMON_PID"
+BFS_DAEMON_PID=
+BENCHFS_META_MAP=4M bfs_daemon_start "$data" "$addr" "$BFS_TMP/group-2.log" 1 -x BENCHFS_META_MAP ||
+	fail "benchfsd did not restart"
+for w in 1 2 3; do
+	n=$(sed -n 's/^attach_client: \([0-9]*\) directories made.*/\1/p' "$BFS_TMP/w$w.out")
+	timeout 60 "$cl" -a "$addr" has-dirs /w$w $((n - 1)) || fail "writer $w: entries lost across a restart"
+done
 timeout 60 "$top_builddir/benchfs-shutdown" --attach "$addr" >/dev/null || fail "shutdown"
 wait "$BFS_DAEMON_PID"
 BFS_DAEMON_PID=

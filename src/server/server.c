@@ -27,6 +27,8 @@
 #define URING_DEPTH    256
 #define IDLE_SPINS     64 /* empty rounds before sleeping */
 #define NS_PAYLOAD_MAX (BFS_WIRE_NSTR * (BENCHFS_PATH_MAX + 1))
+/* metadata writes one transaction holds at most (env BENCHFS_META_GROUP; 0: each alone) */
+#define META_GROUP_DEFAULT 64
 /* idle I/O buffers a server keeps for reuse, bytes (env BENCHFS_BUF_CACHE) */
 #define BFS_BUF_CACHE_DEFAULT (256u << 20)
 
@@ -107,8 +109,62 @@ static void reply_sent(void *request, ucs_status_t st, void *user)
 	sreq_put(r);
 }
 
-/* Send the reply of @r (status and inode already in r->rep) with @len payload bytes. */
+static void reply_send(struct sreq *r, const void *payload, size_t len);
+
+/*
+ * Group commit: the reply of a namespace request that wrote in the open metadata group waits
+ * in s->held for the group's end (group_done), so that no write is said done before its
+ * commit; every other answer stands at once (meta.h). It goes through the client's own
+ * endpoint then; a client without one (no HELLO) has the group committed at once instead.
+ */
 void bfs_sreq_reply(struct sreq *r, const void *payload, size_t len)
+{
+	struct bfs_server *s = r->srv;
+	int rc;
+
+	if (r->ns && bfs_meta_pending(s->meta) && bfs_meta_staged(s->meta) != r->staged) {
+		if (r->deferred || bfs_clients_ep(&s->clients, r->client)) {
+			r->held_payload = payload;
+			r->held_len = len;
+			r->next = NULL;
+			*s->held_tail = r;
+			s->held_tail = &r->next;
+			return;
+		}
+		rc = bfs_meta_flush(s->meta);
+		if (rc) {
+			memset(&r->rep, 0, sizeof(r->rep));
+			r->rep.status = rc;
+			payload = NULL, len = 0;
+		}
+	}
+	reply_send(r, payload, len);
+}
+
+/* The metadata group ended (bfs_meta_group's callback): the held replies leave, each with the
+ * commit's error in place of its own answer if it failed. */
+static void group_done(void *arg, int status)
+{
+	struct bfs_server *s = arg;
+	struct sreq *r = s->held, *next;
+
+	s->held = NULL;
+	s->held_tail = &s->held;
+	for (; r; r = next) {
+		next = r->next;
+		r->deferred = 1;
+		if (status) {
+			memset(&r->rep, 0, sizeof(r->rep));
+			r->rep.status = status;
+			reply_send(r, NULL, 0);
+		} else {
+			reply_send(r, r->held_payload, r->held_len);
+		}
+	}
+}
+
+/* Send the reply of @r (status and inode already in r->rep) with @len payload bytes. */
+static void reply_send(struct sreq *r, const void *payload, size_t len)
 {
 	ucp_request_param_t p = {0};
 	ucs_status_ptr_t sp;
@@ -421,6 +477,9 @@ int bfs_server_open(struct bfs_server **sp, const struct bfs_server_config *cfg)
 		        strerror(-rc));
 		goto fail;
 	}
+	s->held_tail = &s->held;
+	bfs_meta_group(s->meta, (unsigned)bfs_env_u64("BENCHFS_META_GROUP", META_GROUP_DEFAULT),
+	               group_done, s);
 	bfs_meta_set_inline(s->meta,
 	                    (uint32_t)BFS_MIN(bfs_env_u64("BENCHFS_INLINE_MAX", BFS_INLINE_DEFAULT),
 	                                      (uint64_t)BFS_INLINE_LIMIT));
@@ -517,6 +576,9 @@ int bfs_server_run(struct bfs_server *s)
 
 		while (ucp_worker_progress(s->ucx.worker))
 			moved++;
+		/* the round's metadata writes commit together; their replies leave after */
+		if (bfs_meta_pending(s->meta))
+			bfs_meta_flush(s->meta);
 		moved += (unsigned)bfs_data_reap(s->data);
 		bfs_data_submit(s->data);
 		if (stop_signal && !sig) {

@@ -35,8 +35,10 @@ struct sreq {
 	int deferred;    /* the reply leaves after the AM callback returned */
 	int in_cb;       /* am_data is UCX's until the AM callback returns UCS_INPROGRESS */
 	int64_t t_arrive, t_start; /* monotonic ns (metrics on): arrival, start of the operation */
-	int finished; /* answered and put back (read by the AM callback after dispatch) */
-	int replying; /* its reply is with UCX, not yet sent */
+	int finished;    /* answered and put back (read by the AM callback after dispatch) */
+	int replying;    /* its reply is with UCX, not yet sent */
+	int ns;          /* a namespace request: its reply waits for the commit of what it wrote */
+	uint64_t staged; /* its start's bfs_meta_staged (it wrote when that changed) */
 	struct bfs_req req;
 	struct bfs_rep rep;
 	uint8_t rep_hdr[BFS_WIRE_REP_SIZE];
@@ -47,6 +49,8 @@ struct sreq {
 	                                * write pulled into it, a reply sent from it) */
 	const void *payload;           /* request payload */
 	size_t payload_len;
+	const void *held_payload; /* a held reply's payload (s->held; next links them) */
+	size_t held_len;
 };
 
 /* A migration of an inline file's data to the chunk servers in progress (srv_ns.c): its path
@@ -84,12 +88,17 @@ struct bfs_server {
 	uint64_t cpu_reset;             /* process CPU ns at the last reset (or the start) */
 	int spin_yield;
 	struct bfs_migration migr[BFS_MIGRATIONS];
+	/* group commit: the metadata writes of a round share one LMDB transaction, and the
+	 * replies of the requests that wrote in it wait here for its commit */
+	struct sreq *held, **held_tail;
 };
 
 /* ---- replies (server.c) ---- */
 
 /** bfs_sreq_reply - send the reply of @r (status and inode already in r->rep) with @len payload
- *  bytes of @payload (which must stay valid until @r is put back); @r is put back after. */
+ *  bytes of @payload (which must stay valid until @r is put back); @r is put back after. The
+ *  reply of a namespace request that wrote in the metadata group leaves once the group
+ *  committed (its status then the commit's error if that failed). */
 void bfs_sreq_reply(struct sreq *r, const void *payload, size_t len);
 /** bfs_sreq_status - reply @status (0, a count, or -errno) with no payload. */
 void bfs_sreq_status(struct sreq *r, int status);

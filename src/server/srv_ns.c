@@ -356,6 +356,8 @@ void bfs_serve_ns(struct sreq *r)
 	struct ns_args a;
 	int n, rc;
 
+	r->ns = 1;
+	r->staged = bfs_meta_staged(r->srv->meta);
 	rc = bfs_wire_strings(q, r->payload, r->payload_len, a.str, a.slen);
 	if (rc)
 		goto out;
