@@ -3,14 +3,15 @@
  *
  *	mpirun -n 8 benchfs-stagein --servers 2 /scratch/input /input
  *
- * Semantics of "cp -a SRC DST" where DST does not exist yet. Rank 0 walks SRC and broadcasts
- * the list of entries; directories are created level by level by all ranks; regular files are
- * balanced over ranks by size, large ones cut into chunk-aligned ranges copied by several ranks;
- * then times and modes are set, directories last and deepest first. Every file is created
- * marked incomplete and loses the mark once its bytes and times are in (a small file with its
- * close, a split one after its last range), so a stage-in killed half-way leaves files that
- * say so (benchfs-ls -l, benchfs-find -incomplete; benchfs-stageout refuses them). A failure of
- * the file system itself (a server gone: EIO, ETIMEDOUT, ...) stops the copy at the first one.
+ * Semantics of "cp -a SRC DST" where DST does not exist yet. The ranks walk SRC's subtrees
+ * (its names dealt out by rank 0) and every rank gets the whole list of entries; directories are
+ *created level by level by all ranks; regular files are balanced over ranks by size, large ones cut
+ *into chunk-aligned ranges copied by several ranks; then times and modes are set, directories last
+ *and deepest first. Every file is created marked incomplete and loses the mark once its bytes and
+ *times are in (a small file with its close, a split one after its last range), so a stage-in killed
+ *half-way leaves files that say so (benchfs-ls -l, benchfs-find -incomplete; benchfs-stageout
+ *refuses them). A failure of the file system itself (a server gone: EIO, ETIMEDOUT, ...) stops the
+ *copy at the first one.
  */
 #include "stagein.h"
 

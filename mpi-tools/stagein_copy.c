@@ -1,6 +1,7 @@
 /*
  * stagein_copy.c - the copy of benchfs-stagein (stagein.h): "cp -a SRC DST" into BenchFS.
- * Rank 0 walks SRC and broadcasts the list of entries; directories are created level by level
+ * The ranks walk SRC's subtrees (rank 0 deals out its names) and every rank gets the whole
+ * list of entries; directories are created level by level
  * by all ranks; regular files are balanced over ranks by size, large ones cut into
  * chunk-aligned ranges copied by several ranks; then times and modes are set, directories
  * last and deepest first (copy.c). Every file is created marked incomplete and loses the mark
@@ -228,14 +229,39 @@ static int check_dst(struct stagein *s)
 	return rc;
 }
 
-/* scan - rank 0 checks SRC and DST and walks SRC; then every rank has the entry list.
- * Return 0, or -1 when the copy cannot start (reported, agreed). */
+/* top_names - rank 0: add directory SRC (@st) itself and list its names, NUL-ended, into @b
+ * (the walk below them is shared out). */
+static void top_names(struct stagein *s, const struct stat *st, struct tool_buf *b)
+{
+	size_t n, i;
+	int err;
+	char **names;
+
+	add_entry(s, "", st, "");
+	names = read_names(s->src, &n, &err);
+	if (err) {
+		tool_error(&s->t, s->src, err);
+		s->cp.status = 1;
+	}
+	for (i = 0; i < n; i++) {
+		tool_buf_put(b, names[i], strlen(names[i]) + 1);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* scan - rank 0 checks SRC and DST; a directory's subtrees are walked by every rank (its names
+ * dealt round-robin), anything else by rank 0; then every rank has the whole entry list, SRC's
+ * own entry first. Return 0, or -1 when the copy cannot start (reported, agreed). */
 static int scan(struct stagein *s)
 {
+	struct tool_buf top = {0};
 	struct stat st;
+	uint64_t id[2] = {0, 0};
 	int fatal = 0, rc;
 
 	if (s->t.rank == 0) {
+		tool_buf_reserve(&top, 1); /* (a buffer to broadcast, also when empty) */
 		rc = stat_entry(s, s->src, &st);
 		if (rc < 0) {
 			tool_error(&s->t, s->src, rc);
@@ -243,6 +269,9 @@ static int scan(struct stagein *s)
 		} else if ((rc = check_dst(s)) < 0) {
 			tool_error(&s->t, s->dst, rc);
 			fatal = 1;
+		} else if (S_ISDIR(st.st_mode)) {
+			top_names(s, &st, &top);
+			id[0] = st.st_dev, id[1] = st.st_ino;
 		} else {
 			walk(s, s->src, "", NULL);
 			fatal = s->list.len == 0;
@@ -253,9 +282,23 @@ static int scan(struct stagein *s)
 	tool_bcast_int(&s->t, &fatal);
 	if (fatal)
 		return -1;
-	s->data = s->list.data;
-	s->len = s->list.len;
-	if (tool_bcast_buf(&s->t, &s->data, &s->len) < 0 ||
+	MPI_Bcast(id, 2, MPI_UINT64_T, 0, s->t.comm);
+	if (tool_bcast_buf(&s->t, &top.data, &top.len) == 0) {
+		struct ancestor up = {(dev_t)id[0], (ino_t)id[1], NULL};
+		size_t k = 0;
+
+		for (const char *p = top.data, *end = p + top.len; p < end; p += strlen(p) + 1)
+			if (k++ % (size_t)s->t.size == (size_t)s->t.rank) {
+				char *path = tool_join(s->src, p);
+				walk(s, path, p, &up);
+				free(path);
+			}
+	} else {
+		fatal = 1;
+	}
+	free(top.data);
+	if (tool_any(&s->t, fatal) ||
+	    tool_allgather_buf(&s->t, s->list.data, s->list.len, &s->data, &s->len) < 0 ||
 	    tool_any(&s->t, tool_entry_unpack(s->data, s->len, &s->cp.ent, &s->cp.n) < 0)) {
 		if (s->t.rank == 0)
 			tool_error(&s->t, s->src, -ENOMEM);
