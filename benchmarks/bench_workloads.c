@@ -546,15 +546,15 @@ static void stagein(struct run *u)
 {
 	const struct bench_cfg *c = u->c;
 	static int told;
+	char rel[512];
 
 	if (!u->record || (u->t->kind != K_NATIVE && (u->t->kind != K_POSIX || u->t->on_benchfs)))
 		return;
+	snprintf(rel, sizeof(rel), "%s/tree", u->dir);
 	for (int cold = 1; cold >= 0 && !u->err; cold--) {
-		char rel[512];
 		double t;
 		int rc = 0;
 
-		snprintf(rel, sizeof(rel), "%s/tree", u->dir);
 		if (cold && c->rank == 0 && (rc = drop_caches()) != 0 && !told++)
 			bench_note(u->r,
 			           "stagein copy-cold skipped: cannot drop the page cache: %s",

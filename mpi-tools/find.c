@@ -60,8 +60,8 @@ struct find {
 	struct benchfs_find_filter filter;
 	const char *newer; /* -newer FILE */
 	int count_only;
-	int print;  /* -print given */
-	int delete; /* -delete given */
+	int print;        /* -print given */
+	int remove_found; /* -delete given */
 	int status;
 	uint64_t count;
 	MPI_Comm out_comm; /* for the lines, apart from every collective */
@@ -150,7 +150,7 @@ static void parse_expression(struct find *f, int i, int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(p, "-delete")) {
-			f->delete = 1;
+			f->remove_found = 1;
 			continue;
 		}
 		if (!strcmp(p, "-incomplete")) {
@@ -274,10 +274,10 @@ static void out_flush(struct find *f)
 static void emit(struct find *f, const char *path, mode_t mode)
 {
 	f->count++;
-	if (f->delete)
+	if (f->remove_found)
 		tool_buf_put(S_ISDIR(mode) ? &f->gone_dirs : &f->gone_files, path,
 		             strlen(path) + 1);
-	if (f->count_only || (f->delete &&!f->print))
+	if (f->count_only || (f->remove_found && !f->print))
 		return;
 	tool_buf_put(&f->out, path, strlen(path));
 	tool_buf_put(&f->out, "\n", 1);
@@ -480,7 +480,7 @@ static int run(struct find *f)
 	search(f);
 	out_finish(f);
 	MPI_Comm_free(&f->out_comm);
-	if (f->delete) {
+	if (f->remove_found) {
 		delete_files(f);
 		MPI_Barrier(f->t.comm); /* every file gone before any directory goes */
 		delete_dirs(f);

@@ -423,10 +423,8 @@ static ssize_t read_file_finish(void *ctx, ssize_t rc)
 	struct bfs_ns_req *q = ctx;
 	int fd;
 
-	if (rc == -ENOENT)
-		return bfs_enoent(q->p, q->len);
 	if (rc || !q->chunked)
-		return rc;
+		return bfs_ns_req_refine(ctx, rc);
 	fd = open_record(q->p, q->len, &q->ino, O_RDONLY);
 	if (fd < 0)
 		return fd;

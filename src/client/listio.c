@@ -546,9 +546,9 @@ benchfs_request_t *bfs_req_call_ops(const struct bfs_rpc_call *c, const struct b
 	r->win[0] = *c;
 	r->busy[0] = 1;
 	req_enlist(r);
+	/* connect first (blocks, once per server; a failure fails the call) */
 	if (!bfs_rpc_connected(c->server))
-		bfs_rpc_connect(&c->server,
-		                1); /* (blocks, once per server; a failure fails the call) */
+		bfs_rpc_connect(&c->server, 1);
 	bfs_rpc_start(&r->win[0]);
 	return r;
 }

@@ -215,8 +215,7 @@ ssize_t bfs_ns_req_end(struct bfs_ns_req *q, ssize_t rc, benchfs_request_t **req
 	return *req ? 0 : -ENOMEM;
 }
 
-/* finish: a -ENOENT refined (bfs_enoent), for calls that did not check the parent */
-static ssize_t enoent_finish(void *ctx, ssize_t rc)
+ssize_t bfs_ns_req_refine(void *ctx, ssize_t rc)
 {
 	struct bfs_ns_req *q = ctx;
 
@@ -266,7 +265,7 @@ static ssize_t stat_done(void *ctx, struct bfs_rpc_call *c, ssize_t rc)
 	return 0;
 }
 
-static const struct bfs_req_ops stat_ops = {stat_done, enoent_finish};
+static const struct bfs_req_ops stat_ops = {stat_done, bfs_ns_req_refine};
 
 /* stat (@follow) or lstat of @path into *@st, its flags into *@flags (may be NULL); with @req,
  * as a request. */
@@ -558,7 +557,7 @@ static ssize_t unlink_finish(void *ctx, ssize_t rc)
 {
 	struct bfs_ns_req *q = ctx;
 
-	return rc ? enoent_finish(ctx, rc) : purge_data(&q->ino);
+	return rc ? bfs_ns_req_refine(ctx, rc) : purge_data(&q->ino);
 }
 
 static const struct bfs_req_ops unlink_ops = {unlink_done, unlink_finish};

@@ -67,6 +67,10 @@ ssize_t bfs_ns_req_run(struct bfs_ns_req *q, struct bfs_rpc_call *c, const struc
  *  returned, or a finished request *@req of result @rc (0; -ENOMEM). */
 ssize_t bfs_ns_req_end(struct bfs_ns_req *q, ssize_t rc, benchfs_request_t **req);
 
+/** bfs_ns_req_refine - a finish step (struct bfs_req_ops) on a struct bfs_ns_req: @rc, its
+ *  -ENOENT refined by bfs_enoent() (for calls that did not check the parent). */
+ssize_t bfs_ns_req_refine(void *ctx, ssize_t rc);
+
 /** bfs_dircache_forget - drop @path (and everything below) from the directory cache. */
 void bfs_dircache_forget(const char *path, size_t len);
 
